@@ -1,0 +1,212 @@
+package dev.mfrecs.plugin.model;
+
+import dev.mfrecs.factorization.ImplicitFoldIn;
+import dev.mfrecs.factorization.NotPositiveDefiniteException;
+import dev.mfrecs.mappings.ModelIndices;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.MultiGetItemResponse;
+import org.elasticsearch.action.get.MultiGetRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
+import org.elasticsearch.search.sort.SortOrder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link UserSpec} into a query vector with asynchronous reads only, so it can run inside a coordinating
+ * rewrite or a query-vector builder: a trained user's stored vector, or a fold-in of a history (inline, or read from
+ * the interactions index with the weights the model was trained with) through the same kernel the trainer uses for
+ * one row.
+ */
+public final class UserVectorResolver {
+
+    private UserVectorResolver() {}
+
+    public static void resolve(Client client, ModelMetadata model, UserSpec spec, ActionListener<ResolvedUser> listener) {
+        if (spec.history() != null) {
+            Map<String, Float> history = new LinkedHashMap<>();
+            for (HistoryEntry e : spec.history()) {
+                history.merge(e.item(), e.value(), Float::sum);
+            }
+            foldIn(client, model, history, "history", listener);
+            return;
+        }
+        GetRequest get = new GetRequest(model.usersIndex(), spec.user());
+        client.get(get, listener.delegateFailureAndWrap((l, response) -> {
+            if (response.isExists()) {
+                l.onResponse(stored(model, spec.user(), response.getSourceAsMap()));
+            } else {
+                fromInteractions(client, model, spec.user(), l);
+            }
+        }));
+    }
+
+    private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
+        float[] vector = floats(src.get(ModelIndices.VECTOR));
+        if (vector == null || vector.length != model.vectorDims()) {
+            throw new ElasticsearchStatusException(
+                "user [{}] of model [{}] has a vector of [{}] dims, expected [{}]",
+                RestStatus.INTERNAL_SERVER_ERROR,
+                user,
+                model.model(),
+                vector == null ? 0 : vector.length,
+                model.vectorDims()
+            );
+        }
+        List<String> seen = strings(src.get(ModelIndices.SEEN_ITEMS));
+        return new ResolvedUser(vector, "stored", seen, List.of(), seen, null, floats(src.get("seen_values")));
+    }
+
+    private static void fromInteractions(Client client, ModelMetadata model, String user, ActionListener<ResolvedUser> listener) {
+        InteractionsSource src = model.interactions();
+        if (src == null) {
+            listener.onFailure(unknownUser(model, user));
+            return;
+        }
+        SearchSourceBuilder search = new SearchSourceBuilder().query(QueryBuilders.termQuery(src.userField(), user))
+            .size(UserSpec.MAX_HISTORY)
+            .trackTotalHits(false)
+            .fetchSource(FetchSourceContext.of(true, fieldsOf(src), null));
+        if (src.timestampField() != null) {
+            search.sort(src.timestampField(), SortOrder.DESC);
+        }
+        SearchRequest request = new SearchRequest(src.index()).source(search);
+        client.search(request, listener.delegateFailureAndWrap((l, response) -> {
+            long now = System.currentTimeMillis();
+            Map<String, Float> history = new LinkedHashMap<>();
+            for (SearchHit hit : response.getHits().getHits()) {
+                Map<String, Object> doc = hit.getSourceAsMap();
+                Object item = doc.get(src.itemField());
+                if (item == null) {
+                    continue;
+                }
+                long age = 0;
+                if (src.timestampField() != null && hit.getSortValues().length > 0 && hit.getSortValues()[0] instanceof Number ts) {
+                    age = now - ts.longValue();
+                }
+                Object event = doc.get(src.eventField());
+                Object value = src.valueField() == null ? null : doc.get(src.valueField());
+                float w = src.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
+                history.merge(item.toString(), w, Float::sum);
+            }
+            history.values().removeIf(v -> v <= 0);
+            if (history.isEmpty()) {
+                l.onFailure(unknownUser(model, user));
+                return;
+            }
+            foldIn(client, model, history, "interactions", l);
+        }));
+    }
+
+    private static String[] fieldsOf(InteractionsSource src) {
+        List<String> fields = new ArrayList<>(List.of(src.itemField(), src.eventField()));
+        if (src.valueField() != null) {
+            fields.add(src.valueField());
+        }
+        return fields.toArray(String[]::new);
+    }
+
+    /** Reads the history items' vectors and folds the user in; items the model does not know are reported, not fatal. */
+    static void foldIn(Client client, ModelMetadata model, Map<String, Float> history, String source,
+                       ActionListener<ResolvedUser> listener) {
+        List<String> seen = List.copyOf(history.keySet());
+        if (history.isEmpty()) {
+            listener.onResponse(new ResolvedUser(null, source, seen, List.of(), List.of(), null, null));
+            return;
+        }
+        MultiGetRequest mget = new MultiGetRequest();
+        FetchSourceContext vectorOnly = FetchSourceContext.of(true, new String[] { ModelIndices.VECTOR }, null);
+        for (String item : history.keySet()) {
+            mget.add(new MultiGetRequest.Item(model.itemsIndex(), item).fetchSourceContext(vectorOnly));
+        }
+        client.multiGet(mget, listener.delegateFailureAndWrap((l, response) -> {
+            int d = model.vectorDims();
+            List<String> known = new ArrayList<>();
+            List<String> ignored = new ArrayList<>();
+            float[] vectors = new float[history.size() * d];
+            float[] values = new float[history.size()];
+            for (MultiGetItemResponse item : response.getResponses()) {
+                if (item.isFailed()) {
+                    l.onFailure(item.getFailure().getFailure());
+                    return;
+                }
+                if (item.getResponse().isExists() == false) {
+                    ignored.add(item.getId());
+                    continue;
+                }
+                float[] v = floats(item.getResponse().getSourceAsMap().get(ModelIndices.VECTOR));
+                if (v == null || v.length != d) {
+                    ignored.add(item.getId());
+                    continue;
+                }
+                System.arraycopy(v, 0, vectors, known.size() * d, d);
+                values[known.size()] = history.get(item.getId());
+                known.add(item.getId());
+            }
+            int k = known.size();
+            if (k == 0) {
+                l.onResponse(new ResolvedUser(null, source, seen, List.copyOf(ignored), List.of(), null, null));
+                return;
+            }
+            float[] hv = java.util.Arrays.copyOf(vectors, k * d);
+            float[] hval = java.util.Arrays.copyOf(values, k);
+            float[] x = new float[d];
+            foldInKernel(model, hv, hval, k, x);
+            l.onResponse(new ResolvedUser(x, source, seen, List.copyOf(ignored), List.copyOf(known), hv, hval));
+        }));
+    }
+
+    /** The query-time solve for one user; the same kernel the trainer runs for a training row. */
+    public static void foldInKernel(ModelMetadata model, float[] historyVectors, float[] values, int k, float[] out) {
+        if (model.explicit()) {
+            throw new ElasticsearchStatusException(
+                "[mf] fold-in from a history is not available for explicit model [{}] (algorithm [{}]); query a trained [user]",
+                RestStatus.BAD_REQUEST,
+                model.model(),
+                model.algorithm()
+            );
+        }
+        if (model.gram() == null) {
+            throw new ElasticsearchStatusException("[mf] model [{}] has no gram matrix for fold-in", RestStatus.INTERNAL_SERVER_ERROR,
+                model.model());
+        }
+        try {
+            new ImplicitFoldIn(model.factors()).foldIn(model.gram(), model.regularization(), model.confidence(), historyVectors, values,
+                k, out);
+        } catch (NotPositiveDefiniteException e) {
+            throw new ElasticsearchStatusException("[mf] fold-in failed for model [{}]: {}", RestStatus.BAD_REQUEST, e, model.model(),
+                e.getMessage());
+        }
+    }
+
+    static ResourceNotFoundException unknownUser(ModelMetadata model, String user) {
+        return new ResourceNotFoundException("user [{}] not found in model [{}] and has no interactions", user, model.model());
+    }
+
+    static float[] floats(Object o) {
+        if (o instanceof List<?> list) {
+            float[] out = new float[list.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((Number) list.get(i)).floatValue();
+            }
+            return out;
+        }
+        return null;
+    }
+
+    static List<String> strings(Object o) {
+        return o instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.mfrecs.plugin.query;
+
+import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.plugin.model.ModelMetadata;
+import dev.mfrecs.plugin.model.ModelResolver;
+import dev.mfrecs.plugin.model.ResolvedUser;
+import dev.mfrecs.plugin.model.UserSpec;
+import dev.mfrecs.plugin.model.UserVectorResolver;
+
+import org.apache.lucene.search.Query;
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.TransportVersions;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
+import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
+import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * {@code mf_recommend}: personalized recommendations as a query on a model's items alias. The coordinating rewrite
+ * reads the model and the user's vector asynchronously (stored, or folded in from a history) and turns this query into
+ * Elasticsearch's own {@code knn} query, with the caller's filters and the seen items excluded inside the kNN filter so
+ * that k results still come back.
+ */
+public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecommendQueryBuilder> {
+
+    public static final String NAME = "mf_recommend";
+
+    private static final ObjectParser<MfRequestFields, Void> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
+
+    static {
+        MfRequestFields.declareModelAndUser(PARSER, NAME);
+        MfRequestFields.declareKnn(PARSER);
+        PARSER.declareBoolean((p, v) -> p.excludeSeen = v, MfRequestFields.EXCLUDE_SEEN);
+        PARSER.declareString((p, v) -> p.onEmpty = v, MfRequestFields.ON_EMPTY);
+    }
+
+    private final String model;
+    private final UserSpec userSpec;
+    private final String field;
+    private final int k;
+    private final int numCandidates;
+    private final List<QueryBuilder> filters;
+    private final boolean excludeSeen;
+    private final OnEmpty onEmpty;
+    private final Supplier<QueryBuilder> rewritten;
+
+    public MfRecommendQueryBuilder(String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+                                   List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
+        if (model == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [model]");
+        }
+        String invalid = ModelIndices.validateModelName(model);
+        if (invalid != null) {
+            throw new IllegalArgumentException("[" + NAME + "] " + invalid);
+        }
+        String userError = Objects.requireNonNull(userSpec).validate(NAME);
+        if (userError != null) {
+            throw new IllegalArgumentException(userError);
+        }
+        this.model = model;
+        this.userSpec = userSpec;
+        this.field = field == null ? ModelIndices.VECTOR : field;
+        this.k = k == null ? KnnLimits.DEFAULT_K : k;
+        this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
+        KnnLimits.validate(NAME, this.k, this.numCandidates);
+        this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.excludeSeen = excludeSeen == null || excludeSeen;
+        this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.rewritten = null;
+    }
+
+    private MfRecommendQueryBuilder(MfRecommendQueryBuilder other, Supplier<QueryBuilder> rewritten) {
+        this.model = other.model;
+        this.userSpec = other.userSpec;
+        this.field = other.field;
+        this.k = other.k;
+        this.numCandidates = other.numCandidates;
+        this.filters = other.filters;
+        this.excludeSeen = other.excludeSeen;
+        this.onEmpty = other.onEmpty;
+        this.rewritten = rewritten;
+        this.boost = other.boost;
+        this.queryName = other.queryName;
+    }
+
+    public MfRecommendQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        this.model = in.readString();
+        this.userSpec = new UserSpec(in);
+        this.field = in.readString();
+        this.k = in.readVInt();
+        this.numCandidates = in.readVInt();
+        this.filters = readQueries(in);
+        this.excludeSeen = in.readBoolean();
+        this.onEmpty = in.readEnum(OnEmpty.class);
+        this.rewritten = null;
+    }
+
+    public static MfRecommendQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        MfRequestFields f = PARSER.parse(parser, null);
+        try {
+            MfRecommendQueryBuilder b = new MfRecommendQueryBuilder(f.model, new UserSpec(f.user, f.history), f.field, f.k,
+                f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty));
+            b.boost(f.boost).queryName(f.queryName);
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (rewritten != null) {
+            throw new IllegalStateException("[" + NAME + "] must be rewritten before it is sent to another node");
+        }
+        out.writeString(model);
+        userSpec.writeTo(out);
+        out.writeString(field);
+        out.writeVInt(k);
+        out.writeVInt(numCandidates);
+        writeQueries(out, filters);
+        out.writeBoolean(excludeSeen);
+        out.writeEnum(onEmpty);
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME);
+        builder.field(MfRequestFields.MODEL.getPreferredName(), model);
+        if (userSpec.user() != null) {
+            builder.field(MfRequestFields.USER.getPreferredName(), userSpec.user());
+        } else {
+            builder.xContentList(MfRequestFields.HISTORY.getPreferredName(), userSpec.history());
+        }
+        builder.field(MfRequestFields.FIELD.getPreferredName(), field);
+        builder.field(MfRequestFields.K.getPreferredName(), k);
+        builder.field(MfRequestFields.NUM_CANDIDATES.getPreferredName(), numCandidates);
+        if (filters.isEmpty() == false) {
+            builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
+        }
+        builder.field(MfRequestFields.EXCLUDE_SEEN.getPreferredName(), excludeSeen);
+        builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
+        boostAndQueryNameToXContent(builder);
+        builder.endObject();
+    }
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (rewritten != null) {
+            QueryBuilder result = rewritten.get();
+            return result == null ? this : result;
+        }
+        SetOnce<QueryBuilder> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model,
+            listener.delegateFailureAndWrap((l, metadata) -> UserVectorResolver.resolve(client, metadata, userSpec,
+                l.delegateFailureAndWrap((l2, user) -> {
+                    result.set(toTargetQuery(metadata, user));
+                    l2.onResponse(null);
+                })))));
+        return new MfRecommendQueryBuilder(this, result::get);
+    }
+
+    /** The knn query (or the popularity fallback) this query stands for once the user's vector is known. */
+    QueryBuilder toTargetQuery(ModelMetadata metadata, ResolvedUser user) {
+        if (user.empty()) {
+            if (onEmpty == OnEmpty.ERROR) {
+                throw new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,
+                    userSpec.user() == null ? "history" : userSpec.user(), model, user.ignoredItems());
+            }
+            BoolQueryBuilder popular = QueryBuilders.boolQuery();
+            filters.forEach(popular::filter);
+            popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY)
+                .missing(0)));
+            return popular.boost(boost).queryName(queryName);
+        }
+        if (user.vector().length != metadata.vectorDims()) {
+            throw new IllegalArgumentException("[" + NAME + "] user vector has [" + user.vector().length + "] dims, model [" + model
+                + "] has [" + metadata.vectorDims() + "]");
+        }
+        float[] query = user.vector();
+        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, query, k, numCandidates, null, null);
+        filters.forEach(knn::addFilterQuery);
+        if (excludeSeen && user.seenItems().isEmpty() == false) {
+            knn.addFilterQuery(QueryBuilders.boolQuery().mustNot(QueryBuilders.idsQuery().addIds(user.seenItems().toArray(String[]::new))));
+        }
+        return knn.boost(boost).queryName(queryName);
+    }
+
+    @Override
+    protected Query doToQuery(SearchExecutionContext context) {
+        throw new IllegalStateException("[" + NAME + "] must be rewritten on the coordinating node first");
+    }
+
+    @Override
+    protected boolean doEquals(MfRecommendQueryBuilder other) {
+        return model.equals(other.model)
+            && userSpec.equals(other.userSpec)
+            && field.equals(other.field)
+            && k == other.k
+            && numCandidates == other.numCandidates
+            && filters.equals(other.filters)
+            && excludeSeen == other.excludeSeen
+            && onEmpty == other.onEmpty
+            && Objects.equals(rewritten, other.rewritten);
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, rewritten);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    public TransportVersion getMinimalSupportedVersion() {
+        return TransportVersions.V_9_0_0;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public UserSpec userSpec() {
+        return userSpec;
+    }
+}

@@ -1,0 +1,203 @@
+package dev.mfrecs.plugin.query;
+
+import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.plugin.model.ItemVectors;
+import dev.mfrecs.plugin.model.ModelMetadata;
+import dev.mfrecs.plugin.model.ModelResolver;
+
+import org.apache.lucene.search.Query;
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.TransportVersions;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.xcontent.ObjectParser;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * {@code mf_similar}: items similar to one or more given items ("customers who bought this also bought"), as a query
+ * on a model's items alias. The coordinating rewrite reads the given items' vectors, averages them, and becomes a
+ * {@code knn} query that excludes the given items and applies the caller's filters.
+ */
+public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQueryBuilder> {
+
+    public static final String NAME = "mf_similar";
+    static final int MAX_ITEMS = 100;
+
+    private static final ObjectParser<MfRequestFields, Void> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
+
+    static {
+        PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
+        PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
+        MfRequestFields.declareKnn(PARSER);
+    }
+
+    private final String model;
+    private final List<String> items;
+    private final String field;
+    private final int k;
+    private final int numCandidates;
+    private final List<QueryBuilder> filters;
+    private final Supplier<QueryBuilder> rewritten;
+
+    public MfSimilarQueryBuilder(String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters) {
+        if (model == null) {
+            throw new IllegalArgumentException("[" + NAME + "] requires [model]");
+        }
+        String invalid = ModelIndices.validateModelName(model);
+        if (invalid != null) {
+            throw new IllegalArgumentException("[" + NAME + "] " + invalid);
+        }
+        if (items == null || items.isEmpty()) {
+            throw new IllegalArgumentException("[" + NAME + "] requires at least one item in [items]");
+        }
+        if (items.size() > MAX_ITEMS) {
+            throw new IllegalArgumentException("[" + NAME + "] [items] has [" + items.size() + "] items, more than [" + MAX_ITEMS + "]");
+        }
+        this.model = model;
+        this.items = List.copyOf(items);
+        this.field = field == null ? ModelIndices.VECTOR : field;
+        this.k = k == null ? KnnLimits.DEFAULT_K : k;
+        this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
+        KnnLimits.validate(NAME, this.k, this.numCandidates);
+        this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.rewritten = null;
+    }
+
+    private MfSimilarQueryBuilder(MfSimilarQueryBuilder other, Supplier<QueryBuilder> rewritten) {
+        this.model = other.model;
+        this.items = other.items;
+        this.field = other.field;
+        this.k = other.k;
+        this.numCandidates = other.numCandidates;
+        this.filters = other.filters;
+        this.rewritten = rewritten;
+        this.boost = other.boost;
+        this.queryName = other.queryName;
+    }
+
+    public MfSimilarQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        this.model = in.readString();
+        this.items = in.readStringCollectionAsList();
+        this.field = in.readString();
+        this.k = in.readVInt();
+        this.numCandidates = in.readVInt();
+        this.filters = readQueries(in);
+        this.rewritten = null;
+    }
+
+    public static MfSimilarQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        MfRequestFields f = PARSER.parse(parser, null);
+        try {
+            MfSimilarQueryBuilder b = new MfSimilarQueryBuilder(f.model, f.items, f.field, f.k, f.numCandidates, f.filters);
+            b.boost(f.boost).queryName(f.queryName);
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        if (rewritten != null) {
+            throw new IllegalStateException("[" + NAME + "] must be rewritten before it is sent to another node");
+        }
+        out.writeString(model);
+        out.writeStringCollection(items);
+        out.writeString(field);
+        out.writeVInt(k);
+        out.writeVInt(numCandidates);
+        writeQueries(out, filters);
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME);
+        builder.field(MfRequestFields.MODEL.getPreferredName(), model);
+        builder.stringListField(MfRequestFields.ITEMS.getPreferredName(), items);
+        builder.field(MfRequestFields.FIELD.getPreferredName(), field);
+        builder.field(MfRequestFields.K.getPreferredName(), k);
+        builder.field(MfRequestFields.NUM_CANDIDATES.getPreferredName(), numCandidates);
+        if (filters.isEmpty() == false) {
+            builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
+        }
+        boostAndQueryNameToXContent(builder);
+        builder.endObject();
+    }
+
+    @Override
+    protected QueryBuilder doRewrite(QueryRewriteContext context) {
+        if (rewritten != null) {
+            QueryBuilder result = rewritten.get();
+            return result == null ? this : result;
+        }
+        SetOnce<QueryBuilder> result = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model,
+            listener.delegateFailureAndWrap((l, metadata) -> ItemVectors.read(client, metadata, items,
+                l.delegateFailureAndWrap((l2, vectors) -> {
+                    result.set(toKnn(metadata, vectors));
+                    l2.onResponse(null);
+                })))));
+        return new MfSimilarQueryBuilder(this, result::get);
+    }
+
+    private QueryBuilder toKnn(ModelMetadata metadata, float[] vectors) {
+        int d = metadata.vectorDims();
+        float[] mean = new float[d];
+        for (int i = 0; i < items.size(); i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += vectors[i * d + j] / items.size();
+            }
+        }
+        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, mean, k, numCandidates, null, null);
+        filters.forEach(knn::addFilterQuery);
+        knn.addFilterQuery(QueryBuilders.boolQuery().mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new))));
+        return knn.boost(boost).queryName(queryName);
+    }
+
+    @Override
+    protected Query doToQuery(SearchExecutionContext context) {
+        throw new IllegalStateException("[" + NAME + "] must be rewritten on the coordinating node first");
+    }
+
+    @Override
+    protected boolean doEquals(MfSimilarQueryBuilder other) {
+        return model.equals(other.model)
+            && items.equals(other.items)
+            && field.equals(other.field)
+            && k == other.k
+            && numCandidates == other.numCandidates
+            && filters.equals(other.filters)
+            && Objects.equals(rewritten, other.rewritten);
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(model, items, field, k, numCandidates, filters, rewritten);
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+
+    @Override
+    public TransportVersion getMinimalSupportedVersion() {
+        return TransportVersions.V_9_0_0;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.mfrecs.factorization;
+
+import java.util.SplittableRandom;
+
+/**
+ * Implicit-feedback alternating least squares (Hu, Koren, Volinsky 2008), following benfred/implicit's design: it minimizes
+ * <pre>
+ *   sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + lambda (sum_u |x_u|^2 + sum_i |y_i|^2)
+ * </pre>
+ * over all user-item pairs, where {@code p_ui = 1} and {@code c_ui = confidence(r_ui)} for stored entries with {@code r_ui > 0} and
+ * {@code p_ui = 0}, {@code c_ui = 1} otherwise (stored entries {@code <= 0} count as unobserved). Each iteration solves every user
+ * against fixed items, then every item against fixed users; each half-sweep computes the Gram matrix of the fixed side once and
+ * solves rows independently in parallel with {@link ImplicitRowSolver}, the same kernel {@link ImplicitFoldIn} uses. Because each
+ * row's solve reads only the fixed side and writes only its own row, and initialization draws only from the seed, results are
+ * identical for any thread count.
+ */
+public final class ImplicitAls {
+
+    /** Standard deviation of the Gaussian initialization of both sides (rows without observed entries start at zero). */
+    static final double INIT_SCALE = 0.01;
+
+    private ImplicitAls() {}
+
+    /** Trains a model from a users x items matrix of raw interaction values. */
+    public static FactorModel train(CsrMatrix userItems, ImplicitAlsParams params, TrainingListener listener) {
+        CsrMatrix itemUsers = userItems.transpose();
+        FactorModel model = initialize(userItems, itemUsers, params);
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        for (int it = 1; it <= params.iterations(); it++) {
+            long start = System.nanoTime();
+            iterate(userItems, itemUsers, model, params);
+            l.iteration(it, params.iterations(), (System.nanoTime() - start) / 1e9);
+        }
+        return model;
+    }
+
+    /** The seeded random starting point of {@link #train}: Gaussian rows of scale 0.01, zero for rows without observed entries. */
+    public static FactorModel initialize(CsrMatrix userItems, ImplicitAlsParams params) {
+        return initialize(userItems, userItems.transpose(), params);
+    }
+
+    private static FactorModel initialize(CsrMatrix userItems, CsrMatrix itemUsers, ImplicitAlsParams params) {
+        int d = params.factors();
+        SplittableRandom root = new SplittableRandom(params.seed());
+        SplittableRandom userRandom = root.split();
+        SplittableRandom itemRandom = root.split();
+        float[] users = RandomInit.gaussian(userRandom, userItems.rows(), d, INIT_SCALE, userItems, true);
+        float[] items = RandomInit.gaussian(itemRandom, userItems.cols(), d, INIT_SCALE, itemUsers, true);
+        return new FactorModel(d, userItems.rows(), userItems.cols(), users, items);
+    }
+
+    /** One full iteration in place: users against fixed items, then items against fixed users. */
+    public static void iterate(CsrMatrix userItems, CsrMatrix itemUsers, FactorModel model, ImplicitAlsParams params) {
+        halfSweep(userItems, model.itemFactors(), model.items(), model.userFactors(), params);
+        halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params);
+    }
+
+    /**
+     * Re-solves every row of {@code rows} (e.g. users x items) in place in {@code solved} against the fixed {@code fixedCount x d}
+     * factors (e.g. items). With {@link Solver#CG} the current rows of {@code solved} are the warm start; with
+     * {@link Solver#CHOLESKY} every row becomes the exact minimizer given the fixed side.
+     *
+     * @throws NotPositiveDefiniteException with the Cholesky solver, if a row system is singular (only possible with tiny
+     *                                      regularization)
+     */
+    public static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params) {
+        int d = params.factors();
+        if (rows.cols() != fixedCount) {
+            throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + rows.cols() + "] columns but there are ["
+                + fixedCount + "] fixed factor rows");
+        }
+        CsrMatrix.requireLength("ImplicitAls.halfSweep", "fixed", fixed.length, (long) fixedCount * d);
+        CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
+        float[] gram = Gram.compute(fixed, fixedCount, d);
+        int threads = params.threads();
+        ImplicitRowSolver[] solvers = new ImplicitRowSolver[threads];
+        int[] indptr = rows.indptr();
+        int[] indices = rows.indices();
+        float[] values = rows.values();
+        float reg = params.regularization();
+        Confidence confidence = params.confidence();
+        boolean exact = params.solver() == Solver.CHOLESKY;
+        int steps = params.cgSteps();
+        ParallelRows.run("mfrecs-ials", rows.rows(), threads, (worker, from, to) -> {
+            ImplicitRowSolver solver = solvers[worker];
+            if (solver == null) {
+                solver = new ImplicitRowSolver(d);
+                solvers[worker] = solver;
+            }
+            for (int u = from; u < to; u++) {
+                if (exact) {
+                    solver.solveCholesky(gram, reg, confidence, fixed, indices, values, indptr[u], indptr[u + 1], solved, u * d, u);
+                } else {
+                    solver.solveConjugateGradient(gram, reg, confidence, fixed, indices, values, indptr[u], indptr[u + 1], solved, u * d,
+                        steps);
+                }
+            }
+        });
+    }
+
+    /**
+     * The training objective (see the class javadoc) of {@code model} on {@code userItems}, in double precision, in
+     * {@code O(nnz * d + (users + items) * d^2)} by expanding the sum over all pairs through the item Gram matrix.
+     */
+    public static double loss(CsrMatrix userItems, FactorModel model, float regularization, Confidence confidence) {
+        int d = model.factors();
+        if (userItems.rows() != model.users() || userItems.cols() != model.items()) {
+            throw new IllegalArgumentException("ImplicitAls.loss: matrix is [" + userItems.rows() + " x " + userItems.cols()
+                + "] but model is [" + model.users() + " x " + model.items() + "]");
+        }
+        float[] xs = model.userFactors();
+        float[] ys = model.itemFactors();
+        double[] gram = new double[d * d];
+        Gram.accumulate(ys, model.items(), d, gram);
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < a; b++) {
+                gram[a * d + b] = gram[b * d + a];
+            }
+        }
+        int[] indptr = userItems.indptr();
+        int[] indices = userItems.indices();
+        float[] values = userItems.values();
+        double loss = 0;
+        for (int u = 0; u < model.users(); u++) {
+            int off = u * d;
+            for (int a = 0; a < d; a++) {
+                double s = 0;
+                for (int b = 0; b < d; b++) {
+                    s += gram[a * d + b] * xs[off + b];
+                }
+                loss += s * xs[off + a];
+            }
+            for (int p = indptr[u]; p < indptr[u + 1]; p++) {
+                if (values[p] > 0) {
+                    double c = confidence.of(values[p]);
+                    double s = Vectors.dotDouble(xs, off, ys, indices[p] * d, d);
+                    // c (1 - s)^2 replaces the s^2 the Gram term counted for this pair
+                    loss += c * (1 - s) * (1 - s) - s * s;
+                }
+            }
+        }
+        return loss + regularization * (Vectors.squaredNorm(xs) + Vectors.squaredNorm(ys));
+    }
+}

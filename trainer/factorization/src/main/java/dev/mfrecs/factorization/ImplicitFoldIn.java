@@ -1,0 +1,97 @@
+package dev.mfrecs.factorization;
+
+/**
+ * Query-time fold-in and explanation for implicit ALS: computes a user vector from an interaction history against the fixed item
+ * side with the exact same kernel ({@link ImplicitRowSolver}, Cholesky) that training uses for one row,
+ * <pre>
+ *   x = (YtY + Y_h^T (C_h - I) Y_h + lambda I)^-1 Y_h^T C_h 1
+ * </pre>
+ * where {@code Y_h} holds the history items' vectors. History entries with value {@code <= 0} are ignored, as in training.
+ * Allocation-free after construction: all scratch belongs to the instance, which is therefore not thread-safe (use one per thread).
+ */
+public final class ImplicitFoldIn {
+
+    private final int factors;
+    private final ImplicitRowSolver solver;
+    private final double[] z;
+    private final double[] x;
+
+    public ImplicitFoldIn(int factors) {
+        if (factors <= 0) {
+            throw new IllegalArgumentException("ImplicitFoldIn: [factors] must be > 0 (was [" + factors + "])");
+        }
+        this.factors = factors;
+        this.solver = new ImplicitRowSolver(factors);
+        this.z = new double[factors];
+        this.x = new double[factors];
+    }
+
+    public int factors() {
+        return factors;
+    }
+
+    /**
+     * Writes the folded-in user vector ({@code d} floats) to {@code out}.
+     *
+     * @param gram           {@code YtY} of the whole item side ({@link Gram#compute}), {@code d x d}
+     * @param historyVectors the {@code k} history items' vectors, packed row-major ({@code k x d})
+     * @param values         the {@code k} raw interaction values (confidence is computed here)
+     * @throws NotPositiveDefiniteException if the system is singular (only possible with tiny regularization)
+     */
+    public void foldIn(float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values, int k,
+                       float[] out) {
+        check("ImplicitFoldIn.foldIn", gram, regularization, confidence, historyVectors, values, k);
+        CsrMatrix.requireLength("ImplicitFoldIn.foldIn", "out", out.length, factors);
+        solver.solveCholesky(gram, regularization, confidence, historyVectors, null, values, 0, k, out, 0, -1);
+    }
+
+    /**
+     * Explains the predicted score of one item (Hu, Koren, Volinsky 2008, section 5): with {@code W = (Y^T C_u Y + lambda I)^-1},
+     * history item {@code j} contributes {@code s_j = y_i^T W y_j c_j}, and the contributions sum to the score
+     * {@code y_i . x_u} of the folded-in user. Writes the {@code k} contributions (0 for ignored entries) and returns the score.
+     *
+     * @param itemVector     the explained item's vector, {@code d} floats
+     * @param contributions  receives {@code k} floats
+     */
+    public float explain(float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values, int k,
+                         float[] itemVector, float[] contributions) {
+        check("ImplicitFoldIn.explain", gram, regularization, confidence, historyVectors, values, k);
+        CsrMatrix.requireLength("ImplicitFoldIn.explain", "itemVector", itemVector.length, factors);
+        CsrMatrix.requireLength("ImplicitFoldIn.explain", "contributions", contributions.length, k);
+        int d = factors;
+        if (solver.factorize(gram, regularization, confidence, historyVectors, null, values, 0, k, -1) == 0) {
+            for (int j = 0; j < k; j++) {
+                contributions[j] = 0f;
+            }
+            return 0f;
+        }
+        // z = W y_i (W is symmetric), x = W b
+        for (int j = 0; j < d; j++) {
+            z[j] = itemVector[j];
+        }
+        solver.solveFactored(z);
+        System.arraycopy(solver.rhs(), 0, x, 0, d);
+        solver.solveFactored(x);
+        for (int j = 0; j < k; j++) {
+            float v = values[j];
+            contributions[j] = v > 0 ? (float) (confidence.of(v) * Vectors.dot(historyVectors, j * d, z, d)) : 0f;
+        }
+        return (float) Vectors.dot(itemVector, 0, x, d);
+    }
+
+    private void check(String api, float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values,
+                       int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException(api + ": [k] must be >= 0 (was [" + k + "])");
+        }
+        if (Float.isFinite(regularization) == false || regularization < 0) {
+            throw new IllegalArgumentException(api + ": [regularization] must be finite and >= 0 (was [" + regularization + "])");
+        }
+        if (confidence == null) {
+            throw new IllegalArgumentException(api + ": [confidence] must not be null");
+        }
+        CsrMatrix.requireLength(api, "gram", gram.length, (long) factors * factors);
+        CsrMatrix.requireLength(api, "historyVectors", historyVectors.length, (long) k * factors);
+        CsrMatrix.requireLength(api, "values", values.length, k);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.mfrecs.factorization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImplicitAlsTest {
+
+    private static final SyntheticData.ImplicitSplit DATA = SyntheticData.implicitLowRank(300, 200, 5, 0.1, 0.2, 1234);
+
+    private static ImplicitAlsParams params(Solver solver, int iterations, int threads) {
+        return new ImplicitAlsParams(8, iterations, 0.1f, Confidence.linear(2f), solver, 3, 99L, threads);
+    }
+
+    @Test
+    void choleskyReducesObjectiveEveryIteration() {
+        assertObjectiveDecreases(Solver.CHOLESKY);
+    }
+
+    @Test
+    void conjugateGradientReducesObjectiveEveryIteration() {
+        assertObjectiveDecreases(Solver.CG);
+    }
+
+    private static void assertObjectiveDecreases(Solver solver) {
+        ImplicitAlsParams p = params(solver, 0, 2);
+        CsrMatrix ui = DATA.train();
+        CsrMatrix iu = ui.transpose();
+        FactorModel model = ImplicitAls.initialize(ui, p);
+        double previous = ImplicitAls.loss(ui, model, p.regularization(), p.confidence());
+        double first = previous;
+        for (int it = 1; it <= 12; it++) {
+            ImplicitAls.iterate(ui, iu, model, p);
+            double loss = ImplicitAls.loss(ui, model, p.regularization(), p.confidence());
+            assertTrue(loss < previous * (1 + 1e-7), solver + " iteration " + it + ": loss " + loss + " did not decrease from " + previous);
+            previous = loss;
+        }
+        assertTrue(previous < 0.7 * first, solver + ": final loss " + previous + " not well below initial " + first);
+    }
+
+    @Test
+    void trainEqualsInitializePlusIterations() {
+        ImplicitAlsParams p = params(Solver.CG, 3, 2);
+        List<Integer> seen = new ArrayList<>();
+        FactorModel trained = ImplicitAls.train(DATA.train(), p, (i, n, s) -> {
+            assertEquals(3, n);
+            assertTrue(s >= 0);
+            seen.add(i);
+        });
+        assertEquals(List.of(1, 2, 3), seen);
+        FactorModel manual = ImplicitAls.initialize(DATA.train(), p);
+        CsrMatrix iu = DATA.train().transpose();
+        for (int it = 0; it < 3; it++) {
+            ImplicitAls.iterate(DATA.train(), iu, manual, p);
+        }
+        assertArrayEquals(manual.userFactors(), trained.userFactors());
+        assertArrayEquals(manual.itemFactors(), trained.itemFactors());
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadCount() {
+        for (Solver solver : Solver.values()) {
+            FactorModel one = ImplicitAls.train(DATA.train(), params(solver, 4, 1), TrainingListener.NONE);
+            FactorModel three = ImplicitAls.train(DATA.train(), params(solver, 4, 3), TrainingListener.NONE);
+            assertArrayEquals(one.userFactors(), three.userFactors(), solver.name());
+            assertArrayEquals(one.itemFactors(), three.itemFactors(), solver.name());
+            FactorModel otherSeed = ImplicitAls.train(DATA.train(),
+                new ImplicitAlsParams(8, 4, 0.1f, Confidence.linear(2f), solver, 3, 100L, 1), TrainingListener.NONE);
+            assertTrue(java.util.Arrays.equals(one.userFactors(), otherSeed.userFactors()) == false, "seed must matter");
+        }
+    }
+
+    @Test
+    void recommendationsBeatRandomOnHeldOutPositives() {
+        for (Solver solver : Solver.values()) {
+            FactorModel model = ImplicitAls.train(DATA.train(), params(solver, 10, 2), TrainingListener.NONE);
+            CsrMatrix train = DATA.train();
+            double recall = 0;
+            double randomRecall = 0;
+            int evaluated = 0;
+            float[] user = new float[model.factors()];
+            for (int u = 0; u < model.users(); u++) {
+                int[] held = DATA.heldOut()[u];
+                if (held.length == 0) {
+                    continue;
+                }
+                int from = train.indptr()[u];
+                int to = train.indptr()[u + 1];
+                System.arraycopy(model.userFactors(), u * model.factors(), user, 0, model.factors());
+                int[] top = TopK.recommend(user, model.itemFactors(), model.items(), model.factors(), 10,
+                    i -> java.util.Arrays.binarySearch(train.indices(), from, to, i) >= 0);
+                int hits = 0;
+                for (int i : top) {
+                    for (int h : held) {
+                        if (h == i) {
+                            hits++;
+                        }
+                    }
+                }
+                recall += (double) hits / held.length;
+                randomRecall += 10.0 / (model.items() - (to - from));
+                evaluated++;
+            }
+            recall /= evaluated;
+            randomRecall /= evaluated;
+            assertTrue(evaluated > 100, "too few evaluable users: " + evaluated);
+            assertTrue(recall > 3 * randomRecall, solver + ": recall@10 " + recall + " vs random " + randomRecall);
+        }
+    }
+
+    @Test
+    void emptyRowsStayZero() {
+        CsrMatrix m = CsrMatrix.fromTriplets(4, 3, new int[] { 0, 1, 3 }, new int[] { 0, 2, 0 }, new float[] { 1f, 2f, -1f }, 3);
+        FactorModel model = ImplicitAls.train(m, params(Solver.CG, 3, 1), TrainingListener.NONE);
+        for (int u : new int[] { 2, 3 }) {
+            for (int j = 0; j < 8; j++) {
+                assertEquals(0f, model.userFactors()[u * 8 + j], "user " + u);
+            }
+        }
+        for (int j = 0; j < 8; j++) {
+            assertEquals(0f, model.itemFactors()[8 + j], "item 1 has no positive entries");
+        }
+    }
+
+    @Test
+    void singularTrainingRowNamesRow() {
+        CsrMatrix m = CsrMatrix.fromTriplets(2, 1, new int[] { 1 }, new int[] { 0 }, new float[] { 1f }, 1);
+        ImplicitAlsParams p = new ImplicitAlsParams(3, 2, 0f, Confidence.linear(1f), Solver.CHOLESKY, 3, 1L, 1);
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> ImplicitAls.train(m, p, null));
+        assertEquals(1, e.row());
+        assertTrue(e.getMessage().contains("row [1]") && e.getMessage().contains("[regularization] (was [0.0])"), e.getMessage());
+    }
+
+    @Test
+    void paramsValidateNamingTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new ImplicitAlsParams(0, 1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
+        assertTrue(e.getMessage().contains("[factors]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> new ImplicitAlsParams(4, 1, Float.NaN, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
+        assertTrue(e.getMessage().contains("[regularization]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, -1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
+        assertTrue(e.getMessage().contains("[iterations]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 0, 1L, 1));
+        assertTrue(e.getMessage().contains("[cgSteps]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 0));
+        assertTrue(e.getMessage().contains("[threads]"), e.getMessage());
+        ImplicitAlsParams d = ImplicitAlsParams.defaults(16);
+        assertEquals(16, d.factors());
+        assertEquals(Solver.CG, d.solver());
+        assertTrue(d.threads() > 0);
+    }
+
+    @Test
+    void confidenceFormulas() {
+        assertEquals(1f + 40f * 3f, Confidence.linear(40f).of(3f), 1e-4f);
+        assertEquals((float) (1 + 2.0 * Math.log(1 + 3.0 / 0.5)), Confidence.log(2f, 0.5f).of(3f), 1e-5f);
+        assertThrows(IllegalArgumentException.class, () -> Confidence.log(1f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> Confidence.linear(Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Confidence.linear(-1f));
+    }
+
+    @Test
+    void gramMatchesDefinition() {
+        float[] y = { 1f, 2f, 3f, -1f, 0.5f, 4f };
+        float[] g = Gram.compute(y, 3, 2);
+        assertArrayEquals(new float[] { 1 + 9 + 0.25f, 2 - 3 + 2, 2 - 3 + 2, 4 + 1 + 16 }, g, 1e-6f);
+    }
+}
