@@ -1,5 +1,7 @@
 package dev.mfrecs.plugin.model;
 
+import dev.mfrecs.factorization.EventWeights;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,18 +41,8 @@ public record InteractionsSource(
         return m.get(key) instanceof String s ? s : dflt;
     }
 
-    /**
-     * The weight of one event: the event type's weight (1 when the model used no weights, 0 when the type is unknown
-     * to a weighted model) times the value field when there is one, decayed by age when a half-life was set.
-     */
-    public float weight(String eventType, Number value, long ageMillis) {
-        float w = weights.isEmpty() ? 1f : weights.getOrDefault(eventType, 0f);
-        if (valueField != null && value != null) {
-            w *= value.floatValue();
-        }
-        if (halfLifeDays > 0 && ageMillis > 0) {
-            w *= (float) Math.pow(0.5, ageMillis / (halfLifeDays * 86_400_000d));
-        }
-        return w;
+    /** The weighting the trainer applied, repeated here for query-time fold-in. */
+    public EventWeights eventWeights() {
+        return new EventWeights(weights, valueField != null, halfLifeDays);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mfrecs.plugin.model;
 
+import dev.mfrecs.factorization.EventWeights;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.NotPositiveDefiniteException;
 import dev.mfrecs.mappings.ModelIndices;
@@ -85,6 +86,7 @@ public final class UserVectorResolver {
         SearchRequest request = new SearchRequest(src.index()).source(search);
         client.search(request, listener.delegateFailureAndWrap((l, response) -> {
             long now = System.currentTimeMillis();
+            EventWeights weights = src.eventWeights();
             Map<String, Float> history = new LinkedHashMap<>();
             for (SearchHit hit : response.getHits().getHits()) {
                 Map<String, Object> doc = hit.getSourceAsMap();
@@ -98,7 +100,7 @@ public final class UserVectorResolver {
                 }
                 Object event = doc.get(src.eventField());
                 Object value = src.valueField() == null ? null : doc.get(src.valueField());
-                float w = src.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
+                float w = weights.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
                 history.merge(item.toString(), w, Float::sum);
             }
             history.values().removeIf(v -> v <= 0);

@@ -33,7 +33,8 @@ public final class CsrMatrix {
      */
     public static CsrMatrix fromTriplets(int rows, int cols, int[] rowIdx, int[] colIdx, float[] values, int nnz) {
         if (rows < 0 || cols < 0) {
-            throw new IllegalArgumentException("CsrMatrix.fromTriplets: [rows] and [cols] must be >= 0 (was [" + rows + "] x [" + cols + "])");
+            throw new IllegalArgumentException(
+                "CsrMatrix.fromTriplets: [rows] and [cols] must be >= 0 (was [" + rows + "] x [" + cols + "])");
         }
         if (nnz < 0) {
             throw new IllegalArgumentException("CsrMatrix.fromTriplets: [nnz] must be >= 0 (was [" + nnz + "])");
@@ -51,7 +52,8 @@ public final class CsrMatrix {
                     + "] is outside [0, " + cols + ")");
             }
             if (Float.isFinite(values[p]) == false) {
-                throw new IllegalArgumentException("CsrMatrix.fromTriplets: value at position [" + p + "] is not finite [" + values[p] + "]");
+                throw new IllegalArgumentException(
+                    "CsrMatrix.fromTriplets: value at position [" + p + "] is not finite [" + values[p] + "]");
             }
         }
         // Stable counting sort by column, then a stable counting sort by row: the result is ordered by (row, column, input position).
@@ -98,7 +100,8 @@ public final class CsrMatrix {
             }
         }
         outPtr[rows] = w;
-        return new CsrMatrix(rows, cols, outPtr, w == nnz ? outIdx : Arrays.copyOf(outIdx, w), w == nnz ? outVal : Arrays.copyOf(outVal, w));
+        return new CsrMatrix(rows, cols, outPtr, w == nnz ? outIdx : Arrays.copyOf(outIdx, w),
+            w == nnz ? outVal : Arrays.copyOf(outVal, w));
     }
 
     /**
@@ -198,7 +201,8 @@ public final class CsrMatrix {
 
     static void requireLength(String api, String name, int actual, long required) {
         if (actual < required) {
-            throw new IllegalArgumentException(api + ": [" + name + "] has length [" + actual + "] but at least [" + required + "] is required");
+            throw new IllegalArgumentException(
+                api + ": [" + name + "] has length [" + actual + "] but at least [" + required + "] is required");
         }
     }
 }

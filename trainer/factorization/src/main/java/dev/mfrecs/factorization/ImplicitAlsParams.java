@@ -23,7 +23,8 @@ public record ImplicitAlsParams(int factors, int iterations, float regularizatio
             throw new IllegalArgumentException("ImplicitAlsParams: [iterations] must be >= 0 (was [" + iterations + "])");
         }
         if (Float.isFinite(regularization) == false || regularization < 0) {
-            throw new IllegalArgumentException("ImplicitAlsParams: [regularization] must be finite and >= 0 (was [" + regularization + "])");
+            throw new IllegalArgumentException(
+                "ImplicitAlsParams: [regularization] must be finite and >= 0 (was [" + regularization + "])");
         }
         if (confidence == null) {
             throw new IllegalArgumentException("ImplicitAlsParams: [confidence] must not be null");

@@ -22,25 +22,32 @@ final class ParallelRows {
     private ParallelRows() {}
 
     static void run(String name, int n, int threads, RangeTask task) {
+        run(name, n, threads, BLOCK, task);
+    }
+
+    /** As {@link #run(String, int, int, RangeTask)} with blocks of {@code block} rows; block {@code b} is {@code [b * block, ...)}. */
+    static void run(String name, int n, int threads, int block, RangeTask task) {
         if (n <= 0) {
             return;
         }
-        int blocks = (n + BLOCK - 1) / BLOCK;
+        int blocks = (n + block - 1) / block;
         int workers = Math.min(threads, blocks);
         if (workers <= 1) {
-            task.run(0, 0, n);
+            for (int b = 0; b < blocks; b++) {
+                task.run(0, b * block, Math.min(n, (b + 1) * block));
+            }
             return;
         }
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] started = new Thread[workers - 1];
         for (int w = 1; w < workers; w++) {
-            Thread t = new Thread(body(n, blocks, w, next, failure, task), name + "-" + w);
+            Thread t = new Thread(body(n, block, blocks, w, next, failure, task), name + "-" + w);
             t.setDaemon(true);
             started[w - 1] = t;
             t.start();
         }
-        body(n, blocks, 0, next, failure, task).run();
+        body(n, block, blocks, 0, next, failure, task).run();
         boolean interrupted = false;
         for (Thread t : started) {
             while (true) {
@@ -66,12 +73,13 @@ final class ParallelRows {
         }
     }
 
-    private static Runnable body(int n, int blocks, int worker, AtomicInteger next, AtomicReference<Throwable> failure, RangeTask task) {
+    private static Runnable body(int n, int block, int blocks, int worker, AtomicInteger next, AtomicReference<Throwable> failure,
+                                 RangeTask task) {
         return () -> {
             try {
                 int b;
                 while (failure.get() == null && (b = next.getAndIncrement()) < blocks) {
-                    task.run(worker, b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+                    task.run(worker, b * block, Math.min(n, (b + 1) * block));
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);

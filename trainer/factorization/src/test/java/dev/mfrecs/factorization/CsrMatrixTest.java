@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/** Checks CSR construction (duplicate summing, column order, validation) and transpose against a dense reference. */
 class CsrMatrixTest {
 
     @Test

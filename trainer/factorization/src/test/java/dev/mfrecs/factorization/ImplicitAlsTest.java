@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Checks implicit ALS: monotone objective for both solvers, recommendation quality, determinism, edge cases. */
 class ImplicitAlsTest {
 
     private static final SyntheticData.ImplicitSplit DATA = SyntheticData.implicitLowRank(300, 200, 5, 0.1, 0.2, 1234);
@@ -144,11 +145,14 @@ class ImplicitAlsTest {
         e = assertThrows(IllegalArgumentException.class,
             () -> new ImplicitAlsParams(4, 1, Float.NaN, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
         assertTrue(e.getMessage().contains("[regularization]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, -1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
+        e = assertThrows(IllegalArgumentException.class,
+            () -> new ImplicitAlsParams(4, -1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 1));
         assertTrue(e.getMessage().contains("[iterations]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 0, 1L, 1));
+        e = assertThrows(IllegalArgumentException.class,
+            () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 0, 1L, 1));
         assertTrue(e.getMessage().contains("[cgSteps]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 0));
+        e = assertThrows(IllegalArgumentException.class,
+            () -> new ImplicitAlsParams(4, 1, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 0));
         assertTrue(e.getMessage().contains("[threads]"), e.getMessage());
         ImplicitAlsParams d = ImplicitAlsParams.defaults(16);
         assertEquals(16, d.factors());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+/** Checks that query-time fold-in reproduces training rows, that explanations add up, and singular-system errors. */
 class ImplicitFoldInTest {
 
     private static final SyntheticData.ImplicitSplit DATA = SyntheticData.implicitLowRank(200, 150, 4, 0.1, 0.0, 77);

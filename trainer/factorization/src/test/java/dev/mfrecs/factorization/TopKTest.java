@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
+/** Checks exact top-k selection, its tie-break and exclusion rules, and the retrieval helpers against full sorts. */
 class TopKTest {
 
     @Test

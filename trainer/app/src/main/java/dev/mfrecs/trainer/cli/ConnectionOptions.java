@@ -1,0 +1,30 @@
+package dev.mfrecs.trainer.cli;
+
+import dev.mfrecs.trainer.es.EsConnection;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import picocli.CommandLine.Option;
+
+/** Cluster connection flags shared by every command that talks to Elasticsearch; secrets also from the environment. */
+final class ConnectionOptions {
+
+    @Option(names = "--es", required = true, description = "Cluster URL, e.g. https://es.example:9200.")
+    String url;
+
+    @Option(names = "--ca", description = "CA certificate (PEM) for HTTPS.")
+    Path ca;
+
+    @Option(names = "--api-key", description = "API key (or ES_API_KEY).", arity = "0..1", interactive = false)
+    String apiKey;
+
+    @Option(names = "--user", description = "Basic-auth user (or ES_USERNAME); the password comes from ES_PASSWORD.")
+    String user;
+
+    EsConnection connection() {
+        String key = apiKey != null ? apiKey : System.getenv("ES_API_KEY");
+        String username = user != null ? user : System.getenv("ES_USERNAME");
+        return new EsConnection(URI.create(url), ca, key, username, System.getenv("ES_PASSWORD"));
+    }
+}

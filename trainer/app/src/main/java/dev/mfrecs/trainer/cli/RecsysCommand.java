@@ -1,0 +1,41 @@
+package dev.mfrecs.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code recsys} command line: one entry point whose subcommands are the product's jobs. Exit codes: 0 success,
+ * 2 bad arguments, 3 cluster unreachable, 4 training or publishing failed.
+ */
+@Command(
+    name = "recsys",
+    mixinStandardHelpOptions = true,
+    version = "mfrecs 0.1.0",
+    description = "Matrix-factorization recommendations inside Elasticsearch.",
+    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class }
+)
+public final class RecsysCommand implements Runnable {
+
+    public static final int EXIT_UNREACHABLE = 3;
+    public static final int EXIT_FAILED = 4;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new RecsysCommand());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("error: " + ex.getMessage());
+            if (ex instanceof java.net.ConnectException || ex.getCause() instanceof java.net.ConnectException) {
+                return EXIT_UNREACHABLE;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                return CommandLine.ExitCode.USAGE;
+            }
+            return EXIT_FAILED;
+        });
+        System.exit(cli.execute(args));
+    }
+}
