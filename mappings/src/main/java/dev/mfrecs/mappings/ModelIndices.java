@@ -22,6 +22,8 @@ public final class ModelIndices {
     public static final String ITEM_ID = "item_id";
     public static final String USER_ID = "user_id";
     public static final String VECTOR = "vector";
+    /** The same item vector under cosine similarity: what similar-items queries rank by, free of popularity (norm). */
+    public static final String VECTOR_COSINE = "vector_cosine";
     public static final String BIAS = "bias";
     public static final String POPULARITY = "popularity";
     public static final String SEEN_ITEMS = "seen_items";

@@ -30,7 +30,9 @@ import java.util.function.Supplier;
 /**
  * {@code mf_similar}: items similar to one or more given items ("customers who bought this also bought"), as a query
  * on a model's items alias. The coordinating rewrite reads the given items' vectors, averages them, and becomes a
- * {@code knn} query that excludes the given items and applies the caller's filters.
+ * {@code knn} query that excludes the given items and applies the caller's filters. It ranks by cosine on
+ * {@code vector_cosine} by default (the raw inner product favours items with large norms, i.e. popular ones); set
+ * {@code field} to {@code vector} for inner product.
  */
 public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQueryBuilder> {
 
@@ -70,7 +72,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         }
         this.model = model;
         this.items = List.copyOf(items);
-        this.field = field == null ? ModelIndices.VECTOR : field;
+        this.field = field == null ? ModelIndices.VECTOR_COSINE : field;
         this.k = k == null ? KnnLimits.DEFAULT_K : k;
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
@@ -158,10 +160,17 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
 
     private QueryBuilder toKnn(ModelMetadata metadata, float[] vectors) {
         int d = metadata.vectorDims();
+        // Under cosine each item counts equally: average the unit vectors, not the raw ones.
+        boolean cosine = ModelIndices.VECTOR_COSINE.equals(field);
         float[] mean = new float[d];
         for (int i = 0; i < items.size(); i++) {
+            double norm = 0;
             for (int j = 0; j < d; j++) {
-                mean[j] += vectors[i * d + j] / items.size();
+                norm += vectors[i * d + j] * vectors[i * d + j];
+            }
+            double scale = cosine && norm > 0 ? 1 / Math.sqrt(norm) : 1;
+            for (int j = 0; j < d; j++) {
+                mean[j] += (float) (vectors[i * d + j] * scale / items.size());
             }
         }
         KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, mean, k, numCandidates, null, null);

@@ -129,7 +129,11 @@ public final class ModelPublisher {
 
     private void createVectorIndex(String index, String template, int dims) throws IOException {
         ObjectNode body = (ObjectNode) JSON.readTree(ModelIndices.template(template));
-        ((ObjectNode) body.path("mappings").path("properties").path(ModelIndices.VECTOR)).put("dims", dims);
+        for (String field : List.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE)) {
+            if (body.path("mappings").path("properties").has(field)) {
+                ((ObjectNode) body.path("mappings").path("properties").path(field)).put("dims", dims);
+            }
+        }
         String json = JSON.writeValueAsString(body);
         client.indices().create(c -> c.index(index).withJson(new StringReader(json)));
     }
@@ -145,7 +149,12 @@ public final class ModelPublisher {
                     int i = start + j;
                     Map<String, Object> doc = new LinkedHashMap<>(attributes.getOrDefault(batch.get(j), Map.of()));
                     doc.put(ModelIndices.ITEM_ID, batch.get(j));
-                    doc.put(ModelIndices.VECTOR, slice(a.itemVectors(), i, d));
+                    float[] v = slice(a.itemVectors(), i, d);
+                    doc.put(ModelIndices.VECTOR, v);
+                    if (isZero(v) == false) {
+                        // Cosine is undefined for a zero vector (an item nobody interacted with after filtering).
+                        doc.put(ModelIndices.VECTOR_COSINE, v);
+                    }
                     doc.put(ModelIndices.POPULARITY, a.itemPopularity()[i]);
                     doc.put(ModelIndices.MODEL, a.model());
                     doc.put(ModelIndices.MODEL_VERSION, version);
@@ -168,7 +177,7 @@ public final class ModelPublisher {
                     src.keySet().retainAll(catalog.fields());
                 }
                 // Our own fields win over catalog fields of the same name.
-                src.keySet().removeAll(List.of(ModelIndices.VECTOR, ModelIndices.POPULARITY, ModelIndices.MODEL, ModelIndices.MODEL_VERSION));
+                src.keySet().removeAll(List.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE, ModelIndices.POPULARITY, ModelIndices.MODEL, ModelIndices.MODEL_VERSION));
                 out.put(doc.result().id(), src);
             }
         }
@@ -331,6 +340,15 @@ public final class ModelPublisher {
         if (client.indices().exists(e -> e.index(ModelIndices.METADATA_INDEX)).value()) {
             client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(ModelIndices.metadataId(model, version)).refresh(Refresh.WaitFor));
         }
+    }
+
+    private static boolean isZero(float[] v) {
+        for (float x : v) {
+            if (x != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static float[] slice(float[] flat, int row, int d) {

@@ -1,0 +1,91 @@
+package dev.mfrecs.it;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+
+import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.trainer.es.InteractionFields;
+import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.train.TrainJob;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The trainer's publish path on a real node: versions, the atomic alias swap, retention, rollback and delete, and the
+ * mapping the item vectors get.
+ */
+class TrainerPublishIT {
+
+    static final String MODEL = "rotation";
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        SyntheticShop.ensureLoadedAndTrained();
+    }
+
+    private static int train() throws IOException {
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
+        ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 3, 1L, 2);
+        return new TrainJob(MODEL, fields, params, 1, 1, null, 2).run(RealNode.client(), ProgressLog.stderr());
+    }
+
+    @Test
+    void versionsSwapRetainRollBackAndDelete() throws IOException {
+        ElasticsearchClient client = RealNode.client();
+        ModelPublisher publisher = new ModelPublisher(client, ProgressLog.stderr());
+        int v1 = train();
+        assertEquals(v1, publisher.liveVersion(MODEL));
+        int v2 = train();
+        assertEquals(v1 + 1, v2);
+        assertEquals(v2, publisher.liveVersion(MODEL));
+        assertTrue(client.indices().exists(e -> e.index(ModelIndices.itemsIndex(MODEL, v1))).value(), "v1 kept (keep=2)");
+        int v3 = train();
+        assertEquals(v3, publisher.liveVersion(MODEL));
+        assertFalse(client.indices().exists(e -> e.index(ModelIndices.itemsIndex(MODEL, v1))).value(), "v1 dropped by retention");
+        assertEquals(2, publisher.versions(MODEL).size());
+
+        assertEquals(v2, publisher.rollback(MODEL, null));
+        assertEquals(v2, publisher.liveVersion(MODEL));
+        // The users alias moved with the items alias.
+        assertTrue(client.indices().getAlias(g -> g.name(ModelIndices.usersAlias(MODEL))).aliases().containsKey(
+            ModelIndices.usersIndex(MODEL, v2)));
+        assertThrows(IllegalArgumentException.class, () -> publisher.deleteVersion(MODEL, v2));
+        publisher.deleteVersion(MODEL, v3);
+        assertEquals(1, publisher.versions(MODEL).size());
+        // Versions are never reused, even after a delete.
+        int v4 = train();
+        assertTrue(v4 > v2, "new version " + v4 + " must not reuse a number");
+    }
+
+    @Test
+    void itemVectorMappingIsExplicit() throws IOException {
+        var mapping = RealNode.rest().get("/" + ModelIndices.itemsIndex(SyntheticShop.MODEL, 1) + "/_mapping").body();
+        var vector = mapping.path(ModelIndices.itemsIndex(SyntheticShop.MODEL, 1)).path("mappings").path("properties").path("vector");
+        assertEquals("dense_vector", vector.path("type").asText());
+        assertEquals(SyntheticShop.FACTORS, vector.path("dims").asInt());
+        assertEquals("max_inner_product", vector.path("similarity").asText());
+        assertEquals("hnsw", vector.path("index_options").path("type").asText());
+    }
+
+    @Test
+    void metadataHoldsGramAndInteractionsRecipe() throws IOException {
+        var doc = RealNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(SyntheticShop.MODEL, 1))
+            .body().path("_source");
+        assertEquals(SyntheticShop.FACTORS * SyntheticShop.FACTORS, doc.path("gram").size());
+        assertEquals(SyntheticShop.INDEX, doc.path("interactions").path("index").asText());
+        assertEquals(5.0, doc.path("interactions").path("weights").path("purchase").asDouble(), 0);
+        assertTrue(doc.path("event_count").asLong() == SyntheticShop.events());
+    }
+}
