@@ -1,0 +1,209 @@
+package dev.mfrecs.plugin;
+
+import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.Gram;
+import dev.mfrecs.factorization.ImplicitFoldIn;
+import dev.mfrecs.factorization.TopK;
+import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.plugin.action.FoldInAction;
+import dev.mfrecs.plugin.action.FoldInRequest;
+import dev.mfrecs.plugin.action.FoldInResponse;
+import dev.mfrecs.plugin.model.HistoryEntry;
+import dev.mfrecs.plugin.model.UserSpec;
+import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
+import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
+
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.bulk.BulkRequestBuilder;
+import org.elasticsearch.action.search.SearchResponse;
+import org.elasticsearch.action.support.WriteRequest;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.search.SearchHit;
+import org.elasticsearch.test.ESIntegTestCase;
+import org.elasticsearch.xcontent.XContentType;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The plugin's queries and fold-in on an internal cluster of two data nodes with multi-shard, replicated indices: the
+ * coordinating rewrite fetches the model and vectors asynchronously, kNN results match the exact ranking the factors
+ * define, seen items are excluded, and fold-in equals the library kernel.
+ */
+@ESIntegTestCase.ClusterScope(scope = ESIntegTestCase.Scope.SUITE, numDataNodes = 2)
+public class MfQueriesClusterTests extends ESIntegTestCase {
+
+    private static final int D = 8;
+    private static final int ITEMS = 120;
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MfRecommendationsPlugin.class);
+    }
+
+    /** A published model with random factors; returns the flat item factors. */
+    private float[] publish(String model, int shards) throws Exception {
+        Random random = new Random(model.hashCode());
+        float[] items = new float[ITEMS * D];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = (float) random.nextGaussian();
+        }
+        String itemsIndex = ModelIndices.itemsIndex(model, 1);
+        String body = ModelIndices.template("item-vectors.json").replace("\"dims\": 0", "\"dims\": " + D);
+        Map<String, Object> parsed = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(XContentType.JSON.xContent(), body, false);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> mappings = (Map<String, Object>) parsed.get("mappings");
+        prepareCreate(itemsIndex).setSettings(Settings.builder().put("index.number_of_shards", shards).put("index.number_of_replicas", 1))
+            .setMapping(mappings)
+            .get();
+        String usersIndex = ModelIndices.usersIndex(model, 1);
+        prepareCreate(usersIndex).setSettings(indexSettings(2, 1)).get();
+        BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        for (int i = 0; i < ITEMS; i++) {
+            float[] v = java.util.Arrays.copyOfRange(items, i * D, (i + 1) * D);
+            bulk.add(client().prepareIndex(itemsIndex).setId("i" + i).setSource(Map.of("item_id", "i" + i, "vector", v, "vector_cosine", v,
+                "popularity", (float) (ITEMS - i), "category", i % 2 == 0 ? "even" : "odd")));
+        }
+        float[] user = new float[D];
+        for (int j = 0; j < D; j++) {
+            user[j] = (float) random.nextGaussian();
+        }
+        bulk.add(client().prepareIndex(usersIndex).setId("alice").setSource(Map.of("user_id", "alice", "vector", user, "seen_items",
+            List.of("i1", "i2", "i3"), "seen_values", List.of(1f, 1f, 1f))));
+        assertFalse(bulk.get().hasFailures());
+        Map<String, Object> meta = new HashMap<>();
+        meta.put("model", model);
+        meta.put("version", 1);
+        meta.put("algorithm", "ials");
+        meta.put("factors", D);
+        meta.put("regularization", 0.1);
+        meta.put("confidence", Map.of("kind", "linear", "alpha", 2.0, "epsilon", 1.0));
+        float[] gram = Gram.compute(items, ITEMS, D);
+        List<Float> g = new ArrayList<>();
+        for (float x : gram) {
+            g.add(x);
+        }
+        meta.put("gram", g);
+        client().prepareIndex(ModelIndices.METADATA_INDEX).setId(ModelIndices.metadataId(model, 1)).setSource(meta)
+            .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
+        indicesAdmin().prepareAliases(TEST_REQUEST_TIMEOUT, TEST_REQUEST_TIMEOUT).addAlias(itemsIndex, ModelIndices.itemsAlias(model))
+            .addAlias(usersIndex, ModelIndices.usersAlias(model)).get();
+        ensureGreen(itemsIndex, usersIndex);
+        return items;
+    }
+
+    private static String model() {
+        return "m" + randomAlphaOfLength(8).toLowerCase(Locale.ROOT);
+    }
+
+    public void testRecommendMatchesExactRankingAndExcludesHistory() throws Exception {
+        String model = model();
+        float[] items = publish(model, randomIntBetween(2, 4));
+        List<HistoryEntry> history = List.of(new HistoryEntry("i5", 2f), new HistoryEntry("i9", 1f), new HistoryEntry("i40", 3f));
+        int k = 10;
+        SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec(null, history), null, k, ITEMS, null, null, null))
+            .setSize(k)
+            .get();
+        try {
+            // The exact answer: fold in with the library kernel, rank every item by dot product, drop the history.
+            float[] hv = new float[3 * D];
+            int[] ids = { 5, 9, 40 };
+            for (int h = 0; h < 3; h++) {
+                System.arraycopy(items, ids[h] * D, hv, h * D, D);
+            }
+            float[] x = new float[D];
+            new ImplicitFoldIn(D).foldIn(Gram.compute(items, ITEMS, D), 0.1f, Confidence.linear(2f), hv, new float[] { 2, 1, 3 }, 3, x);
+            Set<Integer> excluded = Set.of(5, 9, 40);
+            int[] expected = TopK.recommend(x, items, ITEMS, D, k, excluded::contains);
+            SearchHit[] hits = r.getHits().getHits();
+            assertEquals(k, hits.length);
+            for (int i = 0; i < k; i++) {
+                assertEquals("rank " + i, "i" + expected[i], hits[i].getId());
+            }
+        } finally {
+            r.decRef();
+        }
+    }
+
+    public void testStoredUserSeenItemsAndFilter() throws Exception {
+        String model = model();
+        publish(model, 3);
+        SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("alice", null), null, 20, 100,
+                List.of(QueryBuilders.termQuery("category", "even")), null, null))
+            .setSize(20)
+            .get();
+        try {
+            assertEquals(20, r.getHits().getHits().length);
+            Set<String> seen = new HashSet<>();
+            for (SearchHit hit : r.getHits().getHits()) {
+                int i = Integer.parseInt(hit.getId().substring(1));
+                assertEquals(0, i % 2);
+                assertFalse(List.of("i1", "i2", "i3").contains(hit.getId()));
+                assertTrue(seen.add(hit.getId()));
+            }
+        } finally {
+            r.decRef();
+        }
+    }
+
+    public void testSimilarExcludesItemsAndMatchesCosineRanking() throws Exception {
+        String model = model();
+        float[] items = publish(model, 2);
+        SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfSimilarQueryBuilder(model, List.of("i7"), null, 5, ITEMS, null))
+            .setSize(5)
+            .get();
+        try {
+            int[] expected = TopK.similar(items, ITEMS, D, 7, 5, true);
+            SearchHit[] hits = r.getHits().getHits();
+            assertEquals(5, hits.length);
+            for (int i = 0; i < 5; i++) {
+                assertEquals("rank " + i, "i" + expected[i], hits[i].getId());
+            }
+        } finally {
+            r.decRef();
+        }
+    }
+
+    public void testFoldInActionAndErrors() throws Exception {
+        String model = model();
+        publish(model, 2);
+        FoldInResponse stored = client().execute(FoldInAction.INSTANCE, new FoldInRequest("mf_fold_in", model, new UserSpec("alice", null),
+            null)).get();
+        assertEquals(D, stored.vector().length);
+        Exception missing = expectThrows(Exception.class, () -> client().execute(FoldInAction.INSTANCE, new FoldInRequest("mf_fold_in",
+            "nosuchmodel", new UserSpec(null, List.of(new HistoryEntry("i1", 1f))), null)).get());
+        assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(missing, ResourceNotFoundException.class));
+        assertTrue(missing.getMessage(), missing.getMessage().contains("[nosuchmodel]"));
+        Exception ghost = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("ghost", null), null, 5, 50, null, null,
+                dev.mfrecs.plugin.query.OnEmpty.ERROR))
+            .get()
+            .decRef());
+        assertTrue(ghost.getMessage(), org.elasticsearch.ExceptionsHelper.unwrap(ghost, ResourceNotFoundException.class) != null);
+    }
+
+    public void testValidationNamesTheField() {
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder("m", new UserSpec("u",
+            null), null, 0, null, null, null, null));
+        assertTrue(e.getMessage(), e.getMessage().contains("[k]"));
+        e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder("m", new UserSpec(null, List.of(new HistoryEntry(
+            "x", Float.NaN))), null, null, null, null, null, null));
+        assertTrue(e.getMessage(), e.getMessage().contains("[NaN]"));
+        e = expectThrows(IllegalArgumentException.class, () -> new MfSimilarQueryBuilder("m", List.of(), null, null, null, null));
+        assertTrue(e.getMessage(), e.getMessage().contains("[items]"));
+        assertNotNull(new FoldInRequest("mf_fold_in", "BAD NAME", new UserSpec("u", null), null).validate());
+        assertNull(new FoldInRequest("mf_fold_in", "good", new UserSpec("u", null), null).validate());
+    }
+}
