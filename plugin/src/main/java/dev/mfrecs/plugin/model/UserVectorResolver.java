@@ -1,6 +1,7 @@
 package dev.mfrecs.plugin.model;
 
 import dev.mfrecs.factorization.EventWeights;
+import dev.mfrecs.factorization.ExplicitFoldIn;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.NotPositiveDefiniteException;
 import dev.mfrecs.mappings.ModelIndices;
@@ -173,12 +174,8 @@ public final class UserVectorResolver {
     /** The query-time solve for one user; the same kernel the trainer runs for a training row. */
     public static void foldInKernel(ModelMetadata model, float[] historyVectors, float[] values, int k, float[] out) {
         if (model.explicit()) {
-            throw new ElasticsearchStatusException(
-                "[mf] fold-in from a history is not available for explicit model [{}] (algorithm [{}]); query a trained [user]",
-                RestStatus.BAD_REQUEST,
-                model.model(),
-                model.algorithm()
-            );
+            foldInExplicit(model, historyVectors, values, k, out);
+            return;
         }
         if (model.gram() == null) {
             throw new ElasticsearchStatusException("[mf] model [{}] has no gram matrix for fold-in", RestStatus.INTERNAL_SERVER_ERROR,
@@ -191,6 +188,35 @@ public final class UserVectorResolver {
             throw new ElasticsearchStatusException("[mf] fold-in failed for model [{}]: {}", RestStatus.BAD_REQUEST, e, model.model(),
                 e.getMessage());
         }
+    }
+
+    /**
+     * Explicit models publish item vectors (q_i, b_i): split them, solve (p_u, b_u) from the ratings with the trainer's
+     * row kernel, and return (p_u, 1) so the kNN inner product is b_i + p_u.q_i, the predicted rating up to the
+     * user's constant mu + b_u.
+     */
+    private static void foldInExplicit(ModelMetadata model, float[] historyVectors, float[] ratings, int k, float[] out) {
+        int d = model.factors();
+        int dims = model.vectorDims();
+        if (dims != d + 1) {
+            throw new ElasticsearchStatusException("[mf] explicit model [{}] has vectors of [{}] dims, expected factors + 1 = [{}]",
+                RestStatus.INTERNAL_SERVER_ERROR, model.model(), dims, d + 1);
+        }
+        float[] q = new float[k * d];
+        float[] b = new float[k];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(historyVectors, j * dims, q, j * d, d);
+            b[j] = historyVectors[j * dims + d];
+        }
+        float[] p = new float[d];
+        try {
+            new ExplicitFoldIn(d).foldIn(model.globalMean(), model.regularization(), q, b, ratings, k, p);
+        } catch (NotPositiveDefiniteException e) {
+            throw new ElasticsearchStatusException("[mf] fold-in failed for model [{}]: {}", RestStatus.BAD_REQUEST, e, model.model(),
+                e.getMessage());
+        }
+        System.arraycopy(p, 0, out, 0, d);
+        out[d] = 1f;
     }
 
     static ResourceNotFoundException unknownUser(ModelMetadata model, String user) {

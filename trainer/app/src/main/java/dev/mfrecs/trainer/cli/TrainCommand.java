@@ -9,6 +9,8 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.trainer.train.Schedule;
+import dev.mfrecs.trainer.train.ScheduledTrainer;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import java.util.LinkedHashMap;
@@ -99,6 +101,30 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
     int keep;
 
+    @Option(names = "--algorithm", defaultValue = "ials", description = "ials (implicit) or als (explicit ratings with biases).")
+    String algorithm;
+
+    @Option(names = "--from", description = "Only events at or after this ISO-8601 instant.")
+    java.time.Instant from;
+
+    @Option(names = "--to", description = "Only events before this ISO-8601 instant.")
+    java.time.Instant to;
+
+    @Option(names = "--since", description = "Only events of the last duration, e.g. 90d (overrides --from).")
+    String since;
+
+    @Option(names = "--query", description = "Only events matching this query (Elasticsearch query DSL, JSON).")
+    String query;
+
+    @Option(names = "--binarize-at", description = "Values >= this become 1, others are dropped (e.g. ratings >= 4).")
+    Float binarizeAt;
+
+    @Option(names = "--every", description = "Run forever, every interval (30m, 6h, 1d).")
+    String every;
+
+    @Option(names = "--cron", description = "Run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
+    String cron;
+
     @Override
     public Integer call() throws Exception {
         ConfidenceKind kind = ConfidenceKind.valueOf(confidence.toUpperCase(java.util.Locale.ROOT));
@@ -107,9 +133,24 @@ final class TrainCommand implements Callable<Integer> {
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);
-        TrainJob job = new TrainJob(model, fields, params, minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep);
+        TrainJob.Algorithm algo;
+        try {
+            algo = TrainJob.Algorithm.valueOf(algorithm.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[--algorithm] must be [ials] or [als], got [" + algorithm + "]");
+        }
+        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(Schedule.every(since).interval());
+        TrainJob job = new TrainJob(model, algo, fields, params, minUser, minItem,
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt));
+        if (every != null && cron != null) {
+            throw new IllegalArgumentException("[--every] and [--cron] are mutually exclusive");
+        }
         try (ElasticsearchClient client = connection.connection().client()) {
+            if (every != null || cron != null) {
+                Schedule schedule = every != null ? Schedule.every(every) : Schedule.cron(cron);
+                new ScheduledTrainer(job, schedule, ProgressLog.stderr()).run(client, 0);
+                return 0;
+            }
             int version = job.run(client, ProgressLog.stderr());
             System.out.println("published model [" + model + "] version [" + version + "]");
         }

@@ -16,12 +16,27 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
         private final IdDictionary users = new IdDictionary();
         private final IdDictionary items = new IdDictionary();
         private final Long2FloatOpenHashMap pairs = new Long2FloatOpenHashMap();
+        private final it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap counts;
         private long events;
+
+        /** Sums repeated events of a pair (implicit feedback). */
+        public Accumulator() {
+            this(false);
+        }
+
+        /** With {@code mean}, repeated events of a pair are averaged instead (explicit ratings given more than once). */
+        public Accumulator(boolean mean) {
+            this.counts = mean ? new it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap() : null;
+        }
 
         public void add(String user, String item, float weight) {
             int u = users.add(user);
             int i = items.add(item);
-            pairs.addTo(((long) u << 32) | (i & 0xffffffffL), weight);
+            long key = ((long) u << 32) | (i & 0xffffffffL);
+            pairs.addTo(key, weight);
+            if (counts != null) {
+                counts.addTo(key, 1);
+            }
             events++;
         }
 
@@ -35,6 +50,24 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
          * libraries; ids are re-numbered densely).
          */
         public InteractionMatrix build(int minPerUser, int minPerItem) {
+            return build(minPerUser, minPerItem, Float.NaN);
+        }
+
+        /**
+         * As {@link #build(int, int)}; with a finite {@code binarizeAt}, pairs whose value is at least that become 1 and
+         * the others are dropped (e.g. ratings >= 4 as implicit positives).
+         */
+        public InteractionMatrix build(int minPerUser, int minPerItem, float binarizeAt) {
+            if (counts != null) {
+                for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
+                    e.setValue(e.getFloatValue() / counts.get(e.getLongKey()));
+                }
+            }
+            if (Float.isNaN(binarizeAt) == false) {
+                for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
+                    e.setValue(e.getFloatValue() >= binarizeAt ? 1f : 0f);
+                }
+            }
             int[] userCount = new int[users.size()];
             int[] itemCount = new int[items.size()];
             for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {

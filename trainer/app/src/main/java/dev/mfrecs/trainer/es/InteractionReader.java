@@ -32,16 +32,20 @@ public final class InteractionReader {
     private final Query filter;
     private final Instant from;
     private final Instant to;
+    private final boolean ratings;
 
-    public InteractionReader(ElasticsearchClient client, InteractionFields fields, Query filter, Instant from, Instant to) {
+    /** With {@code ratings}, repeated (user, item) values are averaged (explicit ratings) instead of summed. */
+    public InteractionReader(ElasticsearchClient client, InteractionFields fields, Query filter, Instant from, Instant to,
+                             boolean ratings) {
         this.client = client;
         this.fields = fields;
         this.filter = filter;
         this.from = from;
         this.to = to;
+        this.ratings = ratings;
     }
 
-    public InteractionMatrix read(int minPerUser, int minPerItem, ProgressLog log) throws IOException {
+    public InteractionMatrix read(int minPerUser, int minPerItem, float binarizeAt, ProgressLog log) throws IOException {
         EventWeights weights = fields.eventWeights();
         List<Query> must = new ArrayList<>();
         if (filter != null) {
@@ -72,7 +76,7 @@ public final class InteractionReader {
         long newest = decay ? newestTimestamp(query) : 0;
 
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("2m"))).id();
-        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator();
+        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(ratings);
         try {
             List<FieldValue> after = null;
             long pages = 0;
@@ -125,7 +129,7 @@ public final class InteractionReader {
             client.closePointInTime(c -> c.id(pitId));
         }
         log.step("read " + acc.events() + " weighted events from [" + fields.index() + "]");
-        return acc.build(minPerUser, minPerItem);
+        return acc.build(minPerUser, minPerItem, binarizeAt);
     }
 
     private long newestTimestamp(Query query) throws IOException {

@@ -25,10 +25,17 @@ public final class BulkWriter implements AutoCloseable {
     private final List<BulkOperation> pending = new ArrayList<>();
     private long written;
 
+    private final ModelPublisher.BulkListener listener;
+
     public BulkWriter(ElasticsearchClient client, String index, int batchSize) {
+        this(client, index, batchSize, ModelPublisher.BulkListener.NONE);
+    }
+
+    public BulkWriter(ElasticsearchClient client, String index, int batchSize, ModelPublisher.BulkListener listener) {
         this.client = client;
         this.index = index;
         this.batchSize = batchSize;
+        this.listener = listener;
     }
 
     public void add(String id, Map<String, Object> doc) throws IOException {
@@ -63,6 +70,7 @@ public final class BulkWriter implements AutoCloseable {
                 }
             }
             if (retry.isEmpty()) {
+                listener.afterBulk(index, written);
                 return;
             }
             if (attempt >= MAX_RETRIES) {

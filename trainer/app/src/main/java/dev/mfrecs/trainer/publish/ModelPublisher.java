@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +42,25 @@ public final class ModelPublisher {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Called after every bulk request of a publish; tests use it to fail a publish half-way, as a killed trainer would. */
+    public interface BulkListener {
+        void afterBulk(String index, long documentsWritten) throws IOException;
+
+        BulkListener NONE = (index, written) -> {};
+    }
+
     private final ElasticsearchClient client;
     private final ProgressLog log;
+    private final BulkListener bulkListener;
 
     public ModelPublisher(ElasticsearchClient client, ProgressLog log) {
+        this(client, log, BulkListener.NONE);
+    }
+
+    public ModelPublisher(ElasticsearchClient client, ProgressLog log, BulkListener bulkListener) {
         this.client = client;
         this.log = log;
+        this.bulkListener = bulkListener;
     }
 
     /** Publishes and swaps; returns the new version. Keeps the newest {@code keep} versions. */
@@ -55,6 +70,7 @@ public final class ModelPublisher {
             throw new IllegalArgumentException(invalid);
         }
         ensureMetadataIndex();
+        cleanOrphans(a.model());
         int version = nextVersion(a.model());
         String items = ModelIndices.itemsIndex(a.model(), version);
         String users = ModelIndices.usersIndex(a.model(), version);
@@ -91,7 +107,29 @@ public final class ModelPublisher {
         return version;
     }
 
-    private void ensureMetadataIndex() throws IOException {
+    /**
+     * Deletes versioned indices of this model that no alias points to and no metadata document describes: what a
+     * trainer killed in the middle of publishing leaves behind.
+     */
+    void cleanOrphans(String model) throws IOException {
+        Set<Integer> described = new HashSet<>();
+        for (Map<String, Object> v : versions(model)) {
+            described.add(((Number) v.get("version")).intValue());
+        }
+        int live = liveVersion(model);
+        var indices = client.indices().get(g -> g.index(model + "-items-v*", model + "-users-v*").allowNoIndices(true)
+            .ignoreUnavailable(true)).indices().keySet();
+        for (String index : indices) {
+            String items = index.replaceFirst("-users-v", "-items-v");
+            int v = ModelIndices.versionOfItemsIndex(model, items);
+            if (v >= 0 && v != live && described.contains(v) == false) {
+                log.step("deleting [" + index + "], left over by an unfinished publish");
+                client.indices().delete(d -> d.index(index));
+            }
+        }
+    }
+
+    public void ensureMetadataIndex() throws IOException {
         if (client.indices().exists(e -> e.index(ModelIndices.METADATA_INDEX)).value()) {
             return;
         }
@@ -141,7 +179,7 @@ public final class ModelPublisher {
     private void writeItems(ModelArtifacts a, int version, String index, CatalogSource catalog) throws IOException {
         int d = a.vectorDims();
         List<String> ids = a.itemIds();
-        try (BulkWriter bulk = new BulkWriter(client, index, BULK_BATCH)) {
+        try (BulkWriter bulk = new BulkWriter(client, index, BULK_BATCH, bulkListener)) {
             for (int start = 0; start < ids.size(); start += BULK_BATCH) {
                 List<String> batch = ids.subList(start, Math.min(ids.size(), start + BULK_BATCH));
                 Map<String, Map<String, Object>> attributes = catalog == null ? Map.of() : catalogAttributes(catalog, batch);
@@ -187,7 +225,7 @@ public final class ModelPublisher {
     private void writeUsers(ModelArtifacts a, int version, String index) throws IOException {
         int d = a.vectorDims();
         CsrMatrix m = a.userItems();
-        try (BulkWriter bulk = new BulkWriter(client, index, BULK_BATCH)) {
+        try (BulkWriter bulk = new BulkWriter(client, index, BULK_BATCH, bulkListener)) {
             for (int u = 0; u < a.userIds().size(); u++) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put(ModelIndices.USER_ID, a.userIds().get(u));

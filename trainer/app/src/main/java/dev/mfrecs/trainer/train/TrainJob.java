@@ -1,8 +1,12 @@
 package dev.mfrecs.trainer.train;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 
+import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.es.InteractionReader;
@@ -10,31 +14,119 @@ import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.publish.TrainerLock;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One training run against a cluster, the unit the CLI, the scheduler and the demo all execute: read the interactions
- * index, train, publish a new version, swap the aliases.
+ * One training run against a cluster, the unit the CLI, the scheduler and the demo all execute: check the arguments
+ * against the cluster, take the model's lock, read the interactions index, train, publish a new version and swap the
+ * aliases. Nothing is published when any step fails.
  */
 public record TrainJob(
     String model,
+    Algorithm algorithm,
     InteractionFields fields,
     ImplicitAlsParams params,
     int minPerUser,
     int minPerItem,
     CatalogSource catalog,
-    int keep
+    int keep,
+    Window window
 ) {
+
+    /** The training algorithms a cluster model can use. */
+    public enum Algorithm {
+        /** Implicit ALS (Hu, Koren, Volinsky 2008): events are confidences. */
+        IALS,
+        /** Explicit ALS with biases: the value field holds ratings. */
+        ALS
+    }
+
+    /** Which events to read: a time window, a query (JSON, Elasticsearch query DSL) and an optional binarization. */
+    public record Window(Instant from, Instant to, String queryJson, Float binarizeAt) {
+        public static final Window ALL = new Window(null, null, null, null);
+    }
+
+    /** The largest dims a dense_vector field accepts. */
+    static final int MAX_DIMS = 4096;
+    static final Duration LOCK_TTL = Duration.ofHours(6);
+
+    public TrainJob(String model, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem, CatalogSource catalog,
+                    int keep) {
+        this(model, Algorithm.IALS, fields, params, minPerUser, minPerItem, catalog, keep, Window.ALL);
+    }
 
     /** Runs the job; returns the published version. */
     public int run(ElasticsearchClient client, ProgressLog log) throws IOException {
-        InteractionMatrix data = new InteractionReader(client, fields, null, null, null).read(minPerUser, minPerItem, log);
-        if (data.userItems().nnz() == 0) {
-            throw new IllegalStateException("no positive interactions in [" + fields.index() + "]; nothing to train");
+        return run(client, log, ModelPublisher.BulkListener.NONE);
+    }
+
+    public int run(ElasticsearchClient client, ProgressLog log, ModelPublisher.BulkListener bulkListener) throws IOException {
+        String invalid = ModelIndices.validateModelName(model);
+        if (invalid != null) {
+            throw new IllegalArgumentException(invalid);
         }
-        ModelArtifacts artifacts = ImplicitTrainer.train(model, data, params, Map.of("interactions", fields.toMetadata()), log);
-        return new ModelPublisher(client, log).publish(artifacts, catalog, keep);
+        int dims = params.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
+        if (dims > MAX_DIMS) {
+            throw new IllegalArgumentException("[factors] [" + params.factors() + "] gives vectors of [" + dims
+                + "] dims, more than dense_vector allows [" + MAX_DIMS + "]");
+        }
+        if (algorithm == Algorithm.ALS && fields.valueField() == null) {
+            throw new IllegalArgumentException("[algorithm] [als] reads ratings: set [--value-field]");
+        }
+        checkFields(client);
+        ModelPublisher publisher = new ModelPublisher(client, log, bulkListener);
+        publisher.ensureMetadataIndex();
+        try (TrainerLock lock = TrainerLock.acquire(client, model, LOCK_TTL)) {
+            Query query = window.queryJson() == null ? null : Query.of(q -> q.withJson(new StringReader(window.queryJson())));
+            InteractionMatrix data = new InteractionReader(client, fields, query, window.from(), window.to(), algorithm == Algorithm.ALS)
+                .read(minPerUser, minPerItem, window.binarizeAt() == null ? Float.NaN : window.binarizeAt(), log);
+            if (data.userItems().nnz() == 0) {
+                throw new IllegalStateException("no positive interactions in [" + fields.index() + "] after filtering; nothing to train");
+            }
+            Map<String, Object> extra = Map.of("interactions", fields.toMetadata());
+            ModelArtifacts artifacts = algorithm == Algorithm.ALS
+                ? ExplicitTrainer.train(model, data, new ExplicitAlsParams(params.factors(), params.iterations(), params.regularization(),
+                    params.seed(), params.threads()), extra, log)
+                : ImplicitTrainer.train(model, data, params, extra, log);
+            return publisher.publish(artifacts, catalog, keep);
+        }
+    }
+
+    /** Fails early, naming the field, when the index or a configured field does not exist. */
+    private void checkFields(ElasticsearchClient client) throws IOException {
+        List<String> required = new ArrayList<>(List.of(fields.userField(), fields.itemField()));
+        if (fields.valueField() != null) {
+            required.add(fields.valueField());
+        }
+        if (fields.weights().isEmpty() == false) {
+            required.add(fields.eventField());
+        }
+        if (fields.halfLifeDays() > 0 || window.from() != null || window.to() != null) {
+            required.add(fields.timestampField());
+        }
+        try {
+            var caps = client.fieldCaps(f -> f.index(fields.index()).fields(required).allowNoIndices(false));
+            if (caps.indices().isEmpty()) {
+                throw new IllegalArgumentException("interactions index [" + fields.index() + "] not found");
+            }
+            for (String field : required) {
+                if (caps.fields().containsKey(field) == false) {
+                    throw new IllegalArgumentException("field [" + field + "] not found in interactions index [" + fields.index() + "]");
+                }
+            }
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                throw new IllegalArgumentException("interactions index [" + fields.index() + "] not found", e);
+            }
+            throw e;
+        }
     }
 }
