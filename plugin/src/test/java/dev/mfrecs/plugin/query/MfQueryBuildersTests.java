@@ -1,0 +1,208 @@
+package dev.mfrecs.plugin.query;
+
+import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.plugin.MfRecommendationsPlugin;
+import dev.mfrecs.plugin.model.HistoryEntry;
+import dev.mfrecs.plugin.model.UserSpec;
+
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.action.ActionType;
+import org.elasticsearch.action.admin.indices.alias.get.GetAliasesResponse;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
+import org.elasticsearch.action.get.MultiGetItemResponse;
+import org.elasticsearch.action.get.MultiGetRequest;
+import org.elasticsearch.action.get.MultiGetResponse;
+import org.elasticsearch.action.support.PlainActionFuture;
+import org.elasticsearch.cluster.metadata.AliasMetadata;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.index.get.GetResult;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryBuilders;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.Rewriteable;
+import org.elasticsearch.search.SearchModule;
+import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.test.ESTestCase;
+import org.elasticsearch.test.EqualsHashCodeTestUtils;
+import org.elasticsearch.test.client.NoOpClient;
+import org.elasticsearch.threadpool.TestThreadPool;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.xcontent.NamedXContentRegistry;
+import org.elasticsearch.xcontent.XContentParser;
+import org.elasticsearch.xcontent.XContentParserConfiguration;
+import org.elasticsearch.xcontent.json.JsonXContent;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mf query builders in Elasticsearch's style: wire and XContent round trips, equality over every field, parse
+ * errors naming the field, and the coordinating rewrite against a client that answers the lookups the way a cluster
+ * would.
+ */
+public class MfQueryBuildersTests extends ESTestCase {
+
+    private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(new MfRecommendationsPlugin()));
+    private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+
+    @Override
+    protected NamedXContentRegistry xContentRegistry() {
+        return new NamedXContentRegistry(searchModule.getNamedXContents());
+    }
+
+    private static UserSpec randomUser() {
+        if (randomBoolean()) {
+            return new UserSpec(randomAlphaOfLength(6), null);
+        }
+        List<HistoryEntry> history = new ArrayList<>();
+        for (int i = 0, n = randomIntBetween(1, 5); i < n; i++) {
+            history.add(new HistoryEntry(randomAlphaOfLength(4), randomFloat() * 5));
+        }
+        return new UserSpec(null, history);
+    }
+
+    private static MfRecommendQueryBuilder randomRecommend() {
+        int k = randomIntBetween(1, 100);
+        List<QueryBuilder> filters = randomBoolean() ? List.of() : List.of(QueryBuilders.termQuery("category", randomAlphaOfLength(3)));
+        MfRecommendQueryBuilder b = new MfRecommendQueryBuilder("m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), randomUser(),
+            randomBoolean() ? null : "vector", k, randomBoolean() ? null : randomIntBetween(k, 1000), filters, randomBoolean() ? null
+                : randomBoolean(), randomFrom(OnEmpty.values()));
+        if (randomBoolean()) {
+            b.boost(randomFloat() + 0.5f);
+        }
+        if (randomBoolean()) {
+            b.queryName(randomAlphaOfLength(4));
+        }
+        return b;
+    }
+
+    private static MfSimilarQueryBuilder randomSimilar() {
+        List<String> items = new ArrayList<>();
+        for (int i = 0, n = randomIntBetween(1, 4); i < n; i++) {
+            items.add(randomAlphaOfLength(5));
+        }
+        return new MfSimilarQueryBuilder("m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), items, null, randomIntBetween(1,
+            50), null, List.of());
+    }
+
+    private QueryBuilder parse(String json) throws IOException {
+        try (XContentParser p = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY.withRegistry(xContentRegistry()),
+            json)) {
+            return AbstractQueryBuilder.parseTopLevelQuery(p);
+        }
+    }
+
+    public void testWireAndXContentRoundTrips() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            for (QueryBuilder original : List.of(randomRecommend(), randomSimilar())) {
+                QueryBuilder copy = copyNamedWriteable(original, writeables, QueryBuilder.class);
+                assertEquals(original, copy);
+                assertEquals(original.hashCode(), copy.hashCode());
+                String json = org.elasticsearch.common.Strings.toString(original);
+                assertEquals(json, original, parse(json));
+            }
+        }
+    }
+
+    public void testEqualsAndHashCodeCoverEveryField() {
+        MfRecommendQueryBuilder original = new MfRecommendQueryBuilder("shop", new UserSpec("u1", null), null, 10, 100, List.of(), true,
+            OnEmpty.POPULAR);
+        EqualsHashCodeTestUtils.checkEqualsAndHashCode(original, o -> new MfRecommendQueryBuilder("shop", new UserSpec("u1", null), null,
+            10, 100, List.of(), true, OnEmpty.POPULAR), o -> switch (randomIntBetween(0, 6)) {
+                case 0 -> new MfRecommendQueryBuilder("shop2", o.userSpec(), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 1 -> new MfRecommendQueryBuilder("shop", new UserSpec("u2", null), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 2 -> new MfRecommendQueryBuilder("shop", o.userSpec(), "other", 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 3 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 11, 100, List.of(), true, OnEmpty.POPULAR);
+                case 4 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 101, List.of(), true, OnEmpty.POPULAR);
+                case 5 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 100, List.of(QueryBuilders.matchAllQuery()), true,
+                    OnEmpty.POPULAR);
+                default -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 100, List.of(), false, OnEmpty.ERROR);
+            });
+    }
+
+    public void testParseErrorsNameTheField() {
+        ParsingException e = expectThrows(ParsingException.class, () -> parse("{\"mf_recommend\": {\"model\": \"m\", \"user\": \"u\", "
+            + "\"k\": 0}}"));
+        assertTrue(e.getMessage(), e.getMessage().contains("[k]"));
+        e = expectThrows(ParsingException.class, () -> parse("{\"mf_recommend\": {\"model\": \"m\", \"user\": \"u\", \"history\": "
+            + "[\"a\"]}}"));
+        assertTrue(e.getMessage(), e.getMessage().contains("not both"));
+        Exception unknown = expectThrows(Exception.class, () -> parse("{\"mf_recommend\": {\"model\": \"m\", \"usr\": \"u\"}}"));
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("[usr]"));
+        e = expectThrows(ParsingException.class, () -> parse("{\"mf_similar\": {\"model\": \"m\", \"items\": []}}"));
+        assertTrue(e.getMessage(), e.getMessage().contains("[items]"));
+        e = expectThrows(ParsingException.class, () -> parse("{\"mf_recommend\": {\"model\": \"Bad Name\", \"user\": \"u\"}}"));
+        assertTrue(e.getMessage(), e.getMessage().contains("[Bad Name]"));
+    }
+
+    public void testRewriteFetchesModelAndUserThenBecomesKnn() throws Exception {
+        String model = "shop";
+        int dims = 3;
+        Map<String, Object> metadata = new HashMap<>();
+        metadata.put("model", model);
+        metadata.put("version", 4);
+        metadata.put("algorithm", "ials");
+        metadata.put("factors", dims);
+        metadata.put("regularization", 0.1);
+        metadata.put("gram", List.of(1, 0, 0, 0, 1, 0, 0, 0, 1));
+        Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0, 2.0), "seen_items", List.of("a", "b"));
+        ThreadPool threadPool = new TestThreadPool(getTestName());
+        try {
+            NoOpClient client = new NoOpClient(threadPool) {
+                @Override
+                @SuppressWarnings("unchecked")
+                protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
+                                                                                                   ActionListener<Resp> listener) {
+                    if (request instanceof org.elasticsearch.action.admin.indices.alias.get.GetAliasesRequest) {
+                        listener.onResponse((Resp) new GetAliasesResponse(Map.of(ModelIndices.itemsIndex(model, 4), List.of(AliasMetadata
+                            .builder(ModelIndices.itemsAlias(model)).build())), Map.of()));
+                    } else if (request instanceof GetRequest get) {
+                        Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
+                        listener.onResponse((Resp) getResponse(get.index(), get.id(), source));
+                    } else if (request instanceof MultiGetRequest) {
+                        listener.onResponse((Resp) new MultiGetResponse(new MultiGetItemResponse[0]));
+                    } else {
+                        listener.onFailure(new UnsupportedOperationException(action.name()));
+                    }
+                }
+            };
+            QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L);
+            MfRecommendQueryBuilder query = new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70,
+                List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR);
+            PlainActionFuture<QueryBuilder> future = new PlainActionFuture<>();
+            Rewriteable.rewriteAndFetch(query, context, future);
+            QueryBuilder rewritten = future.get();
+            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
+            KnnVectorQueryBuilder knn = (KnnVectorQueryBuilder) rewritten;
+            assertEquals("vector", knn.getFieldName());
+            assertEquals(Integer.valueOf(7), knn.k());
+            assertEquals(Integer.valueOf(70), knn.numCands());
+            assertArrayEquals(new float[] { 0.5f, -1f, 2f }, knn.queryVector().asFloatVector(), 0f);
+            assertEquals(2, knn.filterQueries().size());
+            BoolQueryBuilder exclude = (BoolQueryBuilder) knn.filterQueries().get(1);
+            assertEquals(QueryBuilders.idsQuery().addIds("a", "b"), exclude.mustNot().get(0));
+        } finally {
+            terminate(threadPool);
+        }
+    }
+
+    private static GetResponse getResponse(String index, String id, Map<String, Object> source) {
+        try {
+            BytesReference bytes = BytesReference.bytes(org.elasticsearch.xcontent.XContentFactory.jsonBuilder().map(source));
+            return new GetResponse(new GetResult(index, id, 0, 1, 1, true, bytes, Map.of(), Map.of()));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
