@@ -189,6 +189,19 @@ class PluginRestIT {
     }
 
     @Test
+    void historyLongerThanTheConfiguredMaximumIs400() throws IOException {
+        assertEquals(200, rest.put("/_cluster/settings", "{\"transient\": {\"mf.fold_in.max_history\": 2}}").status());
+        try {
+            RestJson.Response r = rest.post("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [\"i0\", \"i1\", \"i2\"]}");
+            assertEquals(400, r.status(), r.body().toString());
+            assertTrue(r.body().toString().contains("[3]") && r.body().toString().contains("[2]"), r.body().toString());
+        } finally {
+            assertEquals(200, rest.put("/_cluster/settings", "{\"transient\": {\"mf.fold_in.max_history\": null}}").status());
+        }
+        assertEquals(200, rest.post("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [\"i0\", \"i1\", \"i2\"]}").status());
+    }
+
+    @Test
     void unknownModelIs404() throws IOException {
         RestJson.Response r = rest.post("/_mf/model/nosuchmodel/_fold_in", "{\"history\": [\"i0\"]}");
         assertEquals(404, r.status(), r.body().toString());

@@ -17,6 +17,7 @@ import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
+import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
@@ -37,6 +38,17 @@ import java.util.function.Supplier;
  * happens here.
  */
 public final class MfRecommendationsPlugin extends Plugin implements ActionPlugin, SearchPlugin {
+
+    @Override
+    public List<Setting<?>> getSettings() {
+        return List.of(MfSettings.MAX_HISTORY);
+    }
+
+    @Override
+    public Collection<?> createComponents(PluginServices services) {
+        MfSettings.bind(services.clusterService().getClusterSettings());
+        return List.of();
+    }
 
     @Override
     public List<QuerySpec<?>> getQueries() {

@@ -1,5 +1,7 @@
 package dev.mfrecs.plugin.model;
 
+import dev.mfrecs.plugin.MfSettings;
+
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
@@ -12,9 +14,6 @@ import java.util.List;
  * inline history (always folded in). Exactly one of the two is set; {@link #validate} says which rule is broken.
  */
 public record UserSpec(String user, List<HistoryEntry> history) implements Writeable {
-
-    /** Upper bound on an inline or fetched history: fold-in is O(h d^2), so this bounds query-time work. */
-    public static final int MAX_HISTORY = 1000;
 
     public UserSpec {
         history = history == null ? null : List.copyOf(history);
@@ -44,6 +43,6 @@ public record UserSpec(String user, List<HistoryEntry> history) implements Write
         if (user != null && user.isEmpty()) {
             return "[" + api + "] [user] must not be empty";
         }
-        return history == null ? null : HistoryEntry.validate(api, history, MAX_HISTORY);
+        return history == null ? null : HistoryEntry.validate(api, history, MfSettings.maxHistory());
     }
 }

@@ -5,6 +5,7 @@ import dev.mfrecs.factorization.ExplicitFoldIn;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.NotPositiveDefiniteException;
 import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.plugin.MfSettings;
 
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
@@ -78,7 +79,7 @@ public final class UserVectorResolver {
             return;
         }
         SearchSourceBuilder search = new SearchSourceBuilder().query(QueryBuilders.termQuery(src.userField(), user))
-            .size(UserSpec.MAX_HISTORY)
+            .size(MfSettings.maxHistory())
             .trackTotalHits(false)
             .fetchSource(FetchSourceContext.of(true, fieldsOf(src), null));
         if (src.timestampField() != null) {
