@@ -64,13 +64,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
 
     public MfRecommendQueryBuilder(String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
                                    List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
-        if (model == null) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [model]");
-        }
-        String invalid = ModelIndices.validateModelName(model);
-        if (invalid != null) {
-            throw new IllegalArgumentException("[" + NAME + "] " + invalid);
-        }
+        MfRequestFields.requireModel(NAME, model);
         String userError = Objects.requireNonNull(userSpec).validate(NAME);
         if (userError != null) {
             throw new IllegalArgumentException(userError);

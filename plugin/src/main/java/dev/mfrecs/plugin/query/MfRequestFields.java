@@ -42,6 +42,18 @@ final class MfRequestFields {
     float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     String queryName;
 
+    /** Throws, naming the API, unless {@code model} is a valid model name. */
+    static String requireModel(String api, String model) {
+        if (model == null) {
+            throw new IllegalArgumentException("[" + api + "] requires [model]");
+        }
+        String invalid = dev.mfrecs.mappings.ModelIndices.validateModelName(model);
+        if (invalid != null) {
+            throw new IllegalArgumentException("[" + api + "] " + invalid);
+        }
+        return model;
+    }
+
     static void declareModelAndUser(ObjectParser<MfRequestFields, Void> parser, String api) {
         parser.declareString((p, v) -> p.model = v, MODEL);
         parser.declareString((p, v) -> p.user = v, USER);

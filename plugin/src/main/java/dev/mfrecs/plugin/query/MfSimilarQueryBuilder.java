@@ -57,13 +57,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
 
     public MfSimilarQueryBuilder(String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
-        if (model == null) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [model]");
-        }
-        String invalid = ModelIndices.validateModelName(model);
-        if (invalid != null) {
-            throw new IllegalArgumentException("[" + NAME + "] " + invalid);
-        }
+        MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires at least one item in [items]");
         }

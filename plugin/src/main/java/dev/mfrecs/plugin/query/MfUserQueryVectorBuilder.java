@@ -44,13 +44,7 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
     private final UserSpec userSpec;
 
     public MfUserQueryVectorBuilder(String model, UserSpec userSpec) {
-        if (model == null) {
-            throw new IllegalArgumentException("[" + NAME + "] requires [model]");
-        }
-        String invalid = ModelIndices.validateModelName(model);
-        if (invalid != null) {
-            throw new IllegalArgumentException("[" + NAME + "] " + invalid);
-        }
+        MfRequestFields.requireModel(NAME, model);
         String userError = userSpec.validate(NAME);
         if (userError != null) {
             throw new IllegalArgumentException(userError);

@@ -8,7 +8,6 @@ import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -52,10 +51,7 @@ public final class ExplicitTrainer {
             min = Math.min(min, m.values()[k]);
             max = Math.max(max, m.values()[k]);
         }
-        float[] popularity = new float[m.cols()];
-        for (int k = 0; k < m.nnz(); k++) {
-            popularity[m.indices()[k]] += 1f;
-        }
+        float[] popularity = TrainingRecord.popularity(m);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("algorithm", "als");
         meta.put("factors", d);
@@ -68,14 +64,7 @@ public final class ExplicitTrainer {
         p.put("seed", params.seed());
         p.put("threads", params.threads());
         meta.put("params", p);
-        meta.put("user_count", m.rows());
-        meta.put("item_count", m.cols());
-        meta.put("pair_count", m.nnz());
-        meta.put("event_count", data.events());
-        meta.put("train_seconds", seconds);
-        meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : seconds / params.iterations());
-        meta.put("created", Instant.now().toString());
-        meta.put("trainer_version", ImplicitTrainer.TRAINER_VERSION);
+        TrainingRecord.put(meta, data, params.iterations(), seconds);
         meta.putAll(extraMetadata);
         log.step(String.format(Locale.ROOT, "trained in %.2fs", seconds));
         return new ModelArtifacts(model, dims, data.items().ids(), items, popularity, data.users().ids(), users, m, meta);

@@ -10,7 +10,6 @@ import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,8 +18,6 @@ import java.util.Map;
  * matrix Y^T Y the plugin's fold-in solves against, item popularity, and every parameter and timing in the metadata.
  */
 public final class ImplicitTrainer {
-
-    public static final String TRAINER_VERSION = "0.1.0";
 
     private ImplicitTrainer() {}
 
@@ -37,10 +34,7 @@ public final class ImplicitTrainer {
         ImplicitAls.halfSweep(m, f.itemFactors(), f.items(), f.userFactors(), params.withSolver(Solver.CHOLESKY));
         double seconds = (System.nanoTime() - start) / 1e9;
         float[] gram = Gram.compute(f.itemFactors(), f.items(), f.factors());
-        float[] popularity = new float[m.cols()];
-        for (int k = 0; k < m.nnz(); k++) {
-            popularity[m.indices()[k]] += 1f;
-        }
+        float[] popularity = TrainingRecord.popularity(m);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("algorithm", "ials");
         meta.put("factors", params.factors());
@@ -58,14 +52,7 @@ public final class ImplicitTrainer {
         p.put("threads", params.threads());
         meta.put("params", p);
         meta.put("gram", gram);
-        meta.put("user_count", m.rows());
-        meta.put("item_count", m.cols());
-        meta.put("pair_count", m.nnz());
-        meta.put("event_count", data.events());
-        meta.put("train_seconds", seconds);
-        meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : seconds / params.iterations());
-        meta.put("created", Instant.now().toString());
-        meta.put("trainer_version", TRAINER_VERSION);
+        TrainingRecord.put(meta, data, params.iterations(), seconds);
         meta.putAll(extraMetadata);
         log.step(String.format(java.util.Locale.ROOT, "trained in %.2fs", seconds));
         return new ModelArtifacts(model, f.factors(), data.items().ids(), f.itemFactors(), popularity, data.users().ids(), f.userFactors(),
