@@ -171,8 +171,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "[--algorithm] [" + algorithm + "] is only supported with --input; "
                 + "--es trains ials");
         }
-        if (output != null) {
-            throw new ParameterException(spec.commandLine(), "[--output] is only used with --input; --es publishes to the cluster");
+        if (output != null || minValue != null || binarize || duplicates != null || header != null) {
+            throw new ParameterException(spec.commandLine(), "[--output], [--min-value], [--binarize], [--duplicates] and [--header] "
+                + "are only used with --input; --es reads events with --weight and --value-field and publishes to the cluster");
         }
         ImplicitAlsParams params = new ImplicitAlsParams(factors, iters, reg, conf, rowSolver, cgSteps, seed, workers);
         ConnectionOptions connection = source.es;

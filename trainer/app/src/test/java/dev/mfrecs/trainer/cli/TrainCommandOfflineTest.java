@@ -253,6 +253,7 @@ class TrainCommandOfflineTest {
         assertEquals(2, run("train", "--input", in), "--input without --output");
         assertEquals(2, run("train", "--es", "http://localhost:9"), "--es without --model");
         assertEquals(2, run("train", "--es", "http://localhost:9", "--model", "m", "--algorithm", "funk"), "--es trains ials only");
+        assertEquals(2, run("train", "--es", "http://localhost:9", "--model", "m", "--min-value", "4"), "file-only option with --es");
         assertEquals(2, run("train", "--input", in, "--output", out, "--algorithm", "bpr"), "unknown algorithm");
         assertEquals(2, run("train", "--input", in, "--output", out, "--solver", "lu"), "unknown solver");
         assertEquals(2, run("train", "--input", in, "--output", out, "--duplicates", "max"), "unknown duplicates policy");
