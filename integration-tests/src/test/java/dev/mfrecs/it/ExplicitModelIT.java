@@ -10,6 +10,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,7 @@ class ExplicitModelIT {
         }
         client.indices().refresh(r -> r.index(INDEX));
         InteractionFields fields = new InteractionFields(INDEX, "user_id", "item_id", "event_type", "value", "timestamp", Map.of(), 0);
-        new TrainJob(MODEL, TrainJob.Algorithm.ALS, fields, new ImplicitAlsParams(6, 8, 0.1f, Confidence.linear(1f), Solver.CG, 3, 9L, 2), 1, 1, null, 3,
+        new TrainJob(MODEL, Algorithm.ALS, fields, new ImplicitAlsParams(6, 8, 0.1f, Confidence.linear(1f), Solver.CG, 3, 9L, 2), 1, 1, null, 3,
             TrainJob.Window.ALL).run(client, ProgressLog.stderr());
     }
 

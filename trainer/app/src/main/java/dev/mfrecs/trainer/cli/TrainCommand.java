@@ -6,31 +6,85 @@ import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ConfidenceKind;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionFileOptions;
+import dev.mfrecs.trainer.data.InteractionFileReader;
+import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.trainer.train.Algorithm;
+import dev.mfrecs.trainer.train.ModelDirectory;
+import dev.mfrecs.trainer.train.OfflineSettings;
+import dev.mfrecs.trainer.train.OfflineTrainer;
 import dev.mfrecs.trainer.train.Schedule;
 import dev.mfrecs.trainer.train.ScheduledTrainer;
 import dev.mfrecs.trainer.train.TrainJob;
+import dev.mfrecs.trainer.train.TrainedModel;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code recsys train}: read an interactions index, train implicit ALS, publish a new model version, swap aliases. */
-@Command(name = "train", description = "Train a model from an interactions index and publish it as a new version.")
+/**
+ * {@code recsys train}: either read an interactions index, train implicit ALS and publish a new model version ({@code --es}),
+ * or read an interaction file and write the model's factors and metadata to a directory ({@code --input}, no cluster).
+ */
+@Command(name = "train", description = "Train from an interactions index and publish a new version (--es), "
+    + "or from a file into a directory (--input ... --output DIR).")
 final class TrainCommand implements Callable<Integer> {
 
-    @Mixin
-    ConnectionOptions connection = new ConnectionOptions();
+    /** Where the interactions come from: exactly one of a cluster or a file. */
+    static final class Source {
+        @ArgGroup(exclusive = false, multiplicity = "1", heading = "Elasticsearch source:%n")
+        ConnectionOptions es;
 
-    @Option(names = "--model", required = true, description = "Model name, e.g. retail.")
+        @Option(names = "--input", required = true, description = "Interaction file: user, item[, value[, timestamp]]; "
+            + "tab, comma or :: separated; optional header; .gz is gunzipped.")
+        Path input;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", description = "Model name, e.g. retail (required with --es).")
     String model;
+
+    @Option(names = "--output", description = "With --input: directory for item_factors.tsv, user_factors.tsv, model.json.")
+    Path output;
+
+    @Option(names = "--algorithm", defaultValue = "ials", description = "ials, als (explicit, biased), svd (PureSVD) or funk "
+        + "(Funk SVD); --es supports ials only.")
+    String algorithm;
+
+    @Option(names = "--min-value", description = "With --input: keep only rows whose value is >= this (e.g. 4 for ratings).")
+    Float minValue;
+
+    @Option(names = "--binarize", description = "With --input: set every kept value to 1.")
+    boolean binarize;
+
+    @Option(names = "--duplicates", description = "With --input: sum (default for ials, svd), last (default for als, funk) or mean.")
+    String duplicates;
+
+    @Option(names = "--header", negatable = true, description = "With --input: whether the first line is a header "
+        + "(default: detected from the value column).")
+    Boolean header;
+
+    @Option(names = "--learning-rate", defaultValue = "0.005", description = "funk: SGD step size.")
+    float learningRate;
 
     @Option(names = "--index", defaultValue = "interactions", description = "Interactions index, alias or pattern.")
     String index;
@@ -59,11 +113,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--factors", defaultValue = "64")
     int factors;
 
-    @Option(names = "--iterations", defaultValue = "15")
-    int iterations;
+    @Option(names = "--iterations", description = "ALS sweeps (default 15), funk epochs (20) or svd power iterations (2).")
+    Integer iterations;
 
-    @Option(names = "--regularization", defaultValue = "0.1")
-    float regularization;
+    @Option(names = "--regularization", description = "Default 0.1 (ials, als), 0.02 (funk); unused by svd.")
+    Float regularization;
 
     @Option(names = "--alpha", defaultValue = "10")
     float alpha;
@@ -101,53 +155,62 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
     int keep;
 
-    @Option(names = "--algorithm", defaultValue = "ials", description = "ials (implicit) or als (explicit ratings with biases).")
-    String algorithm;
-
-    @Option(names = "--from", description = "Only events at or after this ISO-8601 instant.")
+    @Option(names = "--from", description = "With --es: only events at or after this ISO-8601 instant.")
     java.time.Instant from;
 
-    @Option(names = "--to", description = "Only events before this ISO-8601 instant.")
+    @Option(names = "--to", description = "With --es: only events before this ISO-8601 instant.")
     java.time.Instant to;
 
-    @Option(names = "--since", description = "Only events of the last duration, e.g. 90d (overrides --from).")
+    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d (overrides --from).")
     String since;
 
-    @Option(names = "--query", description = "Only events matching this query (Elasticsearch query DSL, JSON).")
+    @Option(names = "--query", description = "With --es: only events matching this query (Elasticsearch query DSL, JSON).")
     String query;
 
-    @Option(names = "--binarize-at", description = "Values >= this become 1, others are dropped (e.g. ratings >= 4).")
+    @Option(names = "--binarize-at", description = "With --es: values >= this become 1, others are dropped (e.g. ratings >= 4).")
     Float binarizeAt;
 
-    @Option(names = "--every", description = "Run forever, every interval (30m, 6h, 1d).")
+    @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d).")
     String every;
 
-    @Option(names = "--cron", description = "Run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
+    @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
     String cron;
 
     @Override
     public Integer call() throws Exception {
-        ConfidenceKind kind = ConfidenceKind.valueOf(confidence.toUpperCase(java.util.Locale.ROOT));
-        ImplicitAlsParams params = new ImplicitAlsParams(factors, iterations, regularization, new Confidence(kind, alpha, epsilon),
-            Solver.valueOf(solver.toUpperCase(java.util.Locale.ROOT)), cgSteps, seed,
-            threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        Algorithm algo = parse(() -> Algorithm.parse(algorithm));
+        Confidence conf = parse(() -> new Confidence(enumValue(ConfidenceKind.class, "--confidence", confidence), alpha, epsilon));
+        Solver rowSolver = parse(() -> enumValue(Solver.class, "--solver", solver));
+        int iters = iterations != null ? iterations : OfflineSettings.defaultIterations(algo);
+        float reg = regularization != null ? regularization : OfflineSettings.defaultRegularization(algo);
+        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (source.input != null) {
+            return trainOffline(new OfflineSettings(algo, factors, iters, reg, conf, rowSolver, cgSteps, learningRate, seed, workers));
+        }
+        if (model == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>' (required with --es)");
+        }
+        if (algo != Algorithm.IALS && algo != Algorithm.ALS) {
+            throw new ParameterException(spec.commandLine(), "[--algorithm] [" + algorithm + "] is only supported with --input; "
+                + "--es trains ials or als");
+        }
+        if (every != null && cron != null) {
+            throw new ParameterException(spec.commandLine(), "[--every] and [--cron] are mutually exclusive");
+        }
+        if (output != null || minValue != null || binarize || duplicates != null || header != null) {
+            throw new ParameterException(spec.commandLine(), "[--output], [--min-value], [--binarize], [--duplicates] and [--header] "
+                + "are only used with --input; --es reads events with --weight and --value-field and publishes to the cluster");
+        }
+        ImplicitAlsParams params = new ImplicitAlsParams(factors, iters, reg, conf, rowSolver, cgSteps, seed, workers);
+        ConnectionOptions connection = source.es;
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);
-        TrainJob.Algorithm algo;
-        try {
-            algo = TrainJob.Algorithm.valueOf(algorithm.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("[--algorithm] must be [ials] or [als], got [" + algorithm + "]");
-        }
-        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(Schedule.every(since).interval());
+        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.every(since)).interval());
+        Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         TrainJob job = new TrainJob(model, algo, fields, params, minUser, minItem,
             catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt));
-        if (every != null && cron != null) {
-            throw new IllegalArgumentException("[--every] and [--cron] are mutually exclusive");
-        }
         try (ElasticsearchClient client = connection.connection().client()) {
-            if (every != null || cron != null) {
-                Schedule schedule = every != null ? Schedule.every(every) : Schedule.cron(cron);
+            if (schedule != null) {
                 new ScheduledTrainer(job, schedule, ProgressLog.stderr()).run(client, 0);
                 return 0;
             }
@@ -155,5 +218,52 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;
+    }
+
+    private int trainOffline(OfflineSettings settings) throws Exception {
+        if (output == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--output=<output>' (required with --input)");
+        }
+        DuplicatePolicy policy = duplicates != null ? parse(() -> enumValue(DuplicatePolicy.class, "--duplicates", duplicates))
+            : settings.algorithm().biased() ? DuplicatePolicy.LAST : DuplicatePolicy.SUM;
+        InteractionFileOptions options = parse(() -> new InteractionFileOptions(minValue == null ? Float.NaN : minValue, binarize, policy,
+            header, minUser, minItem));
+        ProgressLog log = ProgressLog.stderr();
+        log.step("reading [" + source.input + "]");
+        InteractionMatrix data = new InteractionFileReader(options).read(source.input);
+        log.step("read " + data.events() + " rows: " + data.users().size() + " users, " + data.items().size() + " items, "
+            + data.userItems().nnz() + " pairs");
+        TrainedModel trained = OfflineTrainer.train(data, settings, log);
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("file", source.input.toString());
+        input.put("min_value", minValue);
+        input.put("binarize", binarize);
+        input.put("duplicates", policy.name().toLowerCase(Locale.ROOT));
+        input.put("min_user_items", minUser);
+        input.put("min_item_users", minItem);
+        ModelDirectory.write(output, trained, Map.of("input", input));
+        log.step("wrote [" + output.resolve(ModelDirectory.ITEM_FACTORS) + "], [" + ModelDirectory.USER_FACTORS + "], ["
+            + ModelDirectory.MODEL_JSON + "]");
+        System.out.println("wrote " + settings.algorithm().cliName() + " model to [" + output + "]");
+        return 0;
+    }
+
+    /** Turns a bad option value into a usage error (exit code 2) that names the option, as picocli does for its own checks. */
+    private <T> T parse(java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String option, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("[" + option + "] must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+            .toLowerCase(Locale.ROOT) + " (was [" + value + "])");
     }
 }

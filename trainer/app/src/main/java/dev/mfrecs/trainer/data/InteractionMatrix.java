@@ -4,40 +4,62 @@ import dev.mfrecs.factorization.CsrMatrix;
 
 import it.unimi.dsi.fastutil.longs.Long2FloatMap;
 import it.unimi.dsi.fastutil.longs.Long2FloatOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 
 /**
  * Users x items with one aggregated value per pair, plus the id dictionaries: what the trainer learns from, however
- * the events were read (an Elasticsearch index or a file). Built by an {@link Accumulator} that sums repeated events.
+ * the events were read (an Elasticsearch index or a file). Built by an {@link Accumulator} that combines repeated pairs
+ * by a {@link DuplicatePolicy}: summed for implicit events, last-wins or averaged for explicit ratings.
  */
 public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatrix userItems, long events) {
 
-    /** Sums weighted events per (user, item) in a primitive map: bounded memory per distinct pair, no boxing. */
+    /**
+     * Combines weighted events per (user, item) in primitive maps: bounded memory per distinct pair, no boxing. The default
+     * policy sums ({@link DuplicatePolicy#SUM}); {@link DuplicatePolicy#MEAN} also counts values per pair.
+     */
     public static final class Accumulator {
+        private final DuplicatePolicy policy;
         private final IdDictionary users = new IdDictionary();
         private final IdDictionary items = new IdDictionary();
         private final Long2FloatOpenHashMap pairs = new Long2FloatOpenHashMap();
-        private final it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap counts;
+        private final Long2IntOpenHashMap counts;
         private long events;
+        private float binarizeAt = Float.NaN;
 
-        /** Sums repeated events of a pair (implicit feedback). */
         public Accumulator() {
-            this(false);
+            this(DuplicatePolicy.SUM);
         }
 
-        /** With {@code mean}, repeated events of a pair are averaged instead (explicit ratings given more than once). */
-        public Accumulator(boolean mean) {
-            this.counts = mean ? new it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap() : null;
+        public Accumulator(DuplicatePolicy policy) {
+            if (policy == null) {
+                throw new IllegalArgumentException("InteractionMatrix.Accumulator: [policy] must not be null");
+            }
+            this.policy = policy;
+            this.counts = policy == DuplicatePolicy.MEAN ? new Long2IntOpenHashMap() : null;
+        }
+
+        public DuplicatePolicy policy() {
+            return policy;
         }
 
         public void add(String user, String item, float weight) {
             int u = users.add(user);
             int i = items.add(item);
             long key = ((long) u << 32) | (i & 0xffffffffL);
-            pairs.addTo(key, weight);
-            if (counts != null) {
-                counts.addTo(key, 1);
+            switch (policy) {
+                case SUM -> pairs.addTo(key, weight);
+                case LAST -> pairs.put(key, weight);
+                case MEAN -> {
+                    pairs.addTo(key, weight);
+                    counts.addTo(key, 1);
+                }
             }
             events++;
+        }
+
+        /** Distinct (user, item) pairs seen so far, before any filtering. */
+        public int pairs() {
+            return pairs.size();
         }
 
         public long events() {
@@ -45,9 +67,9 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
         }
 
         /**
-         * Builds the matrix keeping pairs whose summed value is positive (returns and negative events cancel purchases),
-         * then drops users and items with fewer than the minimum number of pairs (one pass, as in most recsys
-         * libraries; ids are re-numbered densely).
+         * Builds the matrix keeping, with {@link DuplicatePolicy#SUM}, pairs whose summed value is positive (returns and
+         * negative events cancel purchases), and with the rating policies every pair; then drops users and items with fewer
+         * than the minimum number of pairs (one pass, as in most recsys libraries; ids are re-numbered densely).
          */
         public InteractionMatrix build(int minPerUser, int minPerItem) {
             return build(minPerUser, minPerItem, Float.NaN);
@@ -58,20 +80,12 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
          * the others are dropped (e.g. ratings >= 4 as implicit positives).
          */
         public InteractionMatrix build(int minPerUser, int minPerItem, float binarizeAt) {
-            if (counts != null) {
-                for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
-                    e.setValue(e.getFloatValue() / counts.get(e.getLongKey()));
-                }
-            }
-            if (Float.isNaN(binarizeAt) == false) {
-                for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
-                    e.setValue(e.getFloatValue() >= binarizeAt ? 1f : 0f);
-                }
-            }
+            this.binarizeAt = binarizeAt;
+            boolean keepAll = policy.keepsNonPositive() && Float.isNaN(binarizeAt);
             int[] userCount = new int[users.size()];
             int[] itemCount = new int[items.size()];
             for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
-                if (e.getFloatValue() > 0) {
+                if (keepAll || value(e) > 0) {
                     userCount[(int) (e.getLongKey() >>> 32)]++;
                     itemCount[(int) e.getLongKey()]++;
                 }
@@ -94,15 +108,21 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
             for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
                 int u = userMap[(int) (e.getLongKey() >>> 32)];
                 int i = itemMap[(int) e.getLongKey()];
-                if (u >= 0 && i >= 0 && e.getFloatValue() > 0) {
+                float v = value(e);
+                if (u >= 0 && i >= 0 && (keepAll || v > 0)) {
                     rows[nnz] = u;
                     cols[nnz] = i;
-                    vals[nnz] = e.getFloatValue();
+                    vals[nnz] = v;
                     nnz++;
                 }
             }
             CsrMatrix m = CsrMatrix.fromTriplets(keptUsers.size(), keptItems.size(), rows, cols, vals, nnz);
             return new InteractionMatrix(keptUsers, keptItems, m, events);
+        }
+
+        private float value(Long2FloatMap.Entry e) {
+            float v = counts == null ? e.getFloatValue() : e.getFloatValue() / counts.get(e.getLongKey());
+            return Float.isNaN(binarizeAt) ? v : (v >= binarizeAt ? 1f : 0f);
         }
     }
 }

@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 
 import dev.mfrecs.factorization.EventWeights;
+import dev.mfrecs.trainer.data.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.node.ProgressLog;
 
@@ -76,7 +77,7 @@ public final class InteractionReader {
         long newest = decay ? newestTimestamp(query) : 0;
 
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("2m"))).id();
-        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(ratings);
+        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(ratings ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM);
         try {
             List<FieldValue> after = null;
             long pages = 0;

@@ -41,14 +41,6 @@ public record TrainJob(
     Window window
 ) {
 
-    /** The training algorithms a cluster model can use. */
-    public enum Algorithm {
-        /** Implicit ALS (Hu, Koren, Volinsky 2008): events are confidences. */
-        IALS,
-        /** Explicit ALS with biases: the value field holds ratings. */
-        ALS
-    }
-
     /** Which events to read: a time window, a query (JSON, Elasticsearch query DSL) and an optional binarization. */
     public record Window(Instant from, Instant to, String queryJson, Float binarizeAt) {
         public static final Window ALL = new Window(null, null, null, null);
@@ -72,6 +64,9 @@ public record TrainJob(
         String invalid = ModelIndices.validateModelName(model);
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
+        }
+        if (algorithm != Algorithm.IALS && algorithm != Algorithm.ALS) {
+            throw new IllegalArgumentException("[algorithm] [" + algorithm.cliName() + "] cannot be published to a cluster; use ials or als");
         }
         int dims = params.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
         if (dims > MAX_DIMS) {

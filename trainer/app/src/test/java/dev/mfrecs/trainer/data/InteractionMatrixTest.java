@@ -25,13 +25,13 @@ class InteractionMatrixTest {
 
     @Test
     void averagesRatingsAndBinarizes() {
-        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(true);
+        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(DuplicatePolicy.MEAN);
         acc.add("u", "a", 5f);
         acc.add("u", "a", 3f);
         acc.add("u", "b", 2f);
         InteractionMatrix mean = acc.build(1, 1);
         assertEquals(4f, mean.userItems().get(0, mean.items().indexOf("a")));
-        InteractionMatrix.Accumulator acc2 = new InteractionMatrix.Accumulator(true);
+        InteractionMatrix.Accumulator acc2 = new InteractionMatrix.Accumulator(DuplicatePolicy.MEAN);
         acc2.add("u", "a", 5f);
         acc2.add("u", "b", 2f);
         InteractionMatrix bin = acc2.build(1, 1, 4f);
