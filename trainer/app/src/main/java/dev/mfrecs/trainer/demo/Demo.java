@@ -38,7 +38,7 @@ public final class Demo {
 
     public Demo(PrintStream out) {
         this.out = out;
-        this.log = ProgressLog.stderr();
+        this.log = new ProgressLog(System.err);
     }
 
     public void run(Path esZip, Path pluginZip, Path data, Path workDir, boolean keepRunning) throws Exception {
