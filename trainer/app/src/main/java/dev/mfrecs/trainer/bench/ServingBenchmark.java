@@ -1,0 +1,237 @@
+package dev.mfrecs.trainer.bench;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.factorization.Gram;
+import dev.mfrecs.factorization.TopK;
+import dev.mfrecs.trainer.es.EsConnection;
+import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.node.LocalNode;
+import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.publish.ModelPublisher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The serving benchmark: publishes a synthetic model of {@code items} items at each requested dimension through the
+ * real publish path onto a real node with the plugin, then measures, over HTTP, the personalized query
+ * ({@code mf_recommend} with a stored user) against a plain {@code knn} search given the same vector, the fold-in of a
+ * 100-item history, and recall@10 of the HNSW results against the exact top-10 computed from the factors in memory.
+ * Prints figures; asserts nothing (speed goals live here, not in timed tests).
+ */
+public final class ServingBenchmark implements Callable<Integer> {
+
+    private final String url;
+    private final Path esZip;
+    private final Path pluginZip;
+    private final int items;
+    private final int[] dims;
+    private final int queries;
+    private final int threads;
+    private final PrintStream out;
+
+    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, PrintStream out) {
+        this.url = url;
+        this.esZip = esZip;
+        this.pluginZip = pluginZip;
+        this.items = items;
+        this.dims = dims;
+        this.queries = queries;
+        this.threads = threads;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ProgressLog log = new ProgressLog(System.err);
+        LocalNode node = url == null ? LocalNode.start(esZip, pluginZip, Path.of(".recsys"), "2g", log) : null;
+        try {
+            String base = node != null ? node.url() : url;
+            try (ElasticsearchClient client = EsConnection.of(base).client()) {
+                RestJson rest = new RestJson(base, null);
+                out.printf(Locale.ROOT, "%-5s %-28s %9s %9s %9s %10s%n", "d", "query", "p50 ms", "p99 ms", "mean ms", "req/s");
+                for (int d : dims) {
+                    run(client, rest, d, log);
+                }
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+        return 0;
+    }
+
+    private void run(ElasticsearchClient client, RestJson rest, int d, ProgressLog log) throws Exception {
+        String model = "bench" + d;
+        int users = 1_000;
+        SplittableRandom random = new SplittableRandom(d);
+        float[] itemVectors = new float[items * d];
+        for (int i = 0; i < items; i++) {
+            // Norms vary like MF item norms do (popular items are longer).
+            double scale = 0.05 + 0.3 * Math.pow(random.nextDouble(), 3);
+            for (int j = 0; j < d; j++) {
+                itemVectors[i * d + j] = (float) (random.nextGaussian() * scale);
+            }
+        }
+        float[] userVectors = new float[users * d];
+        for (int k = 0; k < userVectors.length; k++) {
+            userVectors[k] = (float) random.nextGaussian();
+        }
+        int seenPerUser = 20;
+        int[] rows = new int[users * seenPerUser];
+        int[] cols = new int[users * seenPerUser];
+        float[] vals = new float[users * seenPerUser];
+        for (int u = 0, n = 0; u < users; u++) {
+            for (int s = 0; s < seenPerUser; s++, n++) {
+                rows[n] = u;
+                cols[n] = random.nextInt(items);
+                vals[n] = 1f;
+            }
+        }
+        CsrMatrix seen = CsrMatrix.fromTriplets(users, items, rows, cols, vals, rows.length);
+        List<String> itemIds = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            itemIds.add("p" + i);
+        }
+        List<String> userIds = new ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            userIds.add("u" + u);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("algorithm", "ials");
+        meta.put("factors", d);
+        meta.put("regularization", 0.1f);
+        meta.put("confidence", Map.of("kind", "linear", "alpha", 1.0f, "epsilon", 1.0f));
+        meta.put("gram", Gram.compute(itemVectors, items, d));
+        float[] popularity = new float[items];
+        Arrays.fill(popularity, 1f);
+        log.step("publishing " + items + " items at d=" + d);
+        long t0 = System.nanoTime();
+        new ModelPublisher(client, log).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
+            meta), null, 1);
+        log.step(String.format(Locale.ROOT, "published in %.1fs; force-merging", (System.nanoTime() - t0) / 1e9));
+        rest.post("/" + model + "-items/_forcemerge?max_num_segments=1", null);
+
+        // Recall@10 of HNSW at the default num_candidates against the exact top-10 excluding seen items.
+        int recallUsers = 100;
+        double recall = 0;
+        for (int u = 0; u < recallUsers; u++) {
+            float[] x = Arrays.copyOfRange(userVectors, u * d, (u + 1) * d);
+            Set<Integer> excluded = new HashSet<>();
+            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
+                excluded.add(seen.indices()[k]);
+            }
+            int[] exact = TopK.recommend(x, itemVectors, items, d, 10, excluded::contains);
+            JsonNode hits = rest.postOk("/" + model + "-items/_search", recommendBody(model, u)).path("hits").path("hits");
+            Set<String> got = new HashSet<>();
+            hits.forEach(h -> got.add(h.path("_id").asText()));
+            int match = 0;
+            for (int i : exact) {
+                match += got.contains("p" + i) ? 1 : 0;
+            }
+            recall += match / 10.0;
+        }
+        recall /= recallUsers;
+
+        Stats personalized = measure(n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, n % users)));
+        Stats plain = measure(n -> {
+            int u = n % users;
+            StringBuilder v = new StringBuilder();
+            for (int j = 0; j < d; j++) {
+                v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
+            }
+            return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
+                + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "]}}");
+        });
+        StringBuilder history = new StringBuilder();
+        for (int h = 0; h < 100; h++) {
+            history.append(h == 0 ? "" : ",").append("\"p").append(random.nextInt(items)).append('"');
+        }
+        String foldBody = "{\"history\": [" + history + "]}";
+        long[] serverTook = new long[1];
+        Stats foldIn = measure(n -> {
+            JsonNode r = rest.postOk("/_mf/model/" + model + "/_fold_in", foldBody);
+            synchronized (serverTook) {
+                serverTook[0] += r.path("took").asLong();
+            }
+            return r;
+        });
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (stored user)", personalized);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn (vector given)", plain);
+        out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in (100 items)", foldIn,
+            serverTook[0] / (double) queries);
+        out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates 100, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
+            recallUsers, recall, personalized.p50 / plain.p50);
+        rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
+    }
+
+    private static String recommendBody(String model, int u) {
+        return "{\"size\": 10, \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": \"u" + u
+            + "\", \"k\": 10, \"num_candidates\": 100}}}";
+    }
+
+    /** One request body per call, numbered. */
+    private interface Request {
+        Object send(int n) throws Exception;
+    }
+
+    /** Latency percentiles and throughput of one measured run. */
+    private record Stats(double p50, double p99, double mean, double throughput) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%9.2f %9.2f %9.2f %10.1f", p50, p99, mean, throughput);
+        }
+    }
+
+    private Stats measure(Request request) throws Exception {
+        for (int n = 0; n < Math.min(200, queries); n++) {
+            request.send(n); // warm up
+        }
+        double[] millis = new double[queries];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int first = t;
+                futures.add(pool.submit(() -> {
+                    for (int n = first; n < queries; n += threads) {
+                        long s = System.nanoTime();
+                        request.send(n);
+                        millis[n] = (System.nanoTime() - s) / 1e6;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        return new Stats(sorted[(int) (0.50 * (queries - 1))], sorted[(int) (0.99 * (queries - 1))], Arrays.stream(millis).average()
+            .orElse(0), queries / seconds);
+    }
+}
