@@ -205,9 +205,11 @@ public final class QueryLoad {
 
     /** Up to {@value #SAMPLE} document ids of an alias, in index order: the stored users and items requests pick from. */
     private static List<String> ids(RestJson rest, String alias) throws IOException {
-        RestJson.Response r = rest.post("/" + alias + "/_search", "{\"size\": " + SAMPLE + ", \"_source\": false, \"query\": {\"match_all\": {}}}");
+        String body = "{\"size\": " + SAMPLE + ", \"_source\": false, \"query\": {\"match_all\": {}}}";
+        RestJson.Response r = rest.post("/" + alias + "/_search", body);
         if (r.ok() == false) {
-            throw new IOException("[load] reading ids from [" + alias + "] answered [" + r.status() + "]: " + abbreviate(r.body().toString()));
+            throw new IOException("[load] reading ids from [" + alias + "] answered [" + r.status() + "]: "
+                + abbreviate(r.body().toString()));
         }
         List<String> ids = new ArrayList<>();
         for (JsonNode hit : r.body().path("hits").path("hits")) {
