@@ -34,8 +34,9 @@ import java.util.zip.ZipInputStream;
  * Security is off by default (the demo). With {@link Options#withSecurity} the node runs with security on, users and
  * roles in the file realm: roles appended to {@code config/roles.yml}, users created with the distribution's own
  * {@code bin/elasticsearch-users useradd} before the first start. HTTP and transport stay plain text: Elasticsearch
- * 9.1 accepts that with {@code discovery.type=single-node} (the TLS bootstrap check only applies to multi-node
- * clusters), so no certificates are needed for a local test node.
+ * 9.1 accepts that for this node (checked: it starts and authenticates over plain HTTP), because bootstrap checks,
+ * the transport TLS one included, are not enforced with {@code discovery.type=single-node} on a loopback address. No
+ * certificates are needed for a local test node; never run a reachable cluster like this.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -219,7 +220,7 @@ public final class LocalNode implements AutoCloseable {
             "-E", "cluster.routing.allocation.disk.threshold_enabled=false"
         ));
         if (security != null) {
-            // Plain HTTP and transport: accepted with single-node discovery, where the TLS bootstrap check does not apply.
+            // Plain HTTP and transport: accepted because bootstrap checks are not enforced for a single-node, loopback node.
             cmd.addAll(List.of("-E", "xpack.security.http.ssl.enabled=false", "-E", "xpack.security.transport.ssl.enabled=false"));
         }
         List<String> full = new ArrayList<>();
