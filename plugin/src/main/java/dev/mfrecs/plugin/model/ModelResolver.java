@@ -4,17 +4,26 @@ import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.admin.indices.alias.get.GetAliasesRequest;
+import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
+
+import java.util.Arrays;
 
 /**
  * Finds the live version of a model and its metadata without blocking: the items alias names the live concrete index
- * (one local cluster-state read), and the metadata document of that version is read once and cached.
+ * (one {@code _resolve/index} call, answered from the coordinating node's cluster state), and the metadata document of
+ * that version is parsed once and cached.
+ * <p>
+ * Every read runs with the caller's privileges. The alias is resolved with {@code indices:admin/resolve/index}, which
+ * the {@code read} index privilege grants (a get-aliases call would need {@code view_index_metadata}). The cache is
+ * never an authorization shortcut: on a hit the metadata document is still read, without its source, so a caller
+ * without {@code read} on {@value ModelIndices#METADATA_INDEX} gets a 403 even after another user warmed the cache.
  * <p>
  * The cache is keyed by the concrete items index: versions are immutable, so an entry never needs invalidation; a
  * rollback or a new version moves the alias and therefore changes the key. Entries expire after an hour unused so a
@@ -39,41 +48,52 @@ public final class ModelResolver {
             return;
         }
         String alias = ModelIndices.itemsAlias(model);
-        GetAliasesRequest request = new GetAliasesRequest(TimeValue.THIRTY_SECONDS, alias);
-        client.admin().indices().getAliases(request, listener.delegateFailureAndWrap((l, response) -> {
+        ResolveIndexAction.Request request = new ResolveIndexAction.Request(new String[] { alias });
+        client.execute(ResolveIndexAction.INSTANCE, request, ActionListener.wrap(response -> {
             String concrete = response.getAliases()
-                .entrySet()
                 .stream()
-                .filter(e -> e.getValue().stream().anyMatch(a -> a.alias().equals(alias)))
-                .map(java.util.Map.Entry::getKey)
+                .filter(a -> a.getName().equals(alias) && a.getIndices().length == 1)
+                .map(a -> a.getIndices()[0])
                 .findFirst()
                 .orElse(null);
             if (concrete == null) {
-                l.onFailure(notFound(model));
+                boolean multiple = response.getAliases().stream().anyMatch(a -> a.getName().equals(alias) && a.getIndices().length > 1);
+                listener.onFailure(multiple ? new ResourceNotFoundException("model [{}] not found: alias [{}] points to several indices {}",
+                    model, alias, response.getAliases().stream().map(a -> Arrays.toString(a.getIndices())).toList()) : notFound(model));
                 return;
             }
             int version = ModelIndices.versionOfItemsIndex(model, concrete);
             if (version < 0) {
-                l.onFailure(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index", model,
-                    alias, concrete));
+                listener.onFailure(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index",
+                    model, alias, concrete));
                 return;
             }
-            ModelMetadata cached = cache.get(concrete);
+            readMetadata(client, model, version, concrete, listener);
+        }, e -> listener.onFailure(e instanceof IndexNotFoundException ? notFound(model) : e)));
+    }
+
+    private void readMetadata(Client client, String model, int version, String concrete, ActionListener<ModelMetadata> listener) {
+        String id = ModelIndices.metadataId(model, version);
+        ModelMetadata cached = cache.get(concrete);
+        GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, id);
+        if (cached != null) {
+            // Only the authorization and existence check: the parsed document is immutable and already here.
+            get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);
+        }
+        client.get(get, ActionListener.wrap(response -> {
+            if (response.isExists() == false) {
+                cache.invalidate(concrete);
+                listener.onFailure(missingMetadata(model, version, id));
+                return;
+            }
             if (cached != null) {
-                l.onResponse(cached);
+                listener.onResponse(cached);
                 return;
             }
-            String id = ModelIndices.metadataId(model, version);
-            client.get(new GetRequest(ModelIndices.METADATA_INDEX, id), ActionListener.wrap(get -> {
-                if (get.isExists() == false) {
-                    l.onFailure(missingMetadata(model, version, id));
-                    return;
-                }
-                ModelMetadata metadata = ModelMetadata.parse(id, get.getSourceAsMap());
-                cache.put(concrete, metadata);
-                l.onResponse(metadata);
-            }, e -> l.onFailure(e instanceof IndexNotFoundException ? missingMetadata(model, version, id) : e)));
-        }));
+            ModelMetadata metadata = ModelMetadata.parse(id, response.getSourceAsMap());
+            cache.put(concrete, metadata);
+            listener.onResponse(metadata);
+        }, e -> listener.onFailure(e instanceof IndexNotFoundException ? missingMetadata(model, version, id) : e)));
     }
 
     private static ResourceNotFoundException missingMetadata(String model, int version, String id) {

@@ -128,8 +128,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         long t0 = System.nanoTime();
         new ModelPublisher(client, log).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
             meta), null, 1);
-        log.step(String.format(Locale.ROOT, "published in %.1fs; force-merging", (System.nanoTime() - t0) / 1e9));
-        rest.post("/" + model + "-items/_forcemerge?max_num_segments=1", null);
+        log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
 
         // Recall@10 of HNSW at the default num_candidates against the exact top-10 excluding seen items.
         int recallUsers = 100;

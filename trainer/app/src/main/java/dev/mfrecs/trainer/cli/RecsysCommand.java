@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mfrecs 0.1.0",
     description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, BenchServingCommand.class }
+    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, BenchServingCommand.class, LoadCommand.class }
 )
 public final class RecsysCommand implements Runnable {
 

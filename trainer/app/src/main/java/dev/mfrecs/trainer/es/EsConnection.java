@@ -58,6 +58,11 @@ public record EsConnection(URI url, Path caFile, String apiKey, String username,
         return null;
     }
 
+    /** The TLS context trusting {@code --ca}, or null when no CA file was given (the JDK's default trust then applies). */
+    public SSLContext sslContext() {
+        return caFile == null ? null : sslContext(caFile);
+    }
+
     private static SSLContext sslContext(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
             Certificate ca = CertificateFactory.getInstance("X.509").generateCertificate(in);

@@ -10,11 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -27,6 +30,13 @@ import java.util.zip.ZipInputStream;
  * Elasticsearch refuses to run as root, so under root the node runs as an unprivileged user this class creates when
  * needed ({@value #RUN_USER}), from a fresh directory under the system temp dir that user can traverse. The node is
  * stopped by the PID it wrote, never by name.
+ * <p>
+ * Security is off by default (the demo). With {@link Options#withSecurity} the node runs with security on, users and
+ * roles in the file realm: roles appended to {@code config/roles.yml}, users created with the distribution's own
+ * {@code bin/elasticsearch-users useradd} before the first start. HTTP and transport stay plain text: Elasticsearch
+ * 9.1 accepts that for this node (checked: it starts and authenticates over plain HTTP), because bootstrap checks,
+ * the transport TLS one included, are not enforced with {@code discovery.type=single-node} on a loopback address. No
+ * certificates are needed for a local test node; never run a reachable cluster like this.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -37,19 +47,80 @@ public final class LocalNode implements AutoCloseable {
     private final int httpPort;
     private final boolean asRoot;
     private final String javaHome;
+    private final Security security;
     private long pid = -1;
     private Thread shutdownHook;
 
-    private LocalNode(Path root, Path home, int httpPort, boolean asRoot, String javaHome) {
+    /** A file-realm user: name, password (at least 6 characters), and the roles it gets. */
+    public record User(String name, String password, List<String> roles) {
+        public User {
+            Objects.requireNonNull(name, "name");
+            if (password == null || password.length() < 6) {
+                throw new IllegalArgumentException("local node user [" + name + "] needs a password of at least 6 characters");
+            }
+            roles = List.copyOf(roles);
+        }
+    }
+
+    /**
+     * Security settings of a local node: the role definitions (YAML in the {@code roles.yml} format, appended to the
+     * distribution's file) and the users to create. One user must have the {@code superuser} role: the node's own
+     * readiness probe authenticates as that user.
+     */
+    public record Security(String rolesYml, List<User> users) {
+        public Security {
+            users = List.copyOf(users);
+            if (users.stream().noneMatch(u -> u.roles().contains("superuser"))) {
+                throw new IllegalArgumentException("a secured local node needs a user with role [superuser], got users "
+                    + users.stream().map(User::name).toList());
+            }
+        }
+
+        /** The first user with the {@code superuser} role. */
+        public User superuser() {
+            return users.stream().filter(u -> u.roles().contains("superuser")).findFirst().orElseThrow();
+        }
+
+        /** The basic-auth header of the named user. */
+        public String basicAuth(String user) {
+            User u = users.stream().filter(x -> x.name().equals(user)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no local node user [" + user + "]"));
+            return "Basic " + Base64.getEncoder().encodeToString((u.name() + ":" + u.password()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** How to start a local node: heap size, and security (null: off, the default). */
+    public record Options(String heap, Security security) {
+        public Options {
+            Objects.requireNonNull(heap, "heap");
+        }
+
+        public static Options heap(String heap) {
+            return new Options(heap, null);
+        }
+
+        public Options withSecurity(String rolesYml, List<User> users) {
+            return new Options(heap, new Security(rolesYml, users));
+        }
+    }
+
+    private LocalNode(Path root, Path home, int httpPort, boolean asRoot, String javaHome, Security security) {
         this.root = root;
         this.home = home;
         this.httpPort = httpPort;
         this.asRoot = asRoot;
         this.javaHome = javaHome;
+        this.security = security;
     }
 
-    /** Unpacks the distribution, installs the plugin, starts the node and waits until it serves requests. */
+    /** Unpacks the distribution, installs the plugin, starts the node with security off and waits until it serves requests. */
     public static LocalNode start(Path esZip, Path pluginZip, Path workDir, String heap, ProgressLog log) throws IOException,
+        InterruptedException {
+        return start(esZip, pluginZip, workDir, Options.heap(heap), log);
+    }
+
+    /** Unpacks the distribution, installs the plugin, sets up security if asked, starts the node and waits until it serves. */
+    public static LocalNode start(Path esZip, Path pluginZip, Path workDir, Options options, ProgressLog log) throws IOException,
         InterruptedException {
         if (Files.isRegularFile(esZip) == false) {
             throw new IllegalArgumentException("Elasticsearch distribution [" + esZip + "] does not exist");
@@ -74,15 +145,18 @@ public final class LocalNode implements AutoCloseable {
         Files.copy(pluginZip, plugin);
         String javaHome = System.getProperty("java.home");
         int port = freePort();
-        LocalNode node = new LocalNode(root, home, port, asRoot, javaHome);
+        LocalNode node = new LocalNode(root, home, port, asRoot, javaHome, options.security());
         if (asRoot) {
             run(List.of("chown", "-R", RUN_USER + ":" + RUN_USER, root.toString()), root, javaHome, false, Duration.ofMinutes(2));
         }
         log.step("installing plugin " + pluginZip.getFileName());
         node.runAsNodeUser(List.of(home.resolve("bin/elasticsearch-plugin").toString(), "install", "--batch", plugin.toUri().toString()),
             Duration.ofMinutes(3));
-        log.step("starting Elasticsearch on port " + port);
-        node.launch(heap);
+        if (options.security() != null) {
+            node.configureSecurity(log);
+        }
+        log.step("starting Elasticsearch on port " + port + (options.security() != null ? " with security on" : ""));
+        node.launch(options.heap());
         node.awaitReady(Duration.ofMinutes(3));
         return node;
     }
@@ -103,10 +177,32 @@ public final class LocalNode implements AutoCloseable {
         return pid;
     }
 
+    /** The security settings the node was started with, or null when security is off. */
+    public Security security() {
+        return security;
+    }
+
+    /**
+     * Appends the roles to {@code config/roles.yml} and creates the file-realm users with {@code bin/elasticsearch-users},
+     * as the node user so the files keep their owner. The passwords appear on that tool's command line, which is fine
+     * for a throwaway local node and never for a production one.
+     */
+    private void configureSecurity(ProgressLog log) throws IOException, InterruptedException {
+        if (security.rolesYml() != null && security.rolesYml().isBlank() == false) {
+            Files.writeString(home.resolve("config/roles.yml"), "\n" + security.rolesYml() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        }
+        for (User user : security.users()) {
+            log.step("adding file-realm user [" + user.name() + "] with roles " + user.roles());
+            runAsNodeUser(List.of(home.resolve("bin/elasticsearch-users").toString(), "useradd", user.name(), "-p", user.password(), "-r",
+                String.join(",", user.roles())), Duration.ofMinutes(1));
+        }
+    }
+
     private void launch(String heap) throws IOException, InterruptedException {
         Path pidFile = root.resolve("es.pid");
         int transportPort = freePort();
-        List<String> cmd = List.of(
+        List<String> cmd = new ArrayList<>(List.of(
             home.resolve("bin/elasticsearch").toString(),
             "-d",
             "-p",
@@ -114,7 +210,7 @@ public final class LocalNode implements AutoCloseable {
             "-E", "cluster.name=mfrecs-local",
             "-E", "node.name=mfrecs-node",
             "-E", "discovery.type=single-node",
-            "-E", "xpack.security.enabled=false",
+            "-E", "xpack.security.enabled=" + (security != null),
             "-E", "network.host=127.0.0.1",
             "-E", "http.port=" + httpPort,
             "-E", "transport.port=" + transportPort,
@@ -122,7 +218,11 @@ public final class LocalNode implements AutoCloseable {
             "-E", "path.logs=" + root.resolve("logs"),
             "-E", "action.destructive_requires_name=false",
             "-E", "cluster.routing.allocation.disk.threshold_enabled=false"
-        );
+        ));
+        if (security != null) {
+            // Plain HTTP and transport: accepted because bootstrap checks are not enforced for a single-node, loopback node.
+            cmd.addAll(List.of("-E", "xpack.security.http.ssl.enabled=false", "-E", "xpack.security.transport.ssl.enabled=false"));
+        }
         List<String> full = new ArrayList<>();
         if (asRoot) {
             full.addAll(List.of("runuser", "-u", RUN_USER, "--"));
@@ -150,12 +250,12 @@ public final class LocalNode implements AutoCloseable {
                 throw new IOException("Elasticsearch (pid " + pid + ") exited during startup\n" + logTail());
             }
             try {
-                HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
-                        .timeout(Duration.ofSeconds(5))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString()
-                );
+                HttpRequest.Builder probe = HttpRequest.newBuilder(URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                    .timeout(Duration.ofSeconds(5));
+                if (security != null) {
+                    probe.header("Authorization", security.basicAuth(security.superuser().name()));
+                }
+                HttpResponse<String> r = http.send(probe.build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
