@@ -1,5 +1,7 @@
 package dev.mfrecs.trainer.cli;
 
+import dev.mfrecs.trainer.eval.EvaluateCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mfrecs 0.1.0",
     description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class }
+    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class }
 )
 public final class RecsysCommand implements Runnable {
 
