@@ -1,6 +1,7 @@
 package dev.mfrecs.trainer.cli;
 
 import dev.mfrecs.trainer.eval.EvaluateCommand;
+import dev.mfrecs.trainer.eval.TuneCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mfrecs 0.1.0",
     description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class }
+    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class,
+        TuneCommand.class }
 )
 public final class RecsysCommand implements Runnable {
 

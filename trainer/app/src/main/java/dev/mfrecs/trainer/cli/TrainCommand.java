@@ -17,8 +17,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code recsys train}: read an interactions index, train implicit ALS, publish a new model version, swap aliases. */
 @Command(name = "train", description = "Train a model from an interactions index and publish it as a new version.")
@@ -99,8 +101,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
     int keep;
 
+    @Option(names = "--params", description = "JSON written by 'recsys tune --best' for model ials: its factors, iterations, "
+        + "regularization, alpha and cg-steps apply unless given on the command line.")
+    java.nio.file.Path paramsFile;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (paramsFile != null) {
+            applyParamsFile();
+        }
         ConfidenceKind kind = ConfidenceKind.valueOf(confidence.toUpperCase(java.util.Locale.ROOT));
         ImplicitAlsParams params = new ImplicitAlsParams(factors, iterations, regularization, new Confidence(kind, alpha, epsilon),
             Solver.valueOf(solver.toUpperCase(java.util.Locale.ROOT)), cgSteps, seed,
@@ -114,5 +126,32 @@ final class TrainCommand implements Callable<Integer> {
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;
+    }
+
+    /** Applies a {@code tune --best} file's parameters to the options not matched on the command line. */
+    private void applyParamsFile() throws java.io.IOException {
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(paramsFile.toFile());
+        String fileModel = root.path("model").asText("");
+        if (fileModel.equals("ials") == false) {
+            throw new IllegalArgumentException("[--params] [" + paramsFile + "] holds parameters of model [" + fileModel
+                + "]; train needs [ials]");
+        }
+        var params = root.path("params");
+        var parsed = spec.commandLine().getParseResult();
+        for (var it = params.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (parsed.hasMatchedOption("--" + name)) {
+                continue;
+            }
+            double v = params.get(name).asDouble();
+            switch (name) {
+                case "factors" -> factors = (int) v;
+                case "iterations" -> iterations = (int) v;
+                case "regularization" -> regularization = (float) v;
+                case "alpha" -> alpha = (float) v;
+                case "cg-steps" -> cgSteps = (int) v;
+                default -> throw new IllegalArgumentException("[--params] unknown parameter [" + name + "] in [" + paramsFile + "]");
+            }
+        }
     }
 }

@@ -94,7 +94,12 @@ public final class Evaluator {
 
     /** Rating prediction: RMSE and MAE of predictions clamped to the training values' range, pooled over all folds' test pairs. */
     static EvalResult evaluateRatings(ModelSpec spec, Interactions data, EvalOptions options) {
-        PairSplit[] folds = Splitter.ratingsFolds(data, options.folds(), options.holdoutFraction(), options.seed());
+        return evaluateRatings(spec, data, Splitter.ratingsFolds(data, options.folds(), options.holdoutFraction(), options.seed()),
+            options);
+    }
+
+    /** As {@link #evaluateRatings(ModelSpec, Interactions, EvalOptions)} on given splits (the test pairs are pooled). */
+    public static EvalResult evaluateRatings(ModelSpec spec, Interactions data, PairSplit[] folds, EvalOptions options) {
         MetricsAccumulator acc = new MetricsAccumulator(options.cutoffs(), 0);
         double seconds = 0;
         int iterations = 0;
