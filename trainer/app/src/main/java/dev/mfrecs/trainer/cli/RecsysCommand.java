@@ -1,6 +1,7 @@
 package dev.mfrecs.trainer.cli;
 
 import dev.mfrecs.trainer.eval.EvaluateCommand;
+import dev.mfrecs.trainer.eval.ReportCommand;
 import dev.mfrecs.trainer.eval.TuneCommand;
 
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     version = "mfrecs 0.1.0",
     description = "Matrix-factorization recommendations inside Elasticsearch.",
     subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class,
-        TuneCommand.class }
+        TuneCommand.class, ReportCommand.class }
 )
 public final class RecsysCommand implements Runnable {
 
