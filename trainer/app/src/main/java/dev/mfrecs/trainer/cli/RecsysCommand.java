@@ -30,6 +30,11 @@ public final class RecsysCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the product's exit codes: 2 for bad arguments (also when a command rejects a value), 3, 4. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RecsysCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
@@ -41,6 +46,6 @@ public final class RecsysCommand implements Runnable {
             }
             return EXIT_FAILED;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code recsys report}: the offline evaluation report as one self-contained HTML page ({@code DIR/index.html}). */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Write an offline HTML evaluation report with inline SVG "
@@ -50,8 +52,13 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
     int threads;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        java.io.PrintWriter stdout = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         System.setProperty("java.awt.headless", "true");
         for (String m : models) {
             ModelSpec.defaults(m);
@@ -60,11 +67,11 @@ public final class ReportCommand implements Callable<Integer> {
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue) : fileInput(data.load(),
             data.source.input.getFileName().toString());
-        String html = new ReportBuilder(input, config, s -> System.err.println("report: " + s)).build();
+        String html = new ReportBuilder(input, config, s -> err.println("report: " + s)).build();
         Files.createDirectories(out);
         Path page = out.resolve("index.html");
         Files.writeString(page, html, StandardCharsets.UTF_8);
-        System.out.println("wrote " + page.toAbsolutePath());
+        stdout.println("wrote " + page.toAbsolutePath());
         return 0;
     }
 

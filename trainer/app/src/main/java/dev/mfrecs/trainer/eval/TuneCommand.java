@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code recsys tune}: grid search on a validation split carved from the training data; reports the winner's test metrics. */
 @Command(name = "tune", mixinStandardHelpOptions = true, description = "Grid-search a model's parameters on a validation split carved "
@@ -41,21 +43,26 @@ public final class TuneCommand implements Callable<Integer> {
         + "'recsys train --params FILE' reads it.")
     Path best;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         EvalOptions options = protocol.options();
         Grid g = Grid.parse(grid);
         Interactions interactions = data.load();
-        System.err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s; %d grid points%n", interactions.userCount(),
+        err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s; %d grid points%n", interactions.userCount(),
             interactions.itemCount(), interactions.size(), options.protocolName(), g.combinations().size());
-        System.out.printf(Locale.ROOT, "%-50s %14s %10s%n", "parameters", "valid " + metric, "train_s");
-        Tuner.Outcome outcome = Tuner.tune(model, params, g, interactions, options, metric, row -> System.out.printf(Locale.ROOT,
+        out.printf(Locale.ROOT, "%-50s %14s %10s%n", "parameters", "valid " + metric, "train_s");
+        Tuner.Outcome outcome = Tuner.tune(model, params, g, interactions, options, metric, row -> out.printf(Locale.ROOT,
             "%-50s %14.4f %10.2f%n", row.spec().label(g.names()), row.validation().metric(metric), row.validation().trainSeconds()));
-        System.out.println();
-        System.out.println("best: " + outcome.best().label(new ArrayList<>(outcome.best().orderedParams().keySet())));
-        System.out.printf(Locale.ROOT, "validation %s: %.4f%n", metric, outcome.bestValidation().metric(metric));
-        System.out.println("test:");
-        System.out.print(ResultTable.format(List.of(outcome.test())));
+        out.println();
+        out.println("best: " + outcome.best().label(new ArrayList<>(outcome.best().orderedParams().keySet())));
+        out.printf(Locale.ROOT, "validation %s: %.4f%n", metric, outcome.bestValidation().metric(metric));
+        out.println("test:");
+        out.print(ResultTable.format(List.of(outcome.test())));
         if (best != null) {
             EvalResult.writeJson(best, outcome.bestJson());
         }
