@@ -54,6 +54,15 @@ public record EvalOptions(Protocol protocol, int[] cutoffs, int sampled, double 
         return new EvalOptions(protocol, cutoffs, sampled, holdoutFraction, strongUsers, folds, newSeed, threads);
     }
 
+    /** The largest cutoff (the length of the top-k lists kept for coverage). */
+    public int maxCutoff() {
+        int m = 0;
+        for (int k : cutoffs) {
+            m = Math.max(m, k);
+        }
+        return m;
+    }
+
     /** The protocol's name as written in results, e.g. {@code leave-one-out-sampled-99}. */
     public String protocolName() {
         String name = protocol.cliName();

@@ -45,7 +45,7 @@ public final class Evaluator {
         int items = data.itemCount();
         int[] evalUsers = IntStream.range(0, test.rows()).filter(u -> test.indptr()[u + 1] > test.indptr()[u]).toArray();
         int[][] negatives = options.sampled() > 0 ? sampleNegatives(evalUsers, train, test, options.sampled(), options.seed()) : null;
-        int maxK = new MetricsAccumulator(options.cutoffs(), 0).maxCutoff();
+        int maxK = options.maxCutoff();
         int[][] ranks = new int[evalUsers.length][];
         int[][] tops = new int[evalUsers.length][];
         ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);

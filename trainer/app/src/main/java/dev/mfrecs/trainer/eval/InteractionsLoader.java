@@ -41,7 +41,8 @@ final class InteractionsLoader {
                 }
                 String[] f = SEPARATOR.split(line.strip(), -1);
                 if (f.length < 2) {
-                    throw new IOException("[" + file + "] line " + lineNo + ": expected [user item [value [timestamp]]], got [" + line + "]");
+                    throw new IOException("[" + file + "] line " + lineNo + ": expected [user item [value [timestamp]]], got [" + line
+                        + "]");
                 }
                 float value = 1f;
                 if (f.length >= 3 && f[2].isBlank() == false) {

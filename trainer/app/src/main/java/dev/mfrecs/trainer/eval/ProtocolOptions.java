@@ -40,18 +40,19 @@ public final class ProtocolOptions {
             holdoutFraction, strongUsers, folds, seed, threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     }
 
-    /** The subset of {@code params} that {@code model} knows (so one {@code --param factors=32} applies to several models). */
+    /**
+     * The subset of {@code params} that {@code model} knows, so one {@code --param factors=32} applies to several models; a name no
+     * model knows is rejected.
+     */
     static Map<String, Double> applicable(String model, Map<String, Double> params) {
         Map<String, Double> known = ModelSpec.defaults(model);
         Map<String, Double> out = new LinkedHashMap<>();
         for (var e : params.entrySet()) {
             if (known.containsKey(e.getKey())) {
                 out.put(e.getKey(), e.getValue());
+            } else if (ModelSpec.MODELS.stream().noneMatch(m -> ModelSpec.defaults(m).containsKey(e.getKey()))) {
+                throw new IllegalArgumentException("[--param] [" + e.getKey() + "] is not a parameter of any model");
             }
-        }
-        if (params.isEmpty() == false && out.isEmpty() && known.isEmpty() == false && params.keySet().stream().noneMatch(
-            k -> ModelSpec.MODELS.stream().anyMatch(m -> ModelSpec.defaults(m).containsKey(k)))) {
-            throw new IllegalArgumentException("[--param] none of " + params.keySet() + " is a parameter of any model");
         }
         return out;
     }

@@ -90,6 +90,9 @@ class CommandsTest {
         assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--protocol", "holdout", "--sampled", "99"));
         assertTrue(err.toString().contains("[--sampled]"), err.toString());
         err = new StringWriter();
+        assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--param", "depth=3"));
+        assertTrue(err.toString().contains("[--param]") && err.toString().contains("[depth]"), err.toString());
+        err = new StringWriter();
         assertEquals(2, run(err, "tune", "--input", input.toString(), "--grid", "factors"));
         assertTrue(err.toString().contains("[--grid]") && err.toString().contains("[factors]"), err.toString());
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The harness end to end: exact ranks, a hand-computed fixed-score example, and each protocol on synthetic data. */
 class EvaluatorTest {
 
     private static final EvalOptions LOO = EvalOptions.defaults(Protocol.LEAVE_ONE_OUT, 42, 2);

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The file loader (formats, aggregation, errors) and the Online Retail purchase filter. */
 class InteractionsLoaderTest {
 
     @TempDir

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Each protocol's split: who is held out, how much, and that splits partition the pairs reproducibly. */
 class SplitterTest {
 
     private static Interactions tiny() {

@@ -9,7 +9,7 @@ public final class Pca {
 
     private Pca() {}
 
-    /** Projects the {@code rows} selected rows of the row-major {@code n x d} {@code factors} onto two components: {@code [x0, y0, ...]}. */
+    /** Projects the selected {@code rows} of the row-major {@code n x d} {@code factors} onto two components: {@code [x0, y0, ...]}. */
     public static double[] project2(float[] factors, int d, int[] rows) {
         int n = rows.length;
         double[] mean = new double[d];
