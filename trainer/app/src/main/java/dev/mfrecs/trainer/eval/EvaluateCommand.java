@@ -58,6 +58,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (json != null) {
             EvalResult.writeJson(json, results.size() == 1 ? results.get(0).toJson() : results.stream().map(EvalResult::toJson).toList());
         }
+        out.flush();
+        err.flush();
         return 0;
     }
 }

@@ -72,6 +72,8 @@ public final class ReportCommand implements Callable<Integer> {
         Path page = out.resolve("index.html");
         Files.writeString(page, html, StandardCharsets.UTF_8);
         stdout.println("wrote " + page.toAbsolutePath());
+        stdout.flush();
+        err.flush();
         return 0;
     }
 

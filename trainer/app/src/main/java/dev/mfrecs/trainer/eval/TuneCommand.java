@@ -66,6 +66,8 @@ public final class TuneCommand implements Callable<Integer> {
         if (best != null) {
             EvalResult.writeJson(best, outcome.bestJson());
         }
+        out.flush();
+        err.flush();
         return 0;
     }
 }
