@@ -37,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64")
     double[] factorsGrid;
 
-    @Option(names = "--reg-grid", split = ",", defaultValue = "0.01,0.1,1,10")
+    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300")
     double[] regGrid;
 
     @Option(names = "--grid-iterations", defaultValue = "10")
