@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Applies a {@code tune --best} file's parameters to the options not matched on the command line. */
-    private void applyParamsFile() throws java.io.IOException {
+    void applyParamsFile() throws java.io.IOException {
         var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(paramsFile.toFile());
         String fileModel = root.path("model").asText("");
         if (fileModel.equals("ials") == false) {
