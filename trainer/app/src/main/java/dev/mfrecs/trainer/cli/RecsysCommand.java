@@ -1,5 +1,9 @@
 package dev.mfrecs.trainer.cli;
 
+import dev.mfrecs.trainer.eval.EvaluateCommand;
+import dev.mfrecs.trainer.eval.ReportCommand;
+import dev.mfrecs.trainer.eval.TuneCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mfrecs 0.1.0",
     description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, BenchServingCommand.class, LoadCommand.class }
+    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, TuneCommand.class,
+        ReportCommand.class, BenchServingCommand.class, LoadCommand.class }
 )
 public final class RecsysCommand implements Runnable {
 
@@ -25,6 +30,11 @@ public final class RecsysCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the product's exit codes: 2 for bad arguments (also when a command rejects a value), 3, 4. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RecsysCommand());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
@@ -36,6 +46,6 @@ public final class RecsysCommand implements Runnable {
             }
             return EXIT_FAILED;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

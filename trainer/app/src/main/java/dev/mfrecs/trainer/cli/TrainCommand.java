@@ -176,8 +176,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
     String cron;
 
+    @Option(names = "--params", description = "JSON written by 'recsys tune --best' for model ials: its factors, iterations, "
+        + "regularization, alpha and cg-steps apply unless given on the command line.")
+    Path paramsFile;
+
     @Override
     public Integer call() throws Exception {
+        if (paramsFile != null) {
+            applyParamsFile();
+        }
         Algorithm algo = parse(() -> Algorithm.parse(algorithm));
         Confidence conf = parse(() -> new Confidence(enumValue(ConfidenceKind.class, "--confidence", confidence), alpha, epsilon));
         Solver rowSolver = parse(() -> enumValue(Solver.class, "--solver", solver));
@@ -265,5 +272,32 @@ final class TrainCommand implements Callable<Integer> {
         }
         throw new IllegalArgumentException("[" + option + "] must be one of " + java.util.Arrays.toString(type.getEnumConstants())
             .toLowerCase(Locale.ROOT) + " (was [" + value + "])");
+    }
+
+    /** Applies a {@code tune --best} file's parameters to the options not matched on the command line. */
+    void applyParamsFile() throws java.io.IOException {
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(paramsFile.toFile());
+        String fileModel = root.path("model").asText("");
+        if (fileModel.equals("ials") == false) {
+            throw new IllegalArgumentException("[--params] [" + paramsFile + "] holds parameters of model [" + fileModel
+                + "]; train needs [ials]");
+        }
+        var params = root.path("params");
+        var parsed = spec.commandLine().getParseResult();
+        for (var it = params.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (parsed.hasMatchedOption("--" + name)) {
+                continue;
+            }
+            double v = params.get(name).asDouble();
+            switch (name) {
+                case "factors" -> factors = (int) v;
+                case "iterations" -> iterations = (int) v;
+                case "regularization" -> regularization = (float) v;
+                case "alpha" -> alpha = (float) v;
+                case "cg-steps" -> cgSteps = (int) v;
+                default -> throw new IllegalArgumentException("[--params] unknown parameter [" + name + "] in [" + paramsFile + "]");
+            }
+        }
     }
 }

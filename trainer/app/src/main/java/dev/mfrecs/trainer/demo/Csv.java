@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 4180 field splitting for one line (quoted fields, doubled quotes); the Online Retail file quotes descriptions. */
-final class Csv {
+public final class Csv {
 
     private Csv() {}
 
-    static List<String> split(String line) {
+    /** Splits one line into its fields, unquoting quoted fields. */
+    public static List<String> split(String line) {
         List<String> out = new ArrayList<>(8);
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

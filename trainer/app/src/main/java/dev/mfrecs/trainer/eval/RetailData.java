@@ -1,0 +1,115 @@
+package dev.mfrecs.trainer.eval;
+
+import dev.mfrecs.trainer.demo.Csv;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The bundled UCI Online Retail log as evaluation data. A purchase is an invoice line with a customer id, an invoice number not
+ * starting with {@code C} (returns) and a positive quantity. Each (customer, product) pair's value is its number of purchase lines
+ * (how often the customer bought it; raw quantities span five orders of magnitude and would drown the confidence weights), its time
+ * the latest such line. Alongside: the pair's total quantity (the ratings of the report's bias chart) and each product's most
+ * frequent description and the country with most purchase lines (item attributes for the report).
+ *
+ * @param quantity    total purchased quantity per pair, aligned with {@code interactions}
+ * @param description per item, most frequent description ("" if none)
+ * @param country     per item, the country with most purchase lines
+ */
+public record RetailData(Interactions interactions, float[] quantity, String[] description, String[] country) {
+
+    public static RetailData load(Path csvGz) throws IOException {
+        InteractionsLoader.Builder lines = new InteractionsLoader.Builder();
+        InteractionsLoader.Builder quantities = new InteractionsLoader.Builder();
+        Map<String, Map<String, Integer>> descriptions = new HashMap<>();
+        Map<String, Map<String, Integer>> countries = new HashMap<>();
+        try (
+            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz), 1 << 16),
+                StandardCharsets.UTF_8), 1 << 16)
+        ) {
+            String header = in.readLine();
+            if (header == null || header.startsWith("InvoiceNo,StockCode") == false) {
+                throw new IOException("[" + csvGz + "] line 1: expected the Online Retail header, got [" + header + "]");
+            }
+            String line;
+            int lineNo = 1;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                List<String> f = Csv.split(line);
+                if (f.size() != 8) {
+                    throw new IOException("[" + csvGz + "] line " + lineNo + ": expected 8 columns, got [" + f.size() + "]");
+                }
+                String invoice = f.get(0);
+                String stock = f.get(1);
+                float quantity;
+                try {
+                    quantity = Float.parseFloat(f.get(3));
+                } catch (NumberFormatException e) {
+                    throw new IOException("[" + csvGz + "] line " + lineNo + ": quantity is not a number [" + f.get(3) + "]", e);
+                }
+                String customer = f.get(6);
+                if (customer.isEmpty() || invoice.startsWith("C") || quantity <= 0) {
+                    continue;
+                }
+                long time = parseTime(f.get(4), csvGz, lineNo);
+                lines.add(customer, stock, 1f, time);
+                quantities.add(customer, stock, quantity, time);
+                if (f.get(2).isEmpty() == false) {
+                    descriptions.computeIfAbsent(stock, k -> new HashMap<>()).merge(f.get(2), 1, Integer::sum);
+                }
+                countries.computeIfAbsent(stock, k -> new HashMap<>()).merge(f.get(7), 1, Integer::sum);
+            }
+        }
+        Interactions data = lines.build(0f);
+        Interactions q = quantities.build(0f);
+        if (q.size() != data.size()) {
+            throw new IllegalStateException("RetailData: quantity pairs [" + q.size() + "] != purchase pairs [" + data.size() + "]");
+        }
+        String[] description = new String[data.itemCount()];
+        String[] country = new String[data.itemCount()];
+        for (int i = 0; i < description.length; i++) {
+            String id = data.items().id(i);
+            description[i] = mostFrequent(descriptions.get(id), "");
+            country[i] = mostFrequent(countries.get(id), "");
+        }
+        return new RetailData(data, q.value(), description, country);
+    }
+
+    private static long parseTime(String s, Path file, int lineNo) throws IOException {
+        try {
+            if (s.endsWith("Z")) {
+                return java.time.Instant.parse(s).toEpochMilli();
+            }
+            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IOException("[" + file + "] line " + lineNo + ": InvoiceDate is not ISO-8601 [" + s + "]", e);
+        }
+    }
+
+    /** The most frequent key; ties go to the smaller string so runs are reproducible. */
+    static String mostFrequent(Map<String, Integer> counts, String dflt) {
+        if (counts == null) {
+            return dflt;
+        }
+        String best = dflt;
+        int bestCount = -1;
+        for (var e : counts.entrySet()) {
+            if (e.getValue() > bestCount || (e.getValue() == bestCount && e.getKey().compareTo(best) < 0)) {
+                best = e.getKey();
+                bestCount = e.getValue();
+            }
+        }
+        return best;
+    }
+}

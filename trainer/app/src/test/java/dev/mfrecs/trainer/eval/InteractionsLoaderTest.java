@@ -1,0 +1,105 @@
+package dev.mfrecs.trainer.eval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The file loader (formats, aggregation, errors) and the Online Retail purchase filter. */
+class InteractionsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsMovieLensStyleWithTimestampsSummingRepeatsAndApplyingMinValue() throws IOException {
+        Path f = dir.resolve("ratings.dat");
+        Files.writeString(f, "1::10::5::978300760\n1::11::3::978300761\n2::10::4::978300000\n2::10::1::978309999\n3::12::2::1\n");
+        Interactions all = InteractionsLoader.load(f, 0);
+        assertEquals(4, all.size());
+        int p = pair(all, "2", "10");
+        assertEquals(5f, all.value()[p]); // 4 + 1
+        assertEquals(978309999000L, all.times()[p]); // the latest, seconds -> millis
+        Interactions positives = InteractionsLoader.load(f, 4);
+        assertEquals(2, positives.size()); // (1,10)=5 and (2,10)=5
+        assertEquals(2, positives.userCount());
+        assertEquals(1, positives.itemCount());
+    }
+
+    @Test
+    void readsTabsCommasHeadersAndGzipWithoutTimestamps() throws IOException {
+        Path tsv = dir.resolve("a.tsv");
+        Files.writeString(tsv, "user\titem\tvalue\nu1\tA\t2\nu1\tB\nu2\tA\t1\n");
+        Interactions t = InteractionsLoader.load(tsv, 0);
+        assertEquals(3, t.size());
+        assertNull(t.times());
+        assertEquals(1f, t.value()[pair(t, "u1", "B")]); // missing value = 1
+        Path gz = dir.resolve("b.csv.gz");
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(gz)), StandardCharsets.UTF_8)) {
+            w.write("u1,A,1,2011-01-02T03:04:05Z\nu2,B,2,2011-01-02T03:04:06Z\n");
+        }
+        Interactions g = InteractionsLoader.load(gz, 0);
+        assertEquals(2, g.size());
+        assertEquals(java.time.Instant.parse("2011-01-02T03:04:06Z").toEpochMilli(), g.times()[pair(g, "u2", "B")]);
+    }
+
+    @Test
+    void badLinesNameTheFileAndLine() throws IOException {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "u,i,1\nu,j,notanumber\n");
+        IOException e = assertThrows(IOException.class, () -> InteractionsLoader.load(f, 0));
+        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("[notanumber]"), e.getMessage());
+        Files.writeString(f, "u,i,1,yesterday\n");
+        e = assertThrows(IOException.class, () -> InteractionsLoader.load(f, 0));
+        assertTrue(e.getMessage().contains("[yesterday]"), e.getMessage());
+    }
+
+    @Test
+    void retailKeepsPurchasesOnly() throws IOException {
+        Path gz = dir.resolve("retail.csv.gz");
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(gz)), StandardCharsets.UTF_8)) {
+            w.write("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n");
+            w.write("1,A,\"RED MUG\",6,2010-12-01T08:26:00Z,2.55,17850,United Kingdom\n");
+            w.write("2,A,\"RED MUG\",4,2010-12-02T08:26:00Z,2.55,17850,France\n");
+            w.write("3,A,\"RED MUG\",4,2010-12-03T08:26:00Z,2.55,17851,France\n");
+            w.write("C4,A,\"RED MUG\",-6,2010-12-04T08:26:00Z,2.55,17850,United Kingdom\n"); // return
+            w.write("5,B,BAG,3,2010-12-05T08:26:00Z,1.00,,United Kingdom\n"); // no customer
+            w.write("6,B,BAG,-1,2010-12-05T08:26:00Z,1.00,17850,United Kingdom\n"); // negative quantity
+            w.write("7,C,TIN,1,2010-12-06T08:26:00Z,1.00,17851,France\n");
+        }
+        RetailData r = RetailData.load(gz);
+        Interactions d = r.interactions();
+        assertEquals(3, d.size()); // (17850, A), (17851, A), (17851, C)
+        int p = pair(d, "17850", "A");
+        assertEquals(2f, d.value()[p]); // two purchase lines
+        assertEquals(10f, r.quantity()[p]); // 6 + 4
+        assertEquals(java.time.Instant.parse("2010-12-02T08:26:00Z").toEpochMilli(), d.times()[p]);
+        int a = d.items().indexOf("A");
+        assertEquals("RED MUG", r.description()[a]);
+        assertEquals("France", r.country()[a]); // 2 of 3 purchase lines
+        assertEquals("kitchen", RetailCategory.of(r.description()[a]));
+        assertEquals(-1, d.items().indexOf("B"));
+    }
+
+    static int pair(Interactions d, String user, String item) {
+        int u = d.users().indexOf(user);
+        int i = d.items().indexOf(item);
+        for (int p = 0; p < d.size(); p++) {
+            if (d.user()[p] == u && d.item()[p] == i) {
+                return p;
+            }
+        }
+        throw new AssertionError("no pair " + user + ", " + item);
+    }
+}
