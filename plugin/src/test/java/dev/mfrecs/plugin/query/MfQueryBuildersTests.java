@@ -9,14 +9,13 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
-import org.elasticsearch.action.admin.indices.alias.get.GetAliasesResponse;
+import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.action.get.MultiGetItemResponse;
 import org.elasticsearch.action.get.MultiGetRequest;
 import org.elasticsearch.action.get.MultiGetResponse;
 import org.elasticsearch.action.support.PlainActionFuture;
-import org.elasticsearch.cluster.metadata.AliasMetadata;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
@@ -164,9 +163,9 @@ public class MfQueryBuildersTests extends ESTestCase {
                 @SuppressWarnings("unchecked")
                 protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
                                                                                                    ActionListener<Resp> listener) {
-                    if (request instanceof org.elasticsearch.action.admin.indices.alias.get.GetAliasesRequest) {
-                        listener.onResponse((Resp) new GetAliasesResponse(Map.of(ModelIndices.itemsIndex(model, 4), List.of(AliasMetadata
-                            .builder(ModelIndices.itemsAlias(model)).build())), Map.of()));
+                    if (request instanceof ResolveIndexAction.Request) {
+                        listener.onResponse((Resp) new ResolveIndexAction.Response(List.of(), List.of(resolvedAlias(ModelIndices
+                            .itemsAlias(model), ModelIndices.itemsIndex(model, 4))), List.of()));
                     } else if (request instanceof GetRequest get) {
                         Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
                         listener.onResponse((Resp) getResponse(get.index(), get.id(), source));
@@ -194,6 +193,17 @@ public class MfQueryBuildersTests extends ESTestCase {
             assertEquals(QueryBuilders.idsQuery().addIds("a", "b"), exclude.mustNot().get(0));
         } finally {
             terminate(threadPool);
+        }
+    }
+
+    /** The resolve-index response's alias entry has no public constructor; the test builds one as the action would. */
+    private static ResolveIndexAction.ResolvedAlias resolvedAlias(String alias, String index) {
+        try {
+            var ctor = ResolveIndexAction.ResolvedAlias.class.getDeclaredConstructor(String.class, String[].class);
+            ctor.setAccessible(true);
+            return ctor.newInstance(alias, new String[] { index });
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
         }
     }
 
