@@ -1,6 +1,5 @@
 package dev.mfrecs.plugin.action;
 
-import dev.mfrecs.plugin.model.ModelResolver;
 import dev.mfrecs.plugin.model.UserVectorResolver;
 
 import org.elasticsearch.ResourceNotFoundException;
@@ -30,16 +29,15 @@ public final class TransportFoldInAction extends HandledTransportAction<FoldInRe
     @Override
     protected void doExecute(Task task, FoldInRequest request, ActionListener<FoldInResponse> listener) {
         long start = System.nanoTime();
-        ModelResolver.INSTANCE.resolve(client, request.model(), listener.delegateFailureAndWrap((l, metadata) -> UserVectorResolver.resolve(
-            client, metadata, request.userSpec(), l.delegateFailureAndWrap((l2, user) -> {
-                if (user.empty()) {
-                    l2.onFailure(new ResourceNotFoundException("[{}] none of the history items {} are in model [{}]", FoldInAction.NAME,
-                        user.ignoredItems(), request.model()));
-                    return;
-                }
-                long took = (System.nanoTime() - start) / 1_000_000;
-                l2.onResponse(new FoldInResponse(metadata.model(), metadata.version(), user.vector(), user.source(), user.ignoredItems(),
-                    took));
-            }))));
+        UserVectorResolver.resolveModelAndUser(client, request.model(), request.userSpec(), listener.delegateFailureAndWrap((l, r) -> {
+            if (r.user().empty()) {
+                l.onFailure(new ResourceNotFoundException("[{}] none of the history items {} are in model [{}]", FoldInAction.NAME,
+                    r.user().ignoredItems(), request.model()));
+                return;
+            }
+            long took = (System.nanoTime() - start) / 1_000_000;
+            l.onResponse(new FoldInResponse(r.model().model(), r.model().version(), r.user().vector(), r.user().source(),
+                r.user().ignoredItems(), took));
+        }));
     }
 }

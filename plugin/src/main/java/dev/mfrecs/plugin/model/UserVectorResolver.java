@@ -11,8 +11,10 @@ import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.action.get.MultiGetItemResponse;
 import org.elasticsearch.action.get.MultiGetRequest;
+import org.elasticsearch.action.get.MultiGetResponse;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.index.query.QueryBuilders;
@@ -23,6 +25,8 @@ import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.search.sort.SortOrder;
 
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +41,113 @@ public final class UserVectorResolver {
 
     private UserVectorResolver() {}
 
+    /** A model's live version together with a user resolved against it. */
+    public record ModelAndUser(ModelMetadata model, ResolvedUser user) {}
+
+    /**
+     * Resolves the model and the user with as few sequential round trips as possible: for a user id, the user's stored
+     * vector is read through the users alias while the model's live version and metadata are resolved, so a personalized
+     * query waits for one lookup chain, not two. The aliases move together, but a swap can land between the two reads:
+     * the stored document's {@code model_version} must match the resolved version, otherwise the user is read again from
+     * the resolved version's index.
+     */
+    public static void resolveModelAndUser(Client client, String modelName, UserSpec spec, ActionListener<ModelAndUser> listener) {
+        if (spec.user() == null) {
+            resolveModelAndHistory(client, modelName, spec, listener);
+            return;
+        }
+        AtomicReference<ModelMetadata> model = new AtomicReference<>();
+        AtomicReference<GetResponse> user = new AtomicReference<>();
+        AtomicReference<Exception> modelFailure = new AtomicReference<>();
+        AtomicReference<Exception> userFailure = new AtomicReference<>();
+        AtomicInteger pending = new AtomicInteger(2);
+        Runnable join = () -> {
+            if (pending.decrementAndGet() != 0) {
+                return;
+            }
+            if (modelFailure.get() != null) {
+                listener.onFailure(modelFailure.get());
+                return;
+            }
+            ModelMetadata m = model.get();
+            ActionListener<ResolvedUser> done = listener.map(u -> new ModelAndUser(m, u));
+            GetResponse get = user.get();
+            if (userFailure.get() != null || get == null) {
+                resolve(client, m, spec, done);
+            } else if (get.isExists() == false) {
+                ActionListener.run(done, l -> fromInteractions(client, m, spec.user(), l));
+            } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
+                ActionListener.completeWith(done, () -> stored(m, spec.user(), get.getSourceAsMap()));
+            } else {
+                resolve(client, m, spec, done);
+            }
+        };
+        client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()), ActionListener.wrap(r -> {
+            user.set(r);
+            join.run();
+        }, e -> {
+            userFailure.set(e);
+            join.run();
+        }));
+        ModelResolver.INSTANCE.resolve(client, modelName, ActionListener.wrap(m -> {
+            model.set(m);
+            join.run();
+        }, e -> {
+            modelFailure.set(e);
+            join.run();
+        }));
+    }
+
+    /** The inline-history case of {@link #resolveModelAndUser}: the items' vectors are read while the model resolves. */
+    private static void resolveModelAndHistory(Client client, String modelName, UserSpec spec, ActionListener<ModelAndUser> listener) {
+        Map<String, Float> history = aggregate(spec.history());
+        AtomicReference<ModelMetadata> model = new AtomicReference<>();
+        AtomicReference<MultiGetResponse> items = new AtomicReference<>();
+        AtomicReference<Exception> modelFailure = new AtomicReference<>();
+        AtomicInteger pending = new AtomicInteger(2);
+        Runnable join = () -> {
+            if (pending.decrementAndGet() != 0) {
+                return;
+            }
+            if (modelFailure.get() != null) {
+                listener.onFailure(modelFailure.get());
+                return;
+            }
+            ModelMetadata m = model.get();
+            ActionListener<ResolvedUser> done = listener.map(u -> new ModelAndUser(m, u));
+            ActionListener.run(done, l -> {
+                ResolvedUser user = items.get() == null ? null : foldInFrom(m, history, "history", items.get(), true);
+                if (user != null) {
+                    l.onResponse(user);
+                } else {
+                    foldIn(client, m, history, "history", l);
+                }
+            });
+        };
+        client.multiGet(historyRequest(ModelIndices.itemsAlias(modelName), history.keySet()), ActionListener.wrap(r -> {
+            items.set(r);
+            join.run();
+        }, e -> join.run()));
+        ModelResolver.INSTANCE.resolve(client, modelName, ActionListener.wrap(m -> {
+            model.set(m);
+            join.run();
+        }, e -> {
+            modelFailure.set(e);
+            join.run();
+        }));
+    }
+
+    private static Map<String, Float> aggregate(List<HistoryEntry> entries) {
+        Map<String, Float> history = new LinkedHashMap<>();
+        for (HistoryEntry e : entries) {
+            history.merge(e.item(), e.value(), Float::sum);
+        }
+        return history;
+    }
+
     public static void resolve(Client client, ModelMetadata model, UserSpec spec, ActionListener<ResolvedUser> listener) {
         if (spec.history() != null) {
-            Map<String, Float> history = new LinkedHashMap<>();
-            for (HistoryEntry e : spec.history()) {
-                history.merge(e.item(), e.value(), Float::sum);
-            }
-            foldIn(client, model, history, "history", listener);
+            foldIn(client, model, aggregate(spec.history()), "history", listener);
             return;
         }
         GetRequest get = new GetRequest(model.usersIndex(), spec.user());
@@ -125,51 +229,69 @@ public final class UserVectorResolver {
     /** Reads the history items' vectors and folds the user in; items the model does not know are reported, not fatal. */
     static void foldIn(Client client, ModelMetadata model, Map<String, Float> history, String source,
                        ActionListener<ResolvedUser> listener) {
-        List<String> seen = List.copyOf(history.keySet());
         if (history.isEmpty()) {
-            listener.onResponse(new ResolvedUser(null, source, seen, List.of(), List.of(), null, null));
+            listener.onResponse(new ResolvedUser(null, source, List.of(), List.of(), List.of(), null, null));
             return;
         }
+        client.multiGet(historyRequest(model.itemsIndex(), history.keySet()), listener.delegateFailureAndWrap(
+            (l, response) -> l.onResponse(foldInFrom(model, history, source, response, false))));
+    }
+
+    /** One multi-get for the history items' vectors (and the version they belong to) from {@code index}. */
+    static MultiGetRequest historyRequest(String index, Iterable<String> items) {
         MultiGetRequest mget = new MultiGetRequest();
-        FetchSourceContext vectorOnly = FetchSourceContext.of(true, new String[] { ModelIndices.VECTOR }, null);
-        for (String item : history.keySet()) {
-            mget.add(new MultiGetRequest.Item(model.itemsIndex(), item).fetchSourceContext(vectorOnly));
+        FetchSourceContext vectorOnly = FetchSourceContext.of(true, new String[] { ModelIndices.VECTOR, ModelIndices.MODEL_VERSION }, null);
+        for (String item : items) {
+            mget.add(new MultiGetRequest.Item(index, item).fetchSourceContext(vectorOnly));
         }
-        client.multiGet(mget, listener.delegateFailureAndWrap((l, response) -> {
-            int d = model.vectorDims();
-            List<String> known = new ArrayList<>();
-            List<String> ignored = new ArrayList<>();
-            float[] vectors = new float[history.size() * d];
-            float[] values = new float[history.size()];
-            for (MultiGetItemResponse item : response.getResponses()) {
-                if (item.isFailed()) {
-                    l.onFailure(item.getFailure().getFailure());
-                    return;
-                }
-                if (item.getResponse().isExists() == false) {
-                    ignored.add(item.getId());
-                    continue;
-                }
-                float[] v = floats(item.getResponse().getSourceAsMap().get(ModelIndices.VECTOR));
-                if (v == null || v.length != d) {
-                    ignored.add(item.getId());
-                    continue;
-                }
-                System.arraycopy(v, 0, vectors, known.size() * d, d);
-                values[known.size()] = history.get(item.getId());
-                known.add(item.getId());
+        return mget;
+    }
+
+    /**
+     * Folds the user in from the multi-get answer; items the model does not know are reported, not fatal. With
+     * {@code checkVersion} (the answer was read through the alias, concurrently with resolving the model), returns null
+     * when a vector belongs to another version than {@code model}'s, so the caller reads the right index again.
+     */
+    static ResolvedUser foldInFrom(ModelMetadata model, Map<String, Float> history, String source, MultiGetResponse response,
+                                   boolean checkVersion) {
+        List<String> seen = List.copyOf(history.keySet());
+        int d = model.vectorDims();
+        List<String> known = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        float[] vectors = new float[history.size() * d];
+        float[] values = new float[history.size()];
+        for (MultiGetItemResponse item : response.getResponses()) {
+            if (item.isFailed()) {
+                throw item.getFailure().getFailure() instanceof RuntimeException re ? re
+                    : new ElasticsearchStatusException("[mf] reading item [{}] failed", RestStatus.INTERNAL_SERVER_ERROR,
+                        item.getFailure().getFailure(), item.getId());
             }
-            int k = known.size();
-            if (k == 0) {
-                l.onResponse(new ResolvedUser(null, source, seen, List.copyOf(ignored), List.of(), null, null));
-                return;
+            if (item.getResponse().isExists() == false) {
+                ignored.add(item.getId());
+                continue;
             }
-            float[] hv = java.util.Arrays.copyOf(vectors, k * d);
-            float[] hval = java.util.Arrays.copyOf(values, k);
-            float[] x = new float[d];
-            foldInKernel(model, hv, hval, k, x);
-            l.onResponse(new ResolvedUser(x, source, seen, List.copyOf(ignored), List.copyOf(known), hv, hval));
-        }));
+            Map<String, Object> src = item.getResponse().getSourceAsMap();
+            if (checkVersion && (src.get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == model.version()) == false) {
+                return null;
+            }
+            float[] v = floats(src.get(ModelIndices.VECTOR));
+            if (v == null || v.length != d) {
+                ignored.add(item.getId());
+                continue;
+            }
+            System.arraycopy(v, 0, vectors, known.size() * d, d);
+            values[known.size()] = history.get(item.getId());
+            known.add(item.getId());
+        }
+        int k = known.size();
+        if (k == 0) {
+            return new ResolvedUser(null, source, seen, List.copyOf(ignored), List.of(), null, null);
+        }
+        float[] hv = java.util.Arrays.copyOf(vectors, k * d);
+        float[] hval = java.util.Arrays.copyOf(values, k);
+        float[] x = new float[d];
+        foldInKernel(model, hv, hval, k, x);
+        return new ResolvedUser(x, source, seen, List.copyOf(ignored), List.copyOf(known), hv, hval);
     }
 
     /** The query-time solve for one user; the same kernel the trainer runs for a training row. */

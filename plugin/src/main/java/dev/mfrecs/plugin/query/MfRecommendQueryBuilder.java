@@ -2,7 +2,6 @@ package dev.mfrecs.plugin.query;
 
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.plugin.model.ModelMetadata;
-import dev.mfrecs.plugin.model.ModelResolver;
 import dev.mfrecs.plugin.model.ResolvedUser;
 import dev.mfrecs.plugin.model.UserSpec;
 import dev.mfrecs.plugin.model.UserVectorResolver;
@@ -163,12 +162,11 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             return result == null ? this : result;
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model,
-            listener.delegateFailureAndWrap((l, metadata) -> UserVectorResolver.resolve(client, metadata, userSpec,
-                l.delegateFailureAndWrap((l2, user) -> {
-                    result.set(toTargetQuery(metadata, user));
-                    l2.onResponse(null);
-                })))));
+        context.registerAsyncAction((client, listener) -> UserVectorResolver.resolveModelAndUser(client, model, userSpec,
+            listener.delegateFailureAndWrap((l, resolved) -> {
+                result.set(toTargetQuery(resolved.model(), resolved.user()));
+                l.onResponse(null);
+            })));
         return new MfRecommendQueryBuilder(this, result::get);
     }
 

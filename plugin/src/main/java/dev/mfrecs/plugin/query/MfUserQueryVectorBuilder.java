@@ -1,7 +1,6 @@
 package dev.mfrecs.plugin.query;
 
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.plugin.model.ModelResolver;
 import dev.mfrecs.plugin.model.UserSpec;
 import dev.mfrecs.plugin.model.UserVectorResolver;
 
@@ -73,15 +72,14 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        ModelResolver.INSTANCE.resolve(client, model, listener.delegateFailureAndWrap((l, metadata) -> UserVectorResolver.resolve(client,
-            metadata, userSpec, l.delegateFailureAndWrap((l2, user) -> {
-                if (user.empty()) {
-                    l2.onFailure(new ResourceNotFoundException("[{}] no usable history in model [{}] (ignored items {})", NAME, model,
-                        user.ignoredItems()));
-                } else {
-                    l2.onResponse(user.vector());
-                }
-            }))));
+        UserVectorResolver.resolveModelAndUser(client, model, userSpec, listener.delegateFailureAndWrap((l, resolved) -> {
+            if (resolved.user().empty()) {
+                l.onFailure(new ResourceNotFoundException("[{}] no usable history in model [{}] (ignored items {})", NAME, model,
+                    resolved.user().ignoredItems()));
+            } else {
+                l.onResponse(resolved.user().vector());
+            }
+        }));
     }
 
     @Override
