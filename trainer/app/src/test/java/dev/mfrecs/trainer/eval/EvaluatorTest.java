@@ -1,5 +1,8 @@
 package dev.mfrecs.trainer.eval;
 
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionMatrix;
+
 import dev.mfrecs.factorization.CsrMatrix;
 
 import org.junit.jupiter.api.Test;
@@ -28,13 +31,13 @@ class EvaluatorTest {
     @Test
     void fixedScoresGiveHandComputedMetrics() {
         // 2 users, 4 items. User a trained on item 0, tested on item 3; user b trained on 1, tested on 2.
-        InteractionsLoader.Builder b = new InteractionsLoader.Builder();
+        InteractionMatrix.Accumulator b = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         b.add("a", "0", 1, 1);
         b.add("a", "3", 1, 2);
         b.add("b", "1", 1, 1);
         b.add("b", "2", 1, 2);
         b.add("b", "0", 1, 0);
-        Interactions d = b.build(0);
+        Interactions d = Interactions.of(b.build(1, 1));
         PairSplit split = Splitter.leaveOneOut(d, 1);
         // every user gets scores 4, 3, 2, 1 for items 0..3 (in the dictionary's order "0", "3", "1", "2")
         Recommender fixed = new Recommender() {
