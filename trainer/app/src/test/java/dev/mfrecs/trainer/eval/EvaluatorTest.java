@@ -144,9 +144,14 @@ class EvaluatorTest {
         assertTrue(als.metric("rmse") < 0.85 * meanRmse, als.metrics() + " vs global mean " + meanRmse);
         assertTrue(funk.metric("rmse") < 0.85 * meanRmse, funk.metrics() + " vs global mean " + meanRmse);
         assertTrue(als.metric("mae") <= als.metric("rmse"));
+        // the ground truth has item biases (sd 0.8) and a rank-1 interaction (sd 0.64): biases capture the first part only
+        EvalResult biases = Evaluator.evaluate(ModelSpec.of("biases", Map.of()), d, cv);
+        assertTrue(biases.metric("rmse") < 0.95 * meanRmse, biases.metrics() + " vs global mean " + meanRmse);
+        assertTrue(als.metric("rmse") < biases.metric("rmse"), als.metrics() + " vs biases " + biases.metrics());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Evaluator.evaluate(ModelSpec.of("ials", Map.of()), d, cv));
         assertTrue(e.getMessage().contains("[--protocol]") && e.getMessage().contains("[ials]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[biases]"), "the message lists the rating models: " + e.getMessage());
     }
 
     @Test
