@@ -112,6 +112,28 @@ class CommandsTest {
     }
 
     @Test
+    void tuneGridsTheItemKnnNeighbourCount() throws IOException {
+        Path best = dir.resolve("knn.json");
+        StringWriter out = new StringWriter();
+        CommandLine cli = RecsysCommand.commandLine();
+        cli.setErr(new PrintWriter(new StringWriter()));
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--model", "item-knn", "--grid", "neighbors=1,30", "--protocol",
+            "holdout", "--threads", "2", "--best", best.toString()));
+        assertTrue(out.toString().contains("item-knn(neighbors=1)") && out.toString().contains("item-knn(neighbors=30)"), out.toString());
+        JsonNode root = new ObjectMapper().readTree(best.toFile());
+        assertEquals("item-knn", root.get("model").asText());
+        Interactions d = SyntheticInteractions.lowRank(150, 60, 3, 10, 9);
+        EvalOptions holdout = EvalOptions.defaults(Protocol.HOLDOUT, 42, 2);
+        Tuner.Outcome o = Tuner.tune("item-knn", Map.of(), Grid.parse(List.of("neighbors=1,30")), d, holdout, "ndcg@10", null);
+        double one = o.rows().get(0).validation().metric("ndcg@10");
+        double thirty = o.rows().get(1).validation().metric("ndcg@10");
+        assertTrue(one != thirty, "the neighbour count must change the scores: " + one);
+        assertEquals(one > thirty ? 1.0 : 30.0, o.best().params().get("neighbors"));
+        assertEquals(o.best().params().get("neighbors"), root.get("params").get("neighbors").asDouble(), "the CLI picks the same point");
+    }
+
+    @Test
     void tunerNeverScoresGridPointsOnTheTestSplit() {
         Interactions d = SyntheticInteractions.lowRank(150, 60, 3, 10, 9);
         EvalOptions loo = EvalOptions.defaults(Protocol.LEAVE_ONE_OUT, 42, 2);
