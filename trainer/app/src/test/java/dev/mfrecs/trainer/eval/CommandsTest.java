@@ -82,7 +82,7 @@ class CommandsTest {
     }
 
     @Test
-    void badValuesExitWithUsageCodeAndNameTheOption() {
+    void badValuesExitWithUsageCodeAndNameTheOption() throws IOException {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--protocol", "kfold"));
         assertTrue(err.toString().contains("[--protocol]") && err.toString().contains("[kfold]"), err.toString());
@@ -92,6 +92,11 @@ class CommandsTest {
         err = new StringWriter();
         assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--param", "depth=3"));
         assertTrue(err.toString().contains("[--param]") && err.toString().contains("[depth]"), err.toString());
+        err = new StringWriter();
+        Path ragged = dir.resolve("ragged.csv");
+        Files.writeString(ragged, "u1,i1,3\nu2\n");
+        assertEquals(2, run(err, "evaluate", "--input", ragged.toString()));
+        assertTrue(err.toString().contains("[ragged.csv] line 2: expected 2 to 4 columns, got [1]"), "the train reader's error: " + err);
         err = new StringWriter();
         assertEquals(2, run(err, "tune", "--input", input.toString(), "--grid", "factors"));
         assertTrue(err.toString().contains("[--grid]") && err.toString().contains("[factors]"), err.toString());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -48,6 +49,21 @@ class EvalDataTest {
         options.duplicates = "newest";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, options::load);
         assertEquals("[--duplicates] must be one of [sum, last, mean] (was [newest])", e.getMessage());
+    }
+
+    @Test
+    void twoColumnFilesNeedTheDeclaredHeader() throws IOException {
+        Path f = dir.resolve("clicks.csv");
+        Files.writeString(f, "user,item\nu1,a\nu2,a\nu2,b\n");
+        DataOptions options = new DataOptions();
+        options.source.input = f;
+        options.duplicates = "sum";
+        assertEquals(3, options.load().userCount(), "undeclared, the header line is a user");
+        options.header = true;
+        Interactions declared = options.load();
+        assertEquals(2, declared.userCount());
+        assertEquals(-1, declared.users().indexOf("user"));
+        assertNull(declared.times(), "no timestamp column");
     }
 
     @Test
