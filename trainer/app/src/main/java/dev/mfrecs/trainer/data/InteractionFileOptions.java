@@ -11,9 +11,18 @@ package dev.mfrecs.trainer.data;
  * @param header     {@code null} to auto-detect a header line, otherwise whether the first line is one
  * @param minPerUser drop users with fewer pairs, {@code >= 1}
  * @param minPerItem drop items with fewer pairs, {@code >= 1}
+ * @param keepTimes  parse a four-column file's timestamps and keep each pair's latest in {@link InteractionMatrix#times()}
+ *                   (evaluation's leave-one-out holds out the latest pair); training leaves it off and only checks the
+ *                   column is present
  */
 public record InteractionFileOptions(float minValue, boolean binarize, DuplicatePolicy duplicates, Boolean header, int minPerUser,
-                                     int minPerItem) {
+                                     int minPerItem, boolean keepTimes) {
+
+    /** Options that do not keep timestamps (training). */
+    public InteractionFileOptions(float minValue, boolean binarize, DuplicatePolicy duplicates, Boolean header, int minPerUser,
+                                  int minPerItem) {
+        this(minValue, binarize, duplicates, header, minPerUser, minPerItem, false);
+    }
 
     public InteractionFileOptions {
         if (Float.isInfinite(minValue)) {
@@ -34,14 +43,18 @@ public record InteractionFileOptions(float minValue, boolean binarize, Duplicate
     }
 
     public InteractionFileOptions withMinValue(float newMinValue, boolean newBinarize) {
-        return new InteractionFileOptions(newMinValue, newBinarize, duplicates, header, minPerUser, minPerItem);
+        return new InteractionFileOptions(newMinValue, newBinarize, duplicates, header, minPerUser, minPerItem, keepTimes);
     }
 
     public InteractionFileOptions withDuplicates(DuplicatePolicy newDuplicates) {
-        return new InteractionFileOptions(minValue, binarize, newDuplicates, header, minPerUser, minPerItem);
+        return new InteractionFileOptions(minValue, binarize, newDuplicates, header, minPerUser, minPerItem, keepTimes);
     }
 
     public InteractionFileOptions withHeader(Boolean newHeader) {
-        return new InteractionFileOptions(minValue, binarize, duplicates, newHeader, minPerUser, minPerItem);
+        return new InteractionFileOptions(minValue, binarize, duplicates, newHeader, minPerUser, minPerItem, keepTimes);
+    }
+
+    public InteractionFileOptions withKeepTimes(boolean newKeepTimes) {
+        return new InteractionFileOptions(minValue, binarize, duplicates, header, minPerUser, minPerItem, newKeepTimes);
     }
 }

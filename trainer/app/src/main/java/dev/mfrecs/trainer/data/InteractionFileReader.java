@@ -7,12 +7,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Reads interactions from a delimited text file (MovieLens {@code ratings.dat}, a CSV export, a TSV log) so a model can be
  * trained offline without an Elasticsearch cluster. Columns, in this order: user, item, optional value (default 1),
- * optional timestamp (read and checked to be present, not used for training). Rules:
+ * optional timestamp (checked to be present and not used for training; with {@link InteractionFileOptions#keepTimes()} parsed
+ * as epoch seconds, epoch milliseconds or an ISO-8601 instant, and each pair's latest kept, for evaluation). Rules:
  * <ul>
  *   <li>the separator is detected from the first data line: {@code ::} if present, else a tab, else a comma; fields are
  *       trimmed; quoting is not supported (use tabs when ids contain commas);</li>
@@ -41,7 +44,8 @@ public final class InteractionFileReader {
 
     /** Reads already-opened text; {@code name} is what error messages call the source. */
     public InteractionMatrix read(BufferedReader in, String name) throws IOException {
-        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(options.duplicates());
+        InteractionMatrix.Accumulator acc = null;
+        boolean timed = false;
         String separator = null;
         int columns = 0;
         String[] fields = new String[5];
@@ -63,6 +67,8 @@ public final class InteractionFileReader {
                     throw error(name, lineNumber, "expected 2 to 4 columns, got [" + n + "]");
                 }
                 columns = n;
+                timed = options.keepTimes() && n == 4;
+                acc = new InteractionMatrix.Accumulator(options.duplicates(), timed);
                 boolean header = options.header() != null ? options.header() : n >= 3 && isNumber(fields[2]) == false;
                 if (header) {
                     continue;
@@ -88,7 +94,11 @@ public final class InteractionFileReader {
             if (filter && (value >= options.minValue()) == false) {
                 continue;
             }
-            acc.add(fields[0], fields[1], options.binarize() ? 1f : value);
+            if (timed) {
+                acc.add(fields[0], fields[1], options.binarize() ? 1f : value, parseTime(fields[3], name, lineNumber));
+            } else {
+                acc.add(fields[0], fields[1], options.binarize() ? 1f : value);
+            }
         }
         if (separator == null) {
             throw new IllegalArgumentException("[" + name + "] has no data lines");
@@ -161,6 +171,20 @@ public final class InteractionFileReader {
             throw error(name, lineNumber, "value [" + s + "] is not finite");
         }
         return v;
+    }
+
+    /** Epoch milliseconds from epoch seconds or milliseconds (integers below 10^11 are seconds) or an ISO-8601 instant. */
+    static long parseTime(String s, String name, long lineNumber) {
+        try {
+            long n = Long.parseLong(s);
+            return n < 100_000_000_000L ? n * 1000 : n;
+        } catch (NumberFormatException e) {
+            try {
+                return Instant.parse(s).toEpochMilli();
+            } catch (DateTimeParseException e2) {
+                throw error(name, lineNumber, "timestamp [" + s + "] is neither epoch seconds, epoch milliseconds nor ISO-8601");
+            }
+        }
     }
 
     private static IllegalArgumentException error(String name, long lineNumber, String message) {

@@ -26,7 +26,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     ProtocolOptions protocol = new ProtocolOptions();
 
     @Option(names = "--model", split = ",", defaultValue = "ials", description = "Models, comma separated: ials, als, svd, funk, "
-        + "popularity, item-knn (default ${DEFAULT-VALUE}).")
+        + "popularity, item-knn, biases (default ${DEFAULT-VALUE}).")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--param", description = "Model parameter, e.g. --param factors=32 --param alpha=20 (applies to every model that "

@@ -108,8 +108,8 @@ public final class Evaluator {
             Interactions train = data.subset(fold.train());
             Recommender rec = spec.create(options.seed(), options.threads());
             if (rec.predictsRatings() == false) {
-                throw new IllegalArgumentException("[--protocol] [ratings] needs a rating model ([als] or [funk]) (model was ["
-                    + spec.model() + "])");
+                throw new IllegalArgumentException("[--protocol] [ratings] needs a rating model ([als], [funk] or "
+                    + "[biases]) (model was [" + spec.model() + "])");
             }
             float min = Float.POSITIVE_INFINITY;
             float max = Float.NEGATIVE_INFINITY;

@@ -2,6 +2,7 @@ package dev.mfrecs.trainer.eval;
 
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.trainer.data.IdDictionary;
+import dev.mfrecs.trainer.data.InteractionMatrix;
 
 /**
  * One aggregated value (and latest timestamp) per (user, item) pair as parallel flat arrays over dense ids: what the evaluation
@@ -17,6 +18,22 @@ public record Interactions(IdDictionary users, IdDictionary items, int[] user, i
             throw new IllegalArgumentException("Interactions: arrays must have one entry per pair (was [" + user.length + "], ["
                 + item.length + "], [" + value.length + "], [" + (times == null ? "null" : times.length) + "])");
         }
+    }
+
+    /**
+     * The stored pairs of {@code m} in its CSR order (by user, then item), with its dictionaries and, when it kept them, its
+     * timestamps: how files ({@link dev.mfrecs.trainer.data.InteractionFileReader}) and the Online Retail log become evaluation data.
+     */
+    public static Interactions of(InteractionMatrix m) {
+        CsrMatrix csr = m.userItems();
+        int n = csr.nnz();
+        int[] u = new int[n];
+        int[] indptr = csr.indptr();
+        for (int r = 0; r < csr.rows(); r++) {
+            java.util.Arrays.fill(u, indptr[r], indptr[r + 1], r);
+        }
+        return new Interactions(m.users(), m.items(), u, java.util.Arrays.copyOf(csr.indices(), n), java.util.Arrays.copyOf(csr.values(),
+            n), m.times() == null ? null : m.times().clone());
     }
 
     public int size() {

@@ -20,7 +20,7 @@ import java.util.Map;
 public record ModelSpec(String model, Map<String, Double> params) {
 
     /** The model names, in the order tables list them. */
-    public static final List<String> MODELS = List.of("ials", "als", "svd", "funk", "popularity", "item-knn");
+    public static final List<String> MODELS = List.of("ials", "als", "svd", "funk", "popularity", "item-knn", "biases");
 
     public ModelSpec {
         params = Map.copyOf(params);
@@ -72,6 +72,10 @@ public record ModelSpec(String model, Map<String, Double> params) {
             case "popularity" -> {
             }
             case "item-knn" -> p.put("neighbors", 100.0);
+            case "biases" -> {
+                p.put("iterations", 10.0);
+                p.put("bias-regularization", 5.0);
+            }
             default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
         }
         return p;
@@ -105,6 +109,7 @@ public record ModelSpec(String model, Map<String, Double> params) {
                 floatParam("learning-rate"), floatParam("regularization"), floatParam("init-std"), seed));
             case "popularity" -> new PopularityRecommender();
             case "item-knn" -> new ItemKnnRecommender(intParam("neighbors"), threads);
+            case "biases" -> new BiasesRecommender(intParam("iterations"), floatParam("bias-regularization"));
             default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
         };
     }

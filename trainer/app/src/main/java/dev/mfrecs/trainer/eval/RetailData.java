@@ -1,5 +1,7 @@
 package dev.mfrecs.trainer.eval;
 
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.demo.Csv;
 
 import java.io.BufferedReader;
@@ -30,8 +32,9 @@ import java.util.zip.GZIPInputStream;
 public record RetailData(Interactions interactions, float[] quantity, String[] description, String[] country) {
 
     public static RetailData load(Path csvGz) throws IOException {
-        InteractionsLoader.Builder lines = new InteractionsLoader.Builder();
-        InteractionsLoader.Builder quantities = new InteractionsLoader.Builder();
+        // both see the same (customer, product) rows in the same order, so their matrices have the same ids and entry order
+        InteractionMatrix.Accumulator lines = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
+        InteractionMatrix.Accumulator quantities = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         Map<String, Map<String, Integer>> descriptions = new HashMap<>();
         Map<String, Map<String, Integer>> countries = new HashMap<>();
         try (
@@ -71,9 +74,9 @@ public record RetailData(Interactions interactions, float[] quantity, String[] d
                 countries.computeIfAbsent(stock, k -> new HashMap<>()).merge(f.get(7), 1, Integer::sum);
             }
         }
-        Interactions data = lines.build(0f);
-        Interactions q = quantities.build(0f);
-        if (q.size() != data.size()) {
+        Interactions data = Interactions.of(lines.build(1, 1));
+        Interactions q = Interactions.of(quantities.build(1, 1));
+        if (q.size() != data.size() || java.util.Arrays.equals(q.item(), data.item()) == false) {
             throw new IllegalStateException("RetailData: quantity pairs [" + q.size() + "] != purchase pairs [" + data.size() + "]");
         }
         String[] description = new String[data.itemCount()];

@@ -1,6 +1,7 @@
 package dev.mfrecs.trainer.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,17 @@ class InteractionFileReaderTest {
         int i = m.items().indexOf(item);
         assertTrue(u >= 0 && i >= 0, "pair [" + user + ", " + item + "] is missing");
         return m.userItems().get(u, i);
+    }
+
+    private static long time(InteractionMatrix m, String user, String item) {
+        int u = m.users().indexOf(user);
+        int i = m.items().indexOf(item);
+        for (int p = m.userItems().indptr()[u]; p < m.userItems().indptr()[u + 1]; p++) {
+            if (m.userItems().indices()[p] == i) {
+                return m.times()[p];
+            }
+        }
+        throw new AssertionError("pair [" + user + ", " + item + "] is missing");
     }
 
     @Test
@@ -174,6 +187,41 @@ class InteractionFileReaderTest {
         Path file = write("bad.csv.gz", "not gzip at all");
         IOException e = assertThrows(IOException.class, () -> read(file, InteractionFileOptions.implicit()));
         assertTrue(e.getMessage().startsWith("[bad.csv.gz] is not a valid gzip file"), e.getMessage());
+    }
+
+    @Test
+    void keptTimestampsAreEachPairsLatestInMillisAlignedWithTheEntries() throws IOException {
+        Path file = write("ratings.dat",
+            "1::10::5::978300760\n1::11::3::978300761\n2::10::4::978300000\n2::10::1::978309999\n3::12::2::1\n");
+        InteractionMatrix m = read(file, InteractionFileOptions.implicit().withKeepTimes(true));
+        assertEquals(4, m.userItems().nnz());
+        assertEquals(5f, value(m, "2", "10"), "4 + 1 summed");
+        assertEquals(978309999000L, time(m, "2", "10"), "the latest row's seconds, as millis");
+        assertEquals(978300761000L, time(m, "1", "11"));
+        assertEquals(1000L, time(m, "3", "12"));
+        assertNull(read(file, InteractionFileOptions.implicit()).times(), "training does not keep timestamps");
+    }
+
+    @Test
+    void keptTimestampsAcceptMillisAndIsoInstantsAndAreNullWithoutTheColumn() throws IOException {
+        Path gz = dir.resolve("b.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write("u1,A,1,2011-01-02T03:04:05Z\nu2,B,2,1293937446000\n".getBytes(StandardCharsets.UTF_8));
+        }
+        InteractionMatrix g = read(gz, InteractionFileOptions.implicit().withKeepTimes(true));
+        assertEquals(Instant.parse("2011-01-02T03:04:05Z").toEpochMilli(), time(g, "u1", "A"));
+        assertEquals(1293937446000L, time(g, "u2", "B"));
+        Path tsv = write("a.tsv", "user\titem\tvalue\nu1\tA\t2\nu2\tA\t1\n");
+        assertNull(read(tsv, InteractionFileOptions.implicit().withKeepTimes(true)).times());
+    }
+
+    @Test
+    void badTimestampNamesFileLineAndValueOnlyWhenKept() throws IOException {
+        Path file = write("r.csv", "u,i,1,100\nu,j,1,yesterday\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> read(file, InteractionFileOptions.implicit().withKeepTimes(true)));
+        assertEquals("[r.csv] line 2: timestamp [yesterday] is neither epoch seconds, epoch milliseconds nor ISO-8601", e.getMessage());
+        assertEquals(2, read(file, InteractionFileOptions.implicit()).userItems().nnz(), "training only checks the column is present");
     }
 
     @Test

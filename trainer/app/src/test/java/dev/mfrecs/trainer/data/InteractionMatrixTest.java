@@ -3,7 +3,10 @@ package dev.mfrecs.trainer.data;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/** The accumulator's duplicate policies, minimum counts and kept timestamps. */
 class InteractionMatrixTest {
 
     @Test
@@ -51,5 +54,34 @@ class InteractionMatrixTest {
         assertEquals(2, m.users().size());
         assertEquals(-1, m.users().indexOf("light"));
         assertEquals(4, m.userItems().nnz());
+    }
+
+    @Test
+    void keptTimesFollowTheEntriesThroughDroppedUsersAndRenumbering() {
+        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
+        acc.add("light", "z", 1f, 7L); // dropped: one pair only
+        acc.add("heavy", "y", 1f, 20L);
+        acc.add("heavy", "x", 1f, 30L);
+        acc.add("heavy", "x", 1f, 10L); // older: the pair keeps 30
+        acc.add("other", "y", 1f, 40L);
+        acc.add("other", "x", 1f, 50L);
+        InteractionMatrix m = acc.build(2, 1);
+        assertEquals(4, m.times().length);
+        var csr = m.userItems();
+        for (int u = 0; u < csr.rows(); u++) {
+            for (int p = csr.indptr()[u]; p < csr.indptr()[u + 1]; p++) {
+                String pair = m.users().id(u) + ":" + m.items().id(csr.indices()[p]);
+                long expected = switch (pair) {
+                    case "heavy:y" -> 20L;
+                    case "heavy:x" -> 30L;
+                    case "other:y" -> 40L;
+                    case "other:x" -> 50L;
+                    default -> throw new AssertionError("unexpected pair " + pair);
+                };
+                assertEquals(expected, m.times()[p], pair);
+            }
+        }
+        assertNull(new InteractionMatrix.Accumulator().build(1, 1).times());
+        assertThrows(IllegalStateException.class, () -> new InteractionMatrix.Accumulator().add("u", "i", 1f, 1L));
     }
 }

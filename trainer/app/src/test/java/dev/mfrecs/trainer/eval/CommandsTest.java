@@ -82,7 +82,7 @@ class CommandsTest {
     }
 
     @Test
-    void badValuesExitWithUsageCodeAndNameTheOption() {
+    void badValuesExitWithUsageCodeAndNameTheOption() throws IOException {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--protocol", "kfold"));
         assertTrue(err.toString().contains("[--protocol]") && err.toString().contains("[kfold]"), err.toString());
@@ -92,6 +92,11 @@ class CommandsTest {
         err = new StringWriter();
         assertEquals(2, run(err, "evaluate", "--input", input.toString(), "--param", "depth=3"));
         assertTrue(err.toString().contains("[--param]") && err.toString().contains("[depth]"), err.toString());
+        err = new StringWriter();
+        Path ragged = dir.resolve("ragged.csv");
+        Files.writeString(ragged, "u1,i1,3\nu2\n");
+        assertEquals(2, run(err, "evaluate", "--input", ragged.toString()));
+        assertTrue(err.toString().contains("[ragged.csv] line 2: expected 2 to 4 columns, got [1]"), "the train reader's error: " + err);
         err = new StringWriter();
         assertEquals(2, run(err, "tune", "--input", input.toString(), "--grid", "factors"));
         assertTrue(err.toString().contains("[--grid]") && err.toString().contains("[factors]"), err.toString());
@@ -109,6 +114,28 @@ class CommandsTest {
         assertEquals(6.0, root.get("params").get("iterations").asDouble());
         assertTrue(root.get("params").has("cg-steps"), "train's option names");
         assertTrue(root.get("test").get("metrics").get("ndcg@10").asDouble() > 0);
+    }
+
+    @Test
+    void tuneGridsTheItemKnnNeighbourCount() throws IOException {
+        Path best = dir.resolve("knn.json");
+        StringWriter out = new StringWriter();
+        CommandLine cli = RecsysCommand.commandLine();
+        cli.setErr(new PrintWriter(new StringWriter()));
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--model", "item-knn", "--grid", "neighbors=1,30", "--protocol",
+            "holdout", "--threads", "2", "--best", best.toString()));
+        assertTrue(out.toString().contains("item-knn(neighbors=1)") && out.toString().contains("item-knn(neighbors=30)"), out.toString());
+        JsonNode root = new ObjectMapper().readTree(best.toFile());
+        assertEquals("item-knn", root.get("model").asText());
+        Interactions d = SyntheticInteractions.lowRank(150, 60, 3, 10, 9);
+        EvalOptions holdout = EvalOptions.defaults(Protocol.HOLDOUT, 42, 2);
+        Tuner.Outcome o = Tuner.tune("item-knn", Map.of(), Grid.parse(List.of("neighbors=1,30")), d, holdout, "ndcg@10", null);
+        double one = o.rows().get(0).validation().metric("ndcg@10");
+        double thirty = o.rows().get(1).validation().metric("ndcg@10");
+        assertTrue(one != thirty, "the neighbour count must change the scores: " + one);
+        assertEquals(one > thirty ? 1.0 : 30.0, o.best().params().get("neighbors"));
+        assertEquals(o.best().params().get("neighbors"), root.get("params").get("neighbors").asDouble(), "the CLI picks the same point");
     }
 
     @Test

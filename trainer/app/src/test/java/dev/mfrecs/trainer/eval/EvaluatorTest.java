@@ -1,5 +1,8 @@
 package dev.mfrecs.trainer.eval;
 
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionMatrix;
+
 import dev.mfrecs.factorization.CsrMatrix;
 
 import org.junit.jupiter.api.Test;
@@ -28,13 +31,13 @@ class EvaluatorTest {
     @Test
     void fixedScoresGiveHandComputedMetrics() {
         // 2 users, 4 items. User a trained on item 0, tested on item 3; user b trained on 1, tested on 2.
-        InteractionsLoader.Builder b = new InteractionsLoader.Builder();
+        InteractionMatrix.Accumulator b = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         b.add("a", "0", 1, 1);
         b.add("a", "3", 1, 2);
         b.add("b", "1", 1, 1);
         b.add("b", "2", 1, 2);
         b.add("b", "0", 1, 0);
-        Interactions d = b.build(0);
+        Interactions d = Interactions.of(b.build(1, 1));
         PairSplit split = Splitter.leaveOneOut(d, 1);
         // every user gets scores 4, 3, 2, 1 for items 0..3 (in the dictionary's order "0", "3", "1", "2")
         Recommender fixed = new Recommender() {
@@ -141,9 +144,14 @@ class EvaluatorTest {
         assertTrue(als.metric("rmse") < 0.85 * meanRmse, als.metrics() + " vs global mean " + meanRmse);
         assertTrue(funk.metric("rmse") < 0.85 * meanRmse, funk.metrics() + " vs global mean " + meanRmse);
         assertTrue(als.metric("mae") <= als.metric("rmse"));
+        // the ground truth has item biases (sd 0.8) and a rank-1 interaction (sd 0.64): biases capture the first part only
+        EvalResult biases = Evaluator.evaluate(ModelSpec.of("biases", Map.of()), d, cv);
+        assertTrue(biases.metric("rmse") < 0.95 * meanRmse, biases.metrics() + " vs global mean " + meanRmse);
+        assertTrue(als.metric("rmse") < biases.metric("rmse"), als.metrics() + " vs biases " + biases.metrics());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Evaluator.evaluate(ModelSpec.of("ials", Map.of()), d, cv));
         assertTrue(e.getMessage().contains("[--protocol]") && e.getMessage().contains("[ials]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[biases]"), "the message lists the rating models: " + e.getMessage());
     }
 
     @Test

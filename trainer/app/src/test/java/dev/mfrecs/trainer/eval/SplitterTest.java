@@ -1,5 +1,8 @@
 package dev.mfrecs.trainer.eval;
 
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionMatrix;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -14,14 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SplitterTest {
 
     private static Interactions tiny() {
-        InteractionsLoader.Builder b = new InteractionsLoader.Builder();
+        InteractionMatrix.Accumulator b = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         b.add("a", "x", 1, 30);
         b.add("a", "y", 1, 50); // a's latest
         b.add("a", "z", 1, 10);
         b.add("b", "x", 1, 5); // b's only pair: never held out
         b.add("c", "z", 1, 70); // c's latest
         b.add("c", "y", 1, 60);
-        return b.build(0);
+        return Interactions.of(b.build(1, 1));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.mfrecs.trainer.eval;
 
+import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionMatrix;
+
 import java.util.SplittableRandom;
 
 /**
@@ -13,7 +16,7 @@ final class SyntheticInteractions {
 
     static Interactions lowRank(int users, int items, int clusters, int perUser, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        InteractionsLoader.Builder b = new InteractionsLoader.Builder();
+        InteractionMatrix.Accumulator b = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         int perCluster = items / clusters;
         long time = 1_000_000L;
         for (int u = 0; u < users; u++) {
@@ -32,7 +35,7 @@ final class SyntheticInteractions {
                 b.add("u" + u, "i" + i, 1f + random.nextInt(3), time++);
             }
         }
-        return b.build(0f);
+        return Interactions.of(b.build(1, 1));
     }
 
     /** Ratings 1..5 from {@code 3 + b_i + a_u * q_i} plus noise, {@code perUser} random items per user, no timestamps. */
@@ -44,7 +47,7 @@ final class SyntheticInteractions {
             bias[i] = random.nextGaussian() * 0.8;
             q[i] = random.nextGaussian();
         }
-        InteractionsLoader.Builder b = new InteractionsLoader.Builder();
+        InteractionMatrix.Accumulator b = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, false);
         for (int u = 0; u < users; u++) {
             double a = random.nextGaussian() * 0.8;
             boolean[] taken = new boolean[items];
@@ -55,9 +58,9 @@ final class SyntheticInteractions {
                 } while (taken[i]);
                 taken[i] = true;
                 double r = 3 + bias[i] + a * q[i] + random.nextGaussian() * 0.3;
-                b.add("u" + u, "i" + i, (float) Math.max(1, Math.min(5, Math.round(r))), Long.MIN_VALUE);
+                b.add("u" + u, "i" + i, (float) Math.max(1, Math.min(5, Math.round(r))));
             }
         }
-        return b.build(0f);
+        return Interactions.of(b.build(1, 1));
     }
 }

@@ -14,55 +14,56 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The file loader (formats, aggregation, errors) and the Online Retail purchase filter. */
-class InteractionsLoaderTest {
+/**
+ * The evaluation's two sources: {@code --input} through the production reader (timestamps, combined-value filter, duplicate
+ * policy) and the Online Retail purchase filter. The file format itself is tested in {@code InteractionFileReaderTest}.
+ */
+class EvalDataTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void readsMovieLensStyleWithTimestampsSummingRepeatsAndApplyingMinValue() throws IOException {
+    void inputFilesGoThroughTheProductionReaderWithTimestampsAndPairLevelMinValue() throws IOException {
         Path f = dir.resolve("ratings.dat");
         Files.writeString(f, "1::10::5::978300760\n1::11::3::978300761\n2::10::4::978300000\n2::10::1::978309999\n3::12::2::1\n");
-        Interactions all = InteractionsLoader.load(f, 0);
+        DataOptions options = new DataOptions();
+        options.source.input = f;
+        options.duplicates = "sum";
+        Interactions all = options.load();
         assertEquals(4, all.size());
         int p = pair(all, "2", "10");
         assertEquals(5f, all.value()[p]); // 4 + 1
         assertEquals(978309999000L, all.times()[p]); // the latest, seconds -> millis
-        Interactions positives = InteractionsLoader.load(f, 4);
-        assertEquals(2, positives.size()); // (1,10)=5 and (2,10)=5
-        assertEquals(2, positives.userCount());
-        assertEquals(1, positives.itemCount());
+        options.minValue = 4;
+        Interactions positives = options.load();
+        assertEquals(2, positives.size()); // (1,10)=5 and (2,10)=5: the summed value counts, not each row
+        assertEquals(2, positives.userCount(), "users without a kept pair are dropped");
+        assertEquals(1, positives.itemCount(), "items without a kept pair are dropped");
+        assertEquals(978309999000L, positives.times()[pair(positives, "2", "10")]);
+        options.minValue = 0;
+        options.duplicates = "last";
+        Interactions last = options.load();
+        assertEquals(1f, last.value()[pair(last, "2", "10")], "--duplicates last: the row read last wins");
+        options.duplicates = "newest";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, options::load);
+        assertEquals("[--duplicates] must be one of [sum, last, mean] (was [newest])", e.getMessage());
     }
 
     @Test
-    void readsTabsCommasHeadersAndGzipWithoutTimestamps() throws IOException {
-        Path tsv = dir.resolve("a.tsv");
-        Files.writeString(tsv, "user\titem\tvalue\nu1\tA\t2\nu1\tB\nu2\tA\t1\n");
-        Interactions t = InteractionsLoader.load(tsv, 0);
-        assertEquals(3, t.size());
-        assertNull(t.times());
-        assertEquals(1f, t.value()[pair(t, "u1", "B")]); // missing value = 1
-        Path gz = dir.resolve("b.csv.gz");
-        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(gz)), StandardCharsets.UTF_8)) {
-            w.write("u1,A,1,2011-01-02T03:04:05Z\nu2,B,2,2011-01-02T03:04:06Z\n");
-        }
-        Interactions g = InteractionsLoader.load(gz, 0);
-        assertEquals(2, g.size());
-        assertEquals(java.time.Instant.parse("2011-01-02T03:04:06Z").toEpochMilli(), g.times()[pair(g, "u2", "B")]);
-    }
-
-    @Test
-    void badLinesNameTheFileAndLine() throws IOException {
-        Path f = dir.resolve("bad.csv");
-        Files.writeString(f, "u,i,1\nu,j,notanumber\n");
-        IOException e = assertThrows(IOException.class, () -> InteractionsLoader.load(f, 0));
-        assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("[notanumber]"), e.getMessage());
-        Files.writeString(f, "u,i,1,yesterday\n");
-        e = assertThrows(IOException.class, () -> InteractionsLoader.load(f, 0));
-        assertTrue(e.getMessage().contains("[yesterday]"), e.getMessage());
+    void twoColumnFilesNeedTheDeclaredHeader() throws IOException {
+        Path f = dir.resolve("clicks.csv");
+        Files.writeString(f, "user,item\nu1,a\nu2,a\nu2,b\n");
+        DataOptions options = new DataOptions();
+        options.source.input = f;
+        options.duplicates = "sum";
+        assertEquals(3, options.load().userCount(), "undeclared, the header line is a user");
+        options.header = true;
+        Interactions declared = options.load();
+        assertEquals(2, declared.userCount());
+        assertEquals(-1, declared.users().indexOf("user"));
+        assertNull(declared.times(), "no timestamp column");
     }
 
     @Test
