@@ -125,6 +125,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cron", description = "Run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
     String cron;
 
+    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path).")
+    String engine;
+
+    @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: spark-submit's, else local[*]).")
+    String master;
+
     @Override
     public Integer call() throws Exception {
         ConfidenceKind kind = ConfidenceKind.valueOf(confidence.toUpperCase(java.util.Locale.ROOT));
@@ -147,11 +153,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (ElasticsearchClient client = connection.connection().client()) {
             if (every != null || cron != null) {
+                if (engine.equals("local") == false) {
+                    throw new IllegalArgumentException("[--engine] [" + engine + "] runs once; schedule it outside (cron, spark-submit)");
+                }
                 Schedule schedule = every != null ? Schedule.every(every) : Schedule.cron(cron);
                 new ScheduledTrainer(job, schedule, ProgressLog.stderr()).run(client, 0);
                 return 0;
             }
-            int version = job.run(client, ProgressLog.stderr());
+            TrainJob.Engine trainEngine = engine.equals("local") ? TrainJob.LOCAL
+                : dev.mfrecs.trainer.train.EngineProvider.load(engine).create(connection.connection(), master);
+            int version = job.run(client, ProgressLog.stderr(), dev.mfrecs.trainer.publish.ModelPublisher.BulkListener.NONE, trainEngine);
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;
