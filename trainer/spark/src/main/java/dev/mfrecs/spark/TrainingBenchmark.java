@@ -80,7 +80,8 @@ public final class TrainingBenchmark {
             .getOrCreate();
         spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(2 * spark.sparkContext().defaultParallelism()));
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "| events | users x items, pairs | local: build + train (s) | spark %s: aggregate + ALS + collect "
+        lines.add(String.format(Locale.ROOT, "| events | users x items, pairs | local: build + train (s) "
+            + "| spark %s: aggregate + ALS + collect "
             + "+ sweep (s) | spark ALS only (s) | objective local / spark |", master));
         lines.add("| --- | --- | --- | --- | --- | --- |");
         try {
@@ -96,7 +97,8 @@ public final class TrainingBenchmark {
                 double localSeconds = (System.nanoTime() - t0) / 1e9;
 
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                Dataset<Row> log = spark.createDataFrame(jsc.parallelize(IntStream.range(0, PARTS).boxed().toList(), PARTS).mapPartitions(it -> {
+                List<Integer> parts = IntStream.range(0, PARTS).boxed().toList();
+                Dataset<Row> log = spark.createDataFrame(jsc.parallelize(parts, PARTS).mapPartitions(it -> {
                     List<Row> rows = new ArrayList<>();
                     while (it.hasNext()) {
                         generate(events, it.next(), (u, i, w) -> rows.add(RowFactory.create(u, i, w)));
@@ -113,8 +115,8 @@ public final class TrainingBenchmark {
                 double fit = ((Number) ((Map<String, Object>) remote.metadata().get("spark")).get("fit_seconds")).doubleValue();
                 double localLoss = loss(local, params);
                 double sparkLoss = loss(remote, params);
-                lines.add(String.format(Locale.ROOT, "| %,d | %,d x %,d, %,d | %.1f + %.1f = %.1f | %.1f | %.1f | %.4g / %.4g (%.3f) |", events,
-                    data.users().size(), data.items().size(), data.userItems().nnz(), build, localSeconds - build, localSeconds,
+                lines.add(String.format(Locale.ROOT, "| %,d | %,d x %,d, %,d | %.1f + %.1f = %.1f | %.1f | %.1f | %.4g / %.4g (%.3f) |",
+                    events, data.users().size(), data.items().size(), data.userItems().nnz(), build, localSeconds - build, localSeconds,
                     sparkSeconds, fit, localLoss, sparkLoss, sparkLoss / localLoss));
                 System.err.println(lines.get(lines.size() - 1));
             }

@@ -193,8 +193,9 @@ class SparkTrainIT {
         double sparkRecall = sparkHits / (double) USERS;
         double agreement = overlap / (double) (USERS * K);
         double inGroup = sparkInGroup / (double) (USERS * K);
-        System.err.printf(Locale.ROOT, "recall@%d of held-out purchases: local %.3f, spark %.3f; top-%d overlap %.3f; spark in-group %.3f%n",
-            K, localRecall, sparkRecall, K, agreement, inGroup);
+        System.err.printf(Locale.ROOT,
+            "recall@%d of held-out purchases: local %.3f, spark %.3f; top-%d overlap %.3f; spark in-group %.3f%n", K,
+            localRecall, sparkRecall, K, agreement, inGroup);
         // A random ranking of the ~240 unseen items finds the held-out one in 10 with probability ~0.04.
         assertTrue(localRecall > 0.12, "local recall@10 " + localRecall);
         assertTrue(sparkRecall >= localRecall - RECALL_TOLERANCE, "spark recall@10 " + sparkRecall + " vs local " + localRecall);

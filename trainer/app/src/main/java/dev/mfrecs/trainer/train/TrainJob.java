@@ -100,7 +100,8 @@ public record TrainJob(
             InteractionMatrix data = new InteractionReader(client, job.fields(), query, window.from(), window.to(), ratings)
                 .read(job.minPerUser(), job.minPerItem(), window.binarizeAt() == null ? Float.NaN : window.binarizeAt(), log);
             if (data.userItems().nnz() == 0) {
-                throw new IllegalStateException("no positive interactions in [" + job.fields().index() + "] after filtering; nothing to train");
+                throw new IllegalStateException("no positive interactions in [" + job.fields().index()
+                    + "] after filtering; nothing to train");
             }
             ImplicitAlsParams params = job.params();
             return ratings
