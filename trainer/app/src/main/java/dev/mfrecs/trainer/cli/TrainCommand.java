@@ -180,6 +180,12 @@ final class TrainCommand implements Callable<Integer> {
         + "regularization, alpha and cg-steps apply unless given on the command line.")
     Path paramsFile;
 
+    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path).")
+    String engine;
+
+    @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: spark-submit's, else local[*]).")
+    String master;
+
     @Override
     public Integer call() throws Exception {
         if (paramsFile != null) {
@@ -218,10 +224,15 @@ final class TrainCommand implements Callable<Integer> {
             catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt));
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {
+                if (engine.equals("local") == false) {
+                    throw new IllegalArgumentException("[--engine] [" + engine + "] runs once; schedule it outside (cron, spark-submit)");
+                }
                 new ScheduledTrainer(job, schedule, ProgressLog.stderr()).run(client, 0);
                 return 0;
             }
-            int version = job.run(client, ProgressLog.stderr());
+            TrainJob.Engine trainEngine = engine.equals("local") ? TrainJob.LOCAL
+                : dev.mfrecs.trainer.train.EngineProvider.load(engine).create(connection.connection(), master);
+            int version = job.run(client, ProgressLog.stderr(), dev.mfrecs.trainer.publish.ModelPublisher.BulkListener.NONE, trainEngine);
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;

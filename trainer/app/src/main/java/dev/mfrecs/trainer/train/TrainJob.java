@@ -61,6 +61,51 @@ public record TrainJob(
     }
 
     public int run(ElasticsearchClient client, ProgressLog log, ModelPublisher.BulkListener bulkListener) throws IOException {
+        return run(client, log, bulkListener, LOCAL);
+    }
+
+    /**
+     * Reads the interactions and trains: the part of a run a training engine replaces. Validation, the lock and
+     * publishing stay in {@link TrainJob}, so a model looks the same to the plugin whichever engine trained it.
+     */
+    public interface Engine {
+        /** The value of the metadata field {@code engine}. */
+        String name();
+
+        ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extraMetadata, ProgressLog log)
+            throws IOException;
+    }
+
+    /** Reads with {@link InteractionReader} and trains in this JVM. */
+    public static final Engine LOCAL = new Engine() {
+        @Override
+        public String name() {
+            return "local";
+        }
+
+        @Override
+        public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extra, ProgressLog log)
+            throws IOException {
+            Window window = job.window();
+            Query query = window.queryJson() == null ? null : Query.of(q -> q.withJson(new StringReader(window.queryJson())));
+            boolean ratings = job.algorithm() == Algorithm.ALS;
+            InteractionMatrix data = new InteractionReader(client, job.fields(), query, window.from(), window.to(), ratings)
+                .read(job.minPerUser(), job.minPerItem(), window.binarizeAt() == null ? Float.NaN : window.binarizeAt(), log);
+            if (data.userItems().nnz() == 0) {
+                throw new IllegalStateException("no positive interactions in [" + job.fields().index()
+                    + "] after filtering; nothing to train");
+            }
+            ImplicitAlsParams params = job.params();
+            return ratings
+                ? ExplicitTrainer.train(job.model(), data, new ExplicitAlsParams(params.factors(), params.iterations(),
+                    params.regularization(), params.seed(), params.threads()), extra, log)
+                : ImplicitTrainer.train(job.model(), data, params, extra, log);
+        }
+    };
+
+    /** Runs the job with {@code engine} reading and training; returns the published version. */
+    public int run(ElasticsearchClient client, ProgressLog log, ModelPublisher.BulkListener bulkListener, Engine engine)
+        throws IOException {
         String invalid = ModelIndices.validateModelName(model);
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
@@ -80,17 +125,8 @@ public record TrainJob(
         ModelPublisher publisher = new ModelPublisher(client, log, bulkListener);
         publisher.ensureMetadataIndex();
         try (TrainerLock lock = TrainerLock.acquire(client, model, LOCK_TTL)) {
-            Query query = window.queryJson() == null ? null : Query.of(q -> q.withJson(new StringReader(window.queryJson())));
-            InteractionMatrix data = new InteractionReader(client, fields, query, window.from(), window.to(), algorithm == Algorithm.ALS)
-                .read(minPerUser, minPerItem, window.binarizeAt() == null ? Float.NaN : window.binarizeAt(), log);
-            if (data.userItems().nnz() == 0) {
-                throw new IllegalStateException("no positive interactions in [" + fields.index() + "] after filtering; nothing to train");
-            }
-            Map<String, Object> extra = Map.of("interactions", fields.toMetadata());
-            ModelArtifacts artifacts = algorithm == Algorithm.ALS
-                ? ExplicitTrainer.train(model, data, new ExplicitAlsParams(params.factors(), params.iterations(), params.regularization(),
-                    params.seed(), params.threads()), extra, log)
-                : ImplicitTrainer.train(model, data, params, extra, log);
+            Map<String, Object> extra = Map.of("interactions", fields.toMetadata(), "engine", engine.name());
+            ModelArtifacts artifacts = engine.train(this, client, extra, log);
             return publisher.publish(artifacts, catalog, keep);
         }
     }

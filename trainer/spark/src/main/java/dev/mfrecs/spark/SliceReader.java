@@ -1,0 +1,145 @@
+package dev.mfrecs.spark;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+
+import dev.mfrecs.factorization.EventWeights;
+import dev.mfrecs.trainer.es.InteractionFields;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one slice of a sliced point-in-time search inside a Spark executor: {@code slice: {id, max}} on a PIT opened by
+ * the driver, {@code search_after} on {@code _shard_doc} within the slice, the same source fields and the same
+ * {@link EventWeights} weighting (and decay relative to the newest event, found once by the driver) as the
+ * single-machine {@code InteractionReader}. Events of a (user, item) pair are summed inside the slice before anything
+ * is shuffled.
+ */
+public record SliceReader(
+    EsConnectionSpec connection,
+    String index,
+    String userField,
+    String itemField,
+    String eventField,
+    String valueField,
+    String timestampField,
+    HashMap<String, Float> weights,
+    double halfLifeDays,
+    String queryJson,
+    String pitId,
+    int slices,
+    long newestMillis,
+    int pageSize,
+    String keepAlive
+) implements Serializable {
+
+    /** What one slice produced: summed pairs, and the number of events with a non-zero weight. */
+    public record SliceResult(List<Row> pairs, long events) {}
+
+    public static SliceReader of(EsConnectionSpec connection, InteractionFields fields, String queryJson, String pitId, int slices,
+                                 long newestMillis, int pageSize, String keepAlive) {
+        return new SliceReader(connection, fields.index(), fields.userField(), fields.itemField(), fields.eventField(), fields.valueField(),
+            fields.timestampField(), new HashMap<>(fields.weights()), fields.halfLifeDays(), queryJson, pitId, slices, newestMillis,
+            pageSize, keepAlive);
+    }
+
+    EventWeights eventWeights() {
+        return new EventWeights(weights, valueField != null, halfLifeDays);
+    }
+
+    /** Reads slice {@code slice} of {@link #slices()} to the end; rows are (user, item, summed weight). */
+    public SliceResult read(int slice) throws IOException {
+        EventWeights w = eventWeights();
+        boolean decay = halfLifeDays > 0 && timestampField != null;
+        Query query = Query.of(q -> q.withJson(new StringReader(queryJson)));
+        List<String> source = new ArrayList<>(List.of(userField, itemField, eventField));
+        if (valueField != null) {
+            source.add(valueField);
+        }
+        if (timestampField != null) {
+            source.add(timestampField);
+        }
+        Map<Pair, float[]> sums = new HashMap<>();
+        long events = 0;
+        try (ElasticsearchClient client = connection.toConnection().client()) {
+            List<FieldValue> after = null;
+            while (true) {
+                final List<FieldValue> searchAfter = after;
+                @SuppressWarnings("rawtypes")
+                SearchResponse<Map> page = client.search(s -> {
+                    s.pit(p -> p.id(pitId).keepAlive(k -> k.time(keepAlive)))
+                        .query(query)
+                        .size(pageSize)
+                        .trackTotalHits(t -> t.enabled(false))
+                        .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)))
+                        .source(src -> src.filter(f -> f.includes(source)));
+                    if (slices > 1) {
+                        s.slice(sl -> sl.id(Integer.toString(slice)).max(slices));
+                    }
+                    if (searchAfter != null) {
+                        s.searchAfter(searchAfter);
+                    }
+                    return s;
+                }, Map.class);
+                @SuppressWarnings("rawtypes")
+                List<Hit<Map>> hits = page.hits().hits();
+                if (hits.isEmpty()) {
+                    break;
+                }
+                for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
+                    Map<?, ?> doc = hit.source();
+                    Object user = doc == null ? null : doc.get(userField);
+                    Object item = doc == null ? null : doc.get(itemField);
+                    if (user == null || item == null) {
+                        continue;
+                    }
+                    Object event = doc.get(eventField);
+                    Object value = valueField == null ? null : doc.get(valueField);
+                    long age = decay ? newestMillis - timestampMillis(doc.get(timestampField)) : 0;
+                    float weight = w.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
+                    if (weight != 0f) {
+                        sums.computeIfAbsent(new Pair(user.toString(), item.toString()), k -> new float[1])[0] += weight;
+                        events++;
+                    }
+                }
+                after = hits.get(hits.size() - 1).sort();
+            }
+        }
+        List<Row> rows = new ArrayList<>(sums.size());
+        for (Map.Entry<Pair, float[]> e : sums.entrySet()) {
+            rows.add(RowFactory.create(e.getKey().user(), e.getKey().item(), e.getValue()[0]));
+        }
+        return new SliceResult(rows, events);
+    }
+
+    private record Pair(String user, String item) {}
+
+    /** As the single-machine reader: epoch millis or an ISO-8601 instant; anything else counts as 0 (not decayed). */
+    static long timestampMillis(Object ts) {
+        if (ts instanceof Number n) {
+            return n.longValue();
+        }
+        if (ts instanceof String s) {
+            try {
+                return Instant.parse(s).toEpochMilli();
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+}

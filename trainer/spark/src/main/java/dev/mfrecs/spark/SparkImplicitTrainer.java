@@ -1,0 +1,246 @@
+package dev.mfrecs.spark;
+
+import dev.mfrecs.factorization.ConfidenceKind;
+import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.factorization.Gram;
+import dev.mfrecs.factorization.ImplicitAls;
+import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.train.ImplicitTrainer;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.ml.recommendation.ALS;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import scala.Tuple2;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Implicit ALS on Spark MLlib, packaged exactly like the single-machine {@link ImplicitTrainer} so the publisher and the
+ * plugin cannot tell the engines apart: the same pair aggregation and filtering as {@code InteractionMatrix.Accumulator}
+ * (sum per pair, optional binarization, positive pairs only, one-pass minimum counts), MLlib's ALS with its
+ * regularization mapped onto ours, then on the driver the item Gram matrix Y^T Y and a last exact user half-sweep with our
+ * own solver and regularization, so stored user vectors equal what the plugin's query-time fold-in computes.
+ * <p>
+ * MLlib's implicit objective differs from ours in one term: it penalizes {@code regParam * n_u * |x_u|^2} for a user with
+ * {@code n_u} positive pairs (and likewise per item; "ALS-WR"), where ours uses a constant {@code lambda}. We set
+ * {@code regParam = lambda * (users + items) / (2 * pairs)}, which makes the total regularization weight
+ * ({@code regParam * 2 * pairs}) equal ours ({@code lambda * (users + items)}). Confidence {@code 1 + alpha * r} is the
+ * same; logarithmic confidence is reproduced by training on {@code ln(1 + r / epsilon)}.
+ */
+public final class SparkImplicitTrainer {
+
+    /** Column names of the weighted pairs every input is turned into. */
+    public static final StructType PAIRS = new StructType().add("user", DataTypes.StringType, false)
+        .add("item", DataTypes.StringType, false)
+        .add("value", DataTypes.FloatType, false);
+
+    private SparkImplicitTrainer() {}
+
+    /** Options of the Spark side that do not change the objective. */
+    public record Options(int blocks) {
+        public Options {
+            if (blocks <= 0) {
+                throw new IllegalArgumentException("[spark.mfrecs.blocks] must be > 0, got [" + blocks + "]");
+            }
+        }
+    }
+
+    /** MLlib's {@code regParam} that gives the same total regularization weight as our {@code lambda} (see the class doc). */
+    public static double regParam(float lambda, long users, long items, long pairs) {
+        return pairs == 0 ? lambda : lambda * (double) (users + items) / (2.0 * pairs);
+    }
+
+    /**
+     * Sums weighted events per (user, item), binarizes when {@code binarizeAt} is finite, keeps positive pairs, then drops
+     * users and items with fewer than the minimum number of positive pairs, counted once before either is dropped (as the
+     * single-machine accumulator does).
+     */
+    public static Dataset<Row> aggregate(Dataset<Row> weightedEvents, int minPerUser, int minPerItem, float binarizeAt) {
+        Dataset<Row> pairs = weightedEvents.groupBy("user", "item").agg(sum(col("value")).cast(DataTypes.FloatType).as("value"));
+        if (Float.isNaN(binarizeAt) == false) {
+            pairs = pairs.withColumn("value", when(col("value").geq(binarizeAt), lit(1f)).otherwise(lit(0f)));
+        }
+        pairs = pairs.filter(col("value").gt(0));
+        if (minPerUser > 1 || minPerItem > 1) {
+            Column perUser = count(lit(1)).over(Window.partitionBy("user"));
+            Column perItem = count(lit(1)).over(Window.partitionBy("item"));
+            pairs = pairs.withColumn("n_user", perUser).withColumn("n_item", perItem)
+                .filter(col("n_user").geq(minPerUser).and(col("n_item").geq(minPerItem)))
+                .drop("n_user", "n_item");
+        }
+        return pairs;
+    }
+
+    /**
+     * Trains on weighted events (schema {@link #PAIRS}; repeated pairs are summed) and returns what a model version
+     * publishes. {@code extraMetadata} is merged into the metadata as the single-machine trainer does.
+     */
+    public static ModelArtifacts train(SparkSession spark, String model, Dataset<Row> weightedEvents, long events, ImplicitAlsParams params,
+                                       int minPerUser, int minPerItem, float binarizeAt, Options options,
+                                       Map<String, Object> extraMetadata, ProgressLog log) {
+        long start = System.nanoTime();
+        Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, binarizeAt).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<String, Long> userIndex = pairs.select("user").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<String, Long> itemIndex = pairs.select("item").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        String[] userIds = ids(userIndex);
+        String[] itemIds = ids(itemIndex);
+        Dataset<Row> indexed = pairs.join(indexFrame(spark, userIndex, "user", "uid"), "user")
+            .join(indexFrame(spark, itemIndex, "item", "iid"), "item")
+            .select(col("uid"), col("iid"), col("value"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        long nnz = indexed.count();
+        if (nnz == 0) {
+            throw new IllegalStateException("no positive interactions after filtering; nothing to train");
+        }
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("[" + nnz + "] pairs do not fit the published user histories (at most ["
+                + (Integer.MAX_VALUE - 8) + "])");
+        }
+        double prepareSeconds = seconds(start);
+        int users = userIds.length;
+        int items = itemIds.length;
+        int d = params.factors();
+        double regParam = regParam(params.regularization(), users, items, nnz);
+        Dataset<Row> ratings = params.confidence().kind() == ConfidenceKind.LOG
+            ? indexed.withColumn("value", log1p(col("value").divide(params.confidence().epsilon())).cast(DataTypes.FloatType))
+            : indexed;
+        log.step(String.format(Locale.ROOT, "training Spark MLlib ALS: %d users x %d items, %d pairs, d=%d, %d iterations, regParam %.6g "
+            + "(lambda %.4g), alpha %.4g, %d blocks", users, items, nnz, d, params.iterations(), regParam, params.regularization(),
+            params.confidence().alpha(), options.blocks()));
+        long fitStart = System.nanoTime();
+        ALSModel als = new ALS().setImplicitPrefs(true)
+            .setRank(d)
+            .setMaxIter(Math.max(1, params.iterations()))
+            .setRegParam(regParam)
+            .setAlpha(params.confidence().alpha())
+            .setSeed(params.seed())
+            .setNumUserBlocks(options.blocks())
+            .setNumItemBlocks(options.blocks())
+            .setUserCol("uid")
+            .setItemCol("iid")
+            .setRatingCol("value")
+            .fit(ratings);
+        float[] itemFactors = new float[Math.multiplyExact(items, d)];
+        for (Row r : als.itemFactors().collectAsList()) {
+            int i = r.getInt(0);
+            List<Float> f = r.getList(1);
+            for (int k = 0; k < d; k++) {
+                itemFactors[i * d + k] = f.get(k);
+            }
+        }
+        double fitSeconds = seconds(fitStart);
+        long collectStart = System.nanoTime();
+        int[] rows = new int[(int) nnz];
+        int[] cols = new int[(int) nnz];
+        float[] vals = new float[(int) nnz];
+        int n = 0;
+        for (Iterator<Row> it = indexed.toLocalIterator(); it.hasNext();) {
+            Row r = it.next();
+            rows[n] = r.getInt(0);
+            cols[n] = r.getInt(1);
+            vals[n] = r.getFloat(2);
+            n++;
+        }
+        CsrMatrix m = CsrMatrix.fromTriplets(users, items, rows, cols, vals, n);
+        indexed.unpersist();
+        pairs.unpersist();
+        userIndex.unpersist();
+        itemIndex.unpersist();
+        double collectSeconds = seconds(collectStart);
+        // The last user half-sweep with our solver and lambda, as ImplicitTrainer does: stored vectors equal the fold-in.
+        long sweepStart = System.nanoTime();
+        float[] userFactors = new float[Math.multiplyExact(users, d)];
+        ImplicitAls.halfSweep(m, itemFactors, items, userFactors, params.withSolver(Solver.CHOLESKY));
+        float[] gram = Gram.compute(itemFactors, items, d);
+        double sweepSeconds = seconds(sweepStart);
+        double totalSeconds = seconds(start);
+        float[] popularity = new float[items];
+        for (int k = 0; k < m.nnz(); k++) {
+            popularity[m.indices()[k]] += 1f;
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("algorithm", "ials");
+        meta.put("factors", d);
+        meta.put("regularization", params.regularization());
+        Map<String, Object> confidence = new LinkedHashMap<>();
+        confidence.put("kind", params.confidence().kind().name().toLowerCase(Locale.ROOT));
+        confidence.put("alpha", params.confidence().alpha());
+        confidence.put("epsilon", params.confidence().epsilon());
+        meta.put("confidence", confidence);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("iterations", params.iterations());
+        p.put("solver", "mllib");
+        p.put("seed", params.seed());
+        meta.put("params", p);
+        Map<String, Object> sparkMeta = new LinkedHashMap<>();
+        sparkMeta.put("version", spark.version());
+        sparkMeta.put("master", spark.sparkContext().master());
+        sparkMeta.put("reg_param", regParam);
+        sparkMeta.put("blocks", options.blocks());
+        sparkMeta.put("prepare_seconds", prepareSeconds);
+        sparkMeta.put("fit_seconds", fitSeconds);
+        sparkMeta.put("collect_seconds", collectSeconds);
+        sparkMeta.put("user_sweep_seconds", sweepSeconds);
+        meta.put("spark", sparkMeta);
+        meta.put("gram", gram);
+        meta.put("user_count", users);
+        meta.put("item_count", items);
+        meta.put("pair_count", m.nnz());
+        meta.put("event_count", events);
+        meta.put("train_seconds", totalSeconds);
+        meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : fitSeconds / params.iterations());
+        meta.put("created", Instant.now().toString());
+        meta.put("trainer_version", ImplicitTrainer.TRAINER_VERSION);
+        meta.putAll(extraMetadata);
+        meta.put("engine", "spark");
+        log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",
+            totalSeconds, prepareSeconds, fitSeconds, collectSeconds, sweepSeconds));
+        return new ModelArtifacts(model, d, List.of(itemIds), itemFactors, popularity, List.of(userIds),
+            userFactors, m, meta);
+    }
+
+    private static String[] ids(JavaPairRDD<String, Long> index) {
+        List<Tuple2<String, Long>> all = index.collect();
+        String[] ids = new String[all.size()];
+        for (Tuple2<String, Long> t : all) {
+            ids[Math.toIntExact(t._2())] = t._1();
+        }
+        return ids;
+    }
+
+    private static Dataset<Row> indexFrame(SparkSession spark, JavaPairRDD<String, Long> index, String name, String idColumn) {
+        StructType schema = new StructType().add(name, DataTypes.StringType, false).add(idColumn, DataTypes.IntegerType, false);
+        return spark.createDataFrame(index.map(t -> RowFactory.create(t._1(), Math.toIntExact(t._2()))), schema);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
