@@ -14,6 +14,9 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Finds the live version of a model and its metadata without blocking: the items alias names the live concrete index
@@ -28,6 +31,10 @@ import java.util.Arrays;
  * The cache is keyed by the concrete items index: versions are immutable, so an entry never needs invalidation; a
  * rollback or a new version moves the alias and therefore changes the key. Entries expire after an hour unused so a
  * deleted model does not pin memory.
+ * <p>
+ * To keep a query at one round trip before its kNN, the authorization read of the cached metadata is sent
+ * speculatively, at the same time as the alias resolution, for the version this node saw live last time; when the alias
+ * still points there (the usual case) both answers are used, otherwise the metadata of the new version is read after.
  */
 public final class ModelResolver {
 
@@ -39,6 +46,9 @@ public final class ModelResolver {
         .setExpireAfterAccess(TimeValue.timeValueHours(1))
         .build();
 
+    /** The concrete items index each model's alias pointed to when last resolved here: the speculation's guess. */
+    private final ConcurrentHashMap<String, String> lastLive = new ConcurrentHashMap<>();
+
     private ModelResolver() {}
 
     public void resolve(Client client, String model, ActionListener<ModelMetadata> listener) {
@@ -48,6 +58,38 @@ public final class ModelResolver {
             return;
         }
         String alias = ModelIndices.itemsAlias(model);
+        String guess = lastLive.get(model);
+        ModelMetadata guessed = guess == null ? null : cache.get(guess);
+        AtomicReference<String> resolved = new AtomicReference<>();
+        AtomicReference<Exception> resolveFailure = new AtomicReference<>();
+        AtomicReference<Exception> guessFailure = new AtomicReference<>();
+        AtomicReference<Boolean> guessExists = new AtomicReference<>();
+        AtomicInteger pending = new AtomicInteger(guessed == null ? 1 : 2);
+        Runnable join = () -> {
+            if (pending.decrementAndGet() != 0) {
+                return;
+            }
+            if (resolveFailure.get() != null) {
+                Exception e = resolveFailure.get();
+                listener.onFailure(e instanceof IndexNotFoundException ? notFound(model) : e);
+                return;
+            }
+            String concrete = resolved.get();
+            int version = ModelIndices.versionOfItemsIndex(model, concrete);
+            if (guessed != null && concrete.equals(guess)) {
+                if (guessFailure.get() != null) {
+                    Exception e = guessFailure.get();
+                    listener.onFailure(e instanceof IndexNotFoundException ? missingMetadata(model, version, ModelIndices.metadataId(model, version)) : e);
+                } else if (Boolean.TRUE.equals(guessExists.get())) {
+                    listener.onResponse(guessed);
+                } else {
+                    cache.invalidate(concrete);
+                    listener.onFailure(missingMetadata(model, version, ModelIndices.metadataId(model, version)));
+                }
+                return;
+            }
+            readMetadata(client, model, version, concrete, listener);
+        };
         ResolveIndexAction.Request request = new ResolveIndexAction.Request(new String[] { alias });
         client.execute(ResolveIndexAction.INSTANCE, request, ActionListener.wrap(response -> {
             String concrete = response.getAliases()
@@ -58,18 +100,31 @@ public final class ModelResolver {
                 .orElse(null);
             if (concrete == null) {
                 boolean multiple = response.getAliases().stream().anyMatch(a -> a.getName().equals(alias) && a.getIndices().length > 1);
-                listener.onFailure(multiple ? new ResourceNotFoundException("model [{}] not found: alias [{}] points to several indices {}",
+                resolveFailure.set(multiple ? new ResourceNotFoundException("model [{}] not found: alias [{}] points to several indices {}",
                     model, alias, response.getAliases().stream().map(a -> Arrays.toString(a.getIndices())).toList()) : notFound(model));
-                return;
+            } else if (ModelIndices.versionOfItemsIndex(model, concrete) < 0) {
+                resolveFailure.set(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index", model,
+                    alias, concrete));
+            } else {
+                resolved.set(concrete);
+                lastLive.put(model, concrete);
             }
-            int version = ModelIndices.versionOfItemsIndex(model, concrete);
-            if (version < 0) {
-                listener.onFailure(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index",
-                    model, alias, concrete));
-                return;
-            }
-            readMetadata(client, model, version, concrete, listener);
-        }, e -> listener.onFailure(e instanceof IndexNotFoundException ? notFound(model) : e)));
+            join.run();
+        }, e -> {
+            resolveFailure.set(e);
+            join.run();
+        }));
+        if (guessed != null) {
+            GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, ModelIndices.metadataId(model, guessed.version()));
+            get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);
+            client.get(get, ActionListener.wrap(r -> {
+                guessExists.set(r.isExists());
+                join.run();
+            }, e -> {
+                guessFailure.set(e);
+                join.run();
+            }));
+        }
     }
 
     private void readMetadata(Client client, String model, int version, String concrete, ActionListener<ModelMetadata> listener) {

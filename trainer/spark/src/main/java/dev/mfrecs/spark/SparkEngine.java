@@ -54,7 +54,7 @@ public final class SparkEngine implements TrainJob.Engine {
     @Override
     public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extraMetadata, ProgressLog log)
         throws IOException {
-        if (job.algorithm() != TrainJob.Algorithm.IALS) {
+        if (job.algorithm() != dev.mfrecs.trainer.train.Algorithm.IALS) {
             throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().name().toLowerCase(java.util.Locale.ROOT)
                 + "] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]");
         }

@@ -217,7 +217,7 @@ public final class SparkImplicitTrainer {
         meta.put("train_seconds", totalSeconds);
         meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : fitSeconds / params.iterations());
         meta.put("created", Instant.now().toString());
-        meta.put("trainer_version", ImplicitTrainer.TRAINER_VERSION);
+        meta.put("trainer_version", dev.mfrecs.trainer.train.TrainingRecord.TRAINER_VERSION);
         meta.putAll(extraMetadata);
         meta.put("engine", "spark");
         log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",

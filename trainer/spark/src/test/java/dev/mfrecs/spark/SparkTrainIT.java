@@ -270,7 +270,7 @@ class SparkTrainIT {
     @Order(4)
     void rejectsWhatItCannotTrain() {
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(TestNode.node().url())));
-        TrainJob als = new TrainJob("shop_als", TrainJob.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
+        TrainJob als = new TrainJob("shop_als", dev.mfrecs.trainer.train.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
             TrainJob.Window.ALL);
         var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, TestNode.client(), Map.of(), ProgressLog.stderr()));
         assertEquals("[--algorithm] [als] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]", e.getMessage());

@@ -10,9 +10,9 @@ import java.util.Map;
  * The metadata every trained model version records whatever its algorithm: data counts, timings, creation time and
  * trainer version, plus item popularity (pairs per item) for the plugin's empty-history fallback.
  */
-final class TrainingRecord {
+public final class TrainingRecord {
 
-    static final String TRAINER_VERSION = "0.1.0";
+    public static final String TRAINER_VERSION = "0.1.0";
 
     private TrainingRecord() {}
 
