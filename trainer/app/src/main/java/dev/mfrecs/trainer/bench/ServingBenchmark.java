@@ -161,6 +161,20 @@ public final class ServingBenchmark implements Callable<Integer> {
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
                 + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "]}}");
         });
+        Stats filtered = measure(n -> {
+            int u = n % users;
+            StringBuilder v = new StringBuilder();
+            for (int j = 0; j < d; j++) {
+                v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
+            }
+            StringBuilder ids = new StringBuilder();
+            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
+                ids.append(k == seen.indptr()[u] ? "" : ",").append("\"p").append(seen.indices()[k]).append('"');
+            }
+            return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
+                + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
+                + "{\"ids\": {\"values\": [" + ids + "]}}}}}}");
+        });
         StringBuilder history = new StringBuilder();
         for (int h = 0; h < 100; h++) {
             history.append(h == 0 ? "" : ",").append("\"p").append(random.nextInt(items)).append('"');
@@ -176,10 +190,12 @@ public final class ServingBenchmark implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (stored user)", personalized);
         out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn (vector given)", plain);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn + seen-items filter", filtered);
         out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in (100 items)", foldIn,
             serverTook[0] / (double) queries);
         out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates 100, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
             recallUsers, recall, personalized.p50 / plain.p50);
+        out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
         rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
     }
 
