@@ -35,6 +35,11 @@ final class ImplicitRowSolver {
     private double[] conf = new double[16];
     private double[] weight = new double[16];
     private int observed;
+    /** The current row's entry vectors, packed consecutively for the conjugate-gradient passes (grows as needed, up to the cap). */
+    private float[] packed = new float[0];
+
+    /** Rows with more than this many floats of entry vectors (16 MB) are read in place instead of packed. */
+    static final int MAX_PACKED = 1 << 22;
 
     ImplicitRowSolver(int d) {
         if (d <= 0) {
@@ -118,17 +123,44 @@ final class ImplicitRowSolver {
         }
         for (int q = 0; q < m; q++) {
             double c = conf[q];
-            double w = weight[q];
             int off = offsets[q];
             for (int i = 0; i < d; i++) {
-                double yi = y[off + i];
-                b[i] += c * yi;
-                if (w != 0 && yi != 0) {
-                    double s = w * yi;
-                    int base = i * d;
-                    for (int k = 0; k <= i; k++) {
-                        a[base + k] += s * y[off + k];
-                    }
+                b[i] += c * y[off + i];
+            }
+        }
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            // rank-4 update of the lower triangle: one pass over A per four entries
+            double w0 = weight[q];
+            double w1 = weight[q + 1];
+            double w2 = weight[q + 2];
+            double w3 = weight[q + 3];
+            int o0 = offsets[q];
+            int o1 = offsets[q + 1];
+            int o2 = offsets[q + 2];
+            int o3 = offsets[q + 3];
+            for (int i = 0; i < d; i++) {
+                double s0 = w0 * y[o0 + i];
+                double s1 = w1 * y[o1 + i];
+                double s2 = w2 * y[o2 + i];
+                double s3 = w3 * y[o3 + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
+                    a[base + k] += (s0 * y[o0 + k] + s1 * y[o1 + k]) + (s2 * y[o2 + k] + s3 * y[o3 + k]);
+                }
+            }
+        }
+        for (; q < m; q++) {
+            double w = weight[q];
+            int off = offsets[q];
+            if (w == 0) {
+                continue;
+            }
+            for (int i = 0; i < d; i++) {
+                double s = w * y[off + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
+                    a[base + k] += s * y[off + k];
                 }
             }
         }
@@ -163,21 +195,34 @@ final class ImplicitRowSolver {
             return;
         }
         double lambda = rendle.regularization(reg, m, fixedCount);
+        float[] vectors = y;
+        if ((long) m * d <= MAX_PACKED) {
+            // the 1 + steps passes below read every entry's vector: copy them once into consecutive memory, so the later passes
+            // stream (or hit cache) instead of gathering rows scattered over the whole fixed side
+            if (packed.length < m * d) {
+                packed = new float[Math.max(m * d, Math.min(MAX_PACKED, packed.length * 2))];
+            }
+            for (int q = 0; q < m; q++) {
+                System.arraycopy(y, offsets[q], packed, q * d, d);
+                offsets[q] = q * d;
+            }
+            vectors = packed;
+        }
         for (int j = 0; j < d; j++) {
             x[j] = xs[xOff + j];
         }
         // r = b - A x
-        multiply(gram, alpha0, lambda, y, x, r);
+        multiply(gram, alpha0, lambda, vectors, x, r);
         for (int j = 0; j < d; j++) {
             r[j] = -r[j];
         }
         for (int q = 0; q < m; q++) {
-            axpy(r, conf[q], y, offsets[q]);
+            axpy(r, conf[q], vectors, offsets[q]);
         }
         System.arraycopy(r, 0, p, 0, d);
         double rsOld = dot(r, r);
         for (int step = 0; step < steps && rsOld > 1e-20; step++) {
-            multiply(gram, alpha0, lambda, y, p, ap);
+            multiply(gram, alpha0, lambda, vectors, p, ap);
             double pAp = dot(p, ap);
             if ((pAp > 0) == false) {
                 break;
@@ -233,14 +278,21 @@ final class ImplicitRowSolver {
         }
         int m = observed;
         int q = 0;
-        for (; q + 1 < m; q += 2) {
-            // two entries per pass: v is loaded once for both dot products and out once for both updates
+        for (; q + 3 < m; q += 4) {
+            // four entries per pass: v is loaded once for four dot products (eight independent sums the CPU can overlap) and out
+            // once for four updates
             int o0 = offsets[q];
             int o1 = offsets[q + 1];
+            int o2 = offsets[q + 2];
+            int o3 = offsets[q + 3];
             double s00 = 0;
             double s01 = 0;
             double s10 = 0;
             double s11 = 0;
+            double s20 = 0;
+            double s21 = 0;
+            double s30 = 0;
+            double s31 = 0;
             int j = 0;
             for (int end = d - 1; j < end; j += 2) {
                 double va = v[j];
@@ -249,20 +301,31 @@ final class ImplicitRowSolver {
                 s01 += y[o0 + j + 1] * vb;
                 s10 += y[o1 + j] * va;
                 s11 += y[o1 + j + 1] * vb;
+                s20 += y[o2 + j] * va;
+                s21 += y[o2 + j + 1] * vb;
+                s30 += y[o3 + j] * va;
+                s31 += y[o3 + j + 1] * vb;
             }
             if (j < d) {
-                s00 += y[o0 + j] * v[j];
-                s10 += y[o1 + j] * v[j];
+                double va = v[j];
+                s00 += y[o0 + j] * va;
+                s10 += y[o1 + j] * va;
+                s20 += y[o2 + j] * va;
+                s30 += y[o3 + j] * va;
             }
             double t0 = weight[q] * (s00 + s01);
             double t1 = weight[q + 1] * (s10 + s11);
+            double t2 = weight[q + 2] * (s20 + s21);
+            double t3 = weight[q + 3] * (s30 + s31);
             for (int i = 0; i < d; i++) {
-                out[i] += t0 * y[o0 + i] + t1 * y[o1 + i];
+                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
             }
         }
-        if (q < m && weight[q] != 0) {
-            int off = offsets[q];
-            axpy(out, weight[q] * Vectors.dot4(y, off, v, d), y, off);
+        for (; q < m; q++) {
+            if (weight[q] != 0) {
+                int off = offsets[q];
+                axpy(out, weight[q] * Vectors.dot4(y, off, v, d), y, off);
+            }
         }
     }
 
