@@ -10,9 +10,11 @@ import java.util.SplittableRandom;
  * over all user-item pairs, where {@code p_ui = 1} and {@code c_ui = confidence(r_ui)} for stored entries with {@code r_ui > 0} and
  * {@code p_ui = 0}, {@code c_ui = alpha0} otherwise (stored entries {@code <= 0} count as unobserved), with
  * {@code lambda_u = lambda (|I_u| + alpha0 |I|)^nu} and {@code lambda_i = lambda (|U_i| + alpha0 |U|)^nu} (Rendle et al. 2021, see
- * {@link ImplicitAlsParams.Rendle}; the default {@code alpha0 = 1, nu = 0} is the classic objective with one {@code lambda}). Each iteration solves every user
- * against fixed items, then every item against fixed users; each half-sweep computes the Gram matrix of the fixed side once and
- * solves rows independently in parallel with {@link ImplicitRowSolver}, the same kernel {@link ImplicitFoldIn} uses. Because each
+ * {@link ImplicitAlsParams.Rendle}; the default {@code alpha0 = 1, nu = 0} is the classic objective with one {@code lambda}).
+ * Each iteration solves every user against fixed items, then every item against fixed users; each half-sweep computes the Gram
+ * matrix of the fixed side once (in fixed row chunks, so in parallel yet bit-identical for any thread count) and solves rows
+ * independently in parallel with {@link ImplicitRowSolver}, the same kernel {@link ImplicitFoldIn} uses; rows are handed out in
+ * small blocks from a shared counter ({@link ParallelRows}), which balances the skewed row lengths of real data. Because each
  * row's solve reads only the fixed side and writes only its own row, and initialization draws only from the seed, results are
  * identical for any thread count.
  */
@@ -95,8 +97,8 @@ public final class ImplicitAls {
                     solver.solveCholesky(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u], indptr[u + 1],
                         solved, u * d, u);
                 } else {
-                    solver.solveConjugateGradient(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u], indptr[u + 1],
-                        solved, u * d, steps);
+                    solver.solveConjugateGradient(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u],
+                        indptr[u + 1], solved, u * d, steps);
                 }
             }
         });

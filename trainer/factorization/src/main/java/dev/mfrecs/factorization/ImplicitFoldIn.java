@@ -9,7 +9,8 @@ package dev.mfrecs.factorization;
  * </pre>
  * where {@code Y_h} holds the history items' vectors, {@code |h|} the number of observed history entries, {@code |I|} the number
  * of items the Gram matrix was computed over, and {@code alpha0, nu} are the Rendle et al. options the model was trained with
- * ({@link ImplicitAlsParams.Rendle}; the overloads without them use {@link ImplicitAlsParams.Rendle#NONE}). History entries with value {@code <= 0} are ignored, as in training.
+ * ({@link ImplicitAlsParams.Rendle}; the overloads without them use {@link ImplicitAlsParams.Rendle#NONE}). History entries with
+ * value {@code <= 0} are ignored, as in training.
  * Allocation-free after construction: all scratch belongs to the instance, which is therefore not thread-safe (use one per thread).
  */
 public final class ImplicitFoldIn {
