@@ -38,4 +38,65 @@ final class BenchmarkData {
         }
         return CsrMatrix.fromTriplets(users, items, rows, cols, values, nnz);
     }
+    /**
+     * About {@code nnz} distinct interactions (values 1 to 5) with MovieLens-like skew: user {@code u}'s activity is proportional to
+     * {@code (rank + 1)^-0.5} (at least 20, as MovieLens guarantees, at most a third of the items), and each user's items are drawn
+     * without repetition with popularity proportional to {@code (rank + 1)^-0.7}; user and item ids are shuffled so heavy rows
+     * are spread over the id range, as in real data.
+     */
+    static CsrMatrix powerLaw(int users, int items, int nnz, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] weight = new double[users];
+        double total = 0;
+        for (int u = 0; u < users; u++) {
+            weight[u] = Math.pow(u + 1, -0.5);
+            total += weight[u];
+        }
+        int[] userIds = permutation(random, users);
+        int[] itemIds = permutation(random, items);
+        int max = Math.max(20, items / 3);
+        int[] lengths = new int[users];
+        long sum = 0;
+        for (int u = 0; u < users; u++) {
+            lengths[u] = (int) Math.max(20, Math.min(max, Math.round(nnz * weight[u] / total)));
+            sum += lengths[u];
+        }
+        int[] rows = new int[(int) sum];
+        int[] cols = new int[(int) sum];
+        float[] values = new float[(int) sum];
+        int[] stamp = new int[items];
+        double top = Math.pow(items + 1, 0.3) - 1;
+        int p = 0;
+        for (int u = 0; u < users; u++) {
+            int want = lengths[u];
+            for (int got = 0, attempts = 0; got < want && attempts < 50 * want; attempts++) {
+                int rank = (int) Math.pow(top * random.nextDouble() + 1, 1 / 0.3) - 1;
+                int item = itemIds[Math.min(items - 1, rank)];
+                if (stamp[item] == u + 1) {
+                    continue;
+                }
+                stamp[item] = u + 1;
+                rows[p] = userIds[u];
+                cols[p] = item;
+                values[p] = 1 + random.nextInt(5);
+                p++;
+                got++;
+            }
+        }
+        return CsrMatrix.fromTriplets(users, items, rows, cols, values, p);
+    }
+
+    private static int[] permutation(SplittableRandom random, int n) {
+        int[] out = new int[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = j;
+        }
+        for (int j = n - 1; j > 0; j--) {
+            int k = random.nextInt(j + 1);
+            int t = out[j];
+            out[j] = out[k];
+            out[k] = t;
+        }
+        return out;
+    }
 }

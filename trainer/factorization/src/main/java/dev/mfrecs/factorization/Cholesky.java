@@ -23,10 +23,7 @@ final class Cholesky {
         for (int j = 0; j < n; j++) {
             int rj = j * n;
             double diag = a[rj + j];
-            double s = diag;
-            for (int k = 0; k < j; k++) {
-                s -= a[rj + k] * a[rj + k];
-            }
+            double s = diag - dot(a, rj, rj, j);
             if ((s > RELATIVE_PIVOT_TOLERANCE * diag) == false || (s > 0) == false) {
                 return j;
             }
@@ -35,11 +32,7 @@ final class Cholesky {
             double inv = 1.0 / ljj;
             for (int i = j + 1; i < n; i++) {
                 int ri = i * n;
-                double t = a[ri + j];
-                for (int k = 0; k < j; k++) {
-                    t -= a[ri + k] * a[rj + k];
-                }
-                a[ri + j] = t * inv;
+                a[ri + j] = (a[ri + j] - dot(a, ri, rj, j)) * inv;
             }
         }
         return -1;
@@ -49,18 +42,52 @@ final class Cholesky {
     static void solve(double[] l, int n, double[] b) {
         for (int i = 0; i < n; i++) {
             int ri = i * n;
-            double t = b[i];
-            for (int k = 0; k < i; k++) {
-                t -= l[ri + k] * b[k];
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            double t3 = 0;
+            int k = 0;
+            for (int end = i - 3; k < end; k += 4) {
+                t0 += l[ri + k] * b[k];
+                t1 += l[ri + k + 1] * b[k + 1];
+                t2 += l[ri + k + 2] * b[k + 2];
+                t3 += l[ri + k + 3] * b[k + 3];
             }
-            b[i] = t / l[ri + i];
+            for (; k < i; k++) {
+                t0 += l[ri + k] * b[k];
+            }
+            b[i] = (b[i] - ((t0 + t1) + (t2 + t3))) / l[ri + i];
         }
+        // backward substitution column by column (b[k] -= L[i][k] b[i] for k < i): contiguous rows of L, a vectorizable update
         for (int i = n - 1; i >= 0; i--) {
-            double t = b[i];
-            for (int k = i + 1; k < n; k++) {
-                t -= l[k * n + i] * b[k];
+            int ri = i * n;
+            double bi = b[i] / l[ri + i];
+            b[i] = bi;
+            for (int k = 0; k < i; k++) {
+                b[k] -= l[ri + k] * bi;
             }
-            b[i] = t / l[i * n + i];
         }
+    }
+
+    /**
+     * {@code sum_{k < len} a[p + k] * a[q + k]} with four independent accumulators, so the additions of the factorization's inner
+     * products pipeline instead of waiting on each other.
+     */
+    private static double dot(double[] a, int p, int q, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (int end = len - 3; k < end; k += 4) {
+            s0 += a[p + k] * a[q + k];
+            s1 += a[p + k + 1] * a[q + k + 1];
+            s2 += a[p + k + 2] * a[q + k + 2];
+            s3 += a[p + k + 3] * a[q + k + 3];
+        }
+        for (; k < len; k++) {
+            s0 += a[p + k] * a[q + k];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -5,12 +5,16 @@ import java.util.SplittableRandom;
 /**
  * Implicit-feedback alternating least squares (Hu, Koren, Volinsky 2008), following benfred/implicit's design: it minimizes
  * <pre>
- *   sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + lambda (sum_u |x_u|^2 + sum_i |y_i|^2)
+ *   sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + sum_u lambda_u |x_u|^2 + sum_i lambda_i |y_i|^2
  * </pre>
  * over all user-item pairs, where {@code p_ui = 1} and {@code c_ui = confidence(r_ui)} for stored entries with {@code r_ui > 0} and
- * {@code p_ui = 0}, {@code c_ui = 1} otherwise (stored entries {@code <= 0} count as unobserved). Each iteration solves every user
- * against fixed items, then every item against fixed users; each half-sweep computes the Gram matrix of the fixed side once and
- * solves rows independently in parallel with {@link ImplicitRowSolver}, the same kernel {@link ImplicitFoldIn} uses. Because each
+ * {@code p_ui = 0}, {@code c_ui = alpha0} otherwise (stored entries {@code <= 0} count as unobserved), with
+ * {@code lambda_u = lambda (|I_u| + alpha0 |I|)^nu} and {@code lambda_i = lambda (|U_i| + alpha0 |U|)^nu} (Rendle et al. 2021, see
+ * {@link ImplicitAlsParams.Rendle}; the default {@code alpha0 = 1, nu = 0} is the classic objective with one {@code lambda}).
+ * Each iteration solves every user against fixed items, then every item against fixed users; each half-sweep computes the Gram
+ * matrix of the fixed side once (in fixed row chunks, so in parallel yet bit-identical for any thread count) and solves rows
+ * independently in parallel with {@link ImplicitRowSolver}, the same kernel {@link ImplicitFoldIn} uses; rows are handed out in
+ * small blocks from a shared counter ({@link ParallelRows}), which balances the skewed row lengths of real data. Because each
  * row's solve reads only the fixed side and writes only its own row, and initialization draws only from the seed, results are
  * identical for any thread count.
  */
@@ -71,14 +75,15 @@ public final class ImplicitAls {
         }
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "fixed", fixed.length, (long) fixedCount * d);
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
-        float[] gram = Gram.compute(fixed, fixedCount, d);
         int threads = params.threads();
+        float[] gram = Gram.compute(fixed, fixedCount, d, threads);
         ImplicitRowSolver[] solvers = new ImplicitRowSolver[threads];
         int[] indptr = rows.indptr();
         int[] indices = rows.indices();
         float[] values = rows.values();
         float reg = params.regularization();
         Confidence confidence = params.confidence();
+        ImplicitAlsParams.Rendle rendle = params.rendle();
         boolean exact = params.solver() == Solver.CHOLESKY;
         int steps = params.cgSteps();
         ParallelRows.run("mfrecs-ials", rows.rows(), threads, (worker, from, to) -> {
@@ -89,20 +94,31 @@ public final class ImplicitAls {
             }
             for (int u = from; u < to; u++) {
                 if (exact) {
-                    solver.solveCholesky(gram, reg, confidence, fixed, indices, values, indptr[u], indptr[u + 1], solved, u * d, u);
+                    solver.solveCholesky(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u], indptr[u + 1],
+                        solved, u * d, u);
                 } else {
-                    solver.solveConjugateGradient(gram, reg, confidence, fixed, indices, values, indptr[u], indptr[u + 1], solved, u * d,
-                        steps);
+                    solver.solveConjugateGradient(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u],
+                        indptr[u + 1], solved, u * d, steps);
                 }
             }
         });
     }
 
     /**
-     * The training objective (see the class javadoc) of {@code model} on {@code userItems}, in double precision, in
-     * {@code O(nnz * d + (users + items) * d^2)} by expanding the sum over all pairs through the item Gram matrix.
+     * The classic training objective ({@link ImplicitAlsParams.Rendle#NONE}) of {@code model} on {@code userItems}; see
+     * {@link #loss(CsrMatrix, FactorModel, float, Confidence, ImplicitAlsParams.Rendle)}.
      */
     public static double loss(CsrMatrix userItems, FactorModel model, float regularization, Confidence confidence) {
+        return loss(userItems, model, regularization, confidence, ImplicitAlsParams.Rendle.NONE);
+    }
+
+    /**
+     * The training objective (see the class javadoc) of {@code model} on {@code userItems}, in double precision, in
+     * {@code O(nnz * d + (users + items) * d^2)} by expanding the sum over all pairs through the item Gram matrix:
+     * {@code alpha0 sum_u x_u^T YtY x_u + sum_observed (c_ui (1 - s_ui)^2 - alpha0 s_ui^2)} plus the row-scaled regularization.
+     */
+    public static double loss(CsrMatrix userItems, FactorModel model, float regularization, Confidence confidence,
+                              ImplicitAlsParams.Rendle rendle) {
         int d = model.factors();
         if (userItems.rows() != model.users() || userItems.cols() != model.items()) {
             throw new IllegalArgumentException("ImplicitAls.loss: matrix is [" + userItems.rows() + " x " + userItems.cols()
@@ -120,25 +136,36 @@ public final class ImplicitAls {
         int[] indptr = userItems.indptr();
         int[] indices = userItems.indices();
         float[] values = userItems.values();
+        double alpha0 = rendle.alpha0();
+        int[] itemCounts = new int[model.items()];
         double loss = 0;
         for (int u = 0; u < model.users(); u++) {
             int off = u * d;
+            double quadratic = 0;
             for (int a = 0; a < d; a++) {
                 double s = 0;
                 for (int b = 0; b < d; b++) {
                     s += gram[a * d + b] * xs[off + b];
                 }
-                loss += s * xs[off + a];
+                quadratic += s * xs[off + a];
             }
+            loss += alpha0 * quadratic;
+            int observed = 0;
             for (int p = indptr[u]; p < indptr[u + 1]; p++) {
                 if (values[p] > 0) {
+                    observed++;
+                    itemCounts[indices[p]]++;
                     double c = confidence.of(values[p]);
                     double s = Vectors.dotDouble(xs, off, ys, indices[p] * d, d);
-                    // c (1 - s)^2 replaces the s^2 the Gram term counted for this pair
-                    loss += c * (1 - s) * (1 - s) - s * s;
+                    // c (1 - s)^2 replaces the alpha0 s^2 the Gram term counted for this pair
+                    loss += c * (1 - s) * (1 - s) - alpha0 * s * s;
                 }
             }
+            loss += rendle.regularization(regularization, observed, model.items()) * Vectors.squaredNorm(xs, off, d);
         }
-        return loss + regularization * (Vectors.squaredNorm(xs) + Vectors.squaredNorm(ys));
+        for (int i = 0; i < model.items(); i++) {
+            loss += rendle.regularization(regularization, itemCounts[i], model.users()) * Vectors.squaredNorm(ys, i * d, d);
+        }
+        return loss;
     }
 }

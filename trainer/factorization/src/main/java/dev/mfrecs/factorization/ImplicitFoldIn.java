@@ -4,9 +4,13 @@ package dev.mfrecs.factorization;
  * Query-time fold-in and explanation for implicit ALS: computes a user vector from an interaction history against the fixed item
  * side with the exact same kernel ({@link ImplicitRowSolver}, Cholesky) that training uses for one row,
  * <pre>
- *   x = (YtY + Y_h^T (C_h - I) Y_h + lambda I)^-1 Y_h^T C_h 1
+ *   x = (alpha0 YtY + Y_h^T (C_h - alpha0 I) Y_h + lambda_u I)^-1 Y_h^T C_h 1
+ *   lambda_u = lambda (|h| + alpha0 |I|)^nu
  * </pre>
- * where {@code Y_h} holds the history items' vectors. History entries with value {@code <= 0} are ignored, as in training.
+ * where {@code Y_h} holds the history items' vectors, {@code |h|} the number of observed history entries, {@code |I|} the number
+ * of items the Gram matrix was computed over, and {@code alpha0, nu} are the Rendle et al. options the model was trained with
+ * ({@link ImplicitAlsParams.Rendle}; the overloads without them use {@link ImplicitAlsParams.Rendle#NONE}). History entries with
+ * value {@code <= 0} are ignored, as in training.
  * Allocation-free after construction: all scratch belongs to the instance, which is therefore not thread-safe (use one per thread).
  */
 public final class ImplicitFoldIn {
@@ -40,9 +44,22 @@ public final class ImplicitFoldIn {
      */
     public void foldIn(float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values, int k,
                        float[] out) {
-        check("ImplicitFoldIn.foldIn", gram, regularization, confidence, historyVectors, values, k);
+        foldIn(gram, regularization, confidence, ImplicitAlsParams.Rendle.NONE, 0, historyVectors, values, k, out);
+    }
+
+    /**
+     * As {@link #foldIn(float[], float, Confidence, float[], float[], int, float[])} for a model trained with the Rendle et al.
+     * options: the Gram matrix is weighted by {@code rendle.alpha0()} and the regularization scaled by
+     * {@code (|h| + alpha0 * items)^nu}.
+     *
+     * @param gram  {@code YtY} of the whole item side, unscaled (as {@link Gram#compute} returns it)
+     * @param items the number of items {@code gram} was computed over ({@code |I|}), {@code >= 0}
+     */
+    public void foldIn(float[] gram, float regularization, Confidence confidence, ImplicitAlsParams.Rendle rendle, int items,
+                       float[] historyVectors, float[] values, int k, float[] out) {
+        check("ImplicitFoldIn.foldIn", gram, regularization, confidence, rendle, items, historyVectors, values, k);
         CsrMatrix.requireLength("ImplicitFoldIn.foldIn", "out", out.length, factors);
-        solver.solveCholesky(gram, regularization, confidence, historyVectors, null, values, 0, k, out, 0, -1);
+        solver.solveCholesky(gram, regularization, rendle, items, confidence, historyVectors, null, values, 0, k, out, 0, -1);
     }
 
     /**
@@ -55,11 +72,23 @@ public final class ImplicitFoldIn {
      */
     public float explain(float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values, int k,
                          float[] itemVector, float[] contributions) {
-        check("ImplicitFoldIn.explain", gram, regularization, confidence, historyVectors, values, k);
+        return explain(gram, regularization, confidence, ImplicitAlsParams.Rendle.NONE, 0, historyVectors, values, k, itemVector,
+            contributions);
+    }
+
+    /**
+     * As {@link #explain(float[], float, Confidence, float[], float[], int, float[], float[])} for a model trained with the Rendle
+     * et al. options ({@code W} is then the inverse of the fold-in system of the class javadoc).
+     *
+     * @param items the number of items {@code gram} was computed over ({@code |I|}), {@code >= 0}
+     */
+    public float explain(float[] gram, float regularization, Confidence confidence, ImplicitAlsParams.Rendle rendle, int items,
+                         float[] historyVectors, float[] values, int k, float[] itemVector, float[] contributions) {
+        check("ImplicitFoldIn.explain", gram, regularization, confidence, rendle, items, historyVectors, values, k);
         CsrMatrix.requireLength("ImplicitFoldIn.explain", "itemVector", itemVector.length, factors);
         CsrMatrix.requireLength("ImplicitFoldIn.explain", "contributions", contributions.length, k);
         int d = factors;
-        if (solver.factorize(gram, regularization, confidence, historyVectors, null, values, 0, k, -1) == 0) {
+        if (solver.factorize(gram, regularization, rendle, items, confidence, historyVectors, null, values, 0, k, -1) == 0) {
             for (int j = 0; j < k; j++) {
                 contributions[j] = 0f;
             }
@@ -79,8 +108,14 @@ public final class ImplicitFoldIn {
         return (float) Vectors.dot(itemVector, 0, x, d);
     }
 
-    private void check(String api, float[] gram, float regularization, Confidence confidence, float[] historyVectors, float[] values,
-                       int k) {
+    private void check(String api, float[] gram, float regularization, Confidence confidence, ImplicitAlsParams.Rendle rendle,
+                       int items, float[] historyVectors, float[] values, int k) {
+        if (rendle == null) {
+            throw new IllegalArgumentException(api + ": [rendle] must not be null (use Rendle.NONE)");
+        }
+        if (items < 0) {
+            throw new IllegalArgumentException(api + ": [items] must be >= 0 (was [" + items + "])");
+        }
         if (k < 0) {
             throw new IllegalArgumentException(api + ": [k] must be >= 0 (was [" + k + "])");
         }

@@ -175,4 +175,29 @@ class ImplicitAlsTest {
         float[] g = Gram.compute(y, 3, 2);
         assertArrayEquals(new float[] { 1 + 9 + 0.25f, 2 - 3 + 2, 2 - 3 + 2, 4 + 1 + 16 }, g, 1e-6f);
     }
+
+    @Test
+    void chunkedParallelGramIsBitIdenticalAndMatchesDefinition() {
+        int n = 5 * Gram.MIN_CHUNK_ROWS + 7;
+        int d = 13;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        float[] y = new float[n * d];
+        for (int j = 0; j < y.length; j++) {
+            y[j] = (float) random.nextGaussian();
+        }
+        float[] one = Gram.compute(y, n, d);
+        assertArrayEquals(one, Gram.compute(y, n, d, 2));
+        assertArrayEquals(one, Gram.compute(y, n, d, 3));
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                double s = 0;
+                for (int r = 0; r < n; r++) {
+                    s += (double) y[r * d + a] * y[r * d + b];
+                }
+                assertEquals(s, one[a * d + b], 1e-5 * Math.max(1, Math.abs(s)), "entry " + a + ", " + b);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Gram.compute(y, n, d, 0));
+        assertTrue(e.getMessage().contains("[threads]") && e.getMessage().contains("[0]"), e.getMessage());
+    }
 }
