@@ -69,6 +69,35 @@ class TrainerPublishIT {
         assertTrue(v4 > v2, "new version " + v4 + " must not reuse a number");
     }
 
+    /** Folding a trained user in from their stored history must give their stored vector: the same kernel, both sides. */
+    static void assertFoldInReproducesStoredUser(String model, String user) throws IOException {
+        var stored = RealNode.rest().get("/" + model + "-users/_doc/" + user).body().path("_source");
+        StringBuilder history = new StringBuilder();
+        for (int j = 0; j < stored.path("seen_items").size(); j++) {
+            history.append(j == 0 ? "" : ", ").append("{\"item\": \"").append(stored.path("seen_items").path(j).asText())
+                .append("\", \"value\": ").append(stored.path("seen_values").path(j).asDouble()).append('}');
+        }
+        var folded = RealNode.rest().postOk("/_mf/model/" + model + "/_fold_in", "{\"history\": [" + history + "]}").path("vector");
+        var vector = stored.path("vector");
+        assertEquals(vector.size(), folded.size());
+        for (int j = 0; j < vector.size(); j++) {
+            assertEquals(vector.path(j).asDouble(), folded.path(j).asDouble(), 2e-3 * Math.max(1, Math.abs(vector.path(j).asDouble())),
+                model + " dim " + j);
+        }
+    }
+
+    @Test
+    void foldInOfAStoredHistoryReproducesTheStoredVector() throws IOException {
+        assertFoldInReproducesStoredUser(SyntheticShop.MODEL, "u3");
+        // The same with the Rendle et al. 2021 options, which the metadata must carry to the plugin's fold-in.
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "purchase", 4f));
+        ImplicitAlsParams params = new ImplicitAlsParams(8, 6, 0.5f, Confidence.linear(2f), Solver.CG, 3, 3L, 2).withRendle(0.3f, 0.5f);
+        new TrainJob("rendle", fields, params, 1, 1, null, 2).run(RealNode.client(), ProgressLog.stderr());
+        var meta = RealNode.rest().get("/_mf/model/rendle").body().path("versions").path(0);
+        assertEquals(0.3, meta.path("rendle").path("alpha0").asDouble(), 1e-6);
+        assertFoldInReproducesStoredUser("rendle", "u3");
+    }
+
     @Test
     void itemVectorMappingIsExplicit() throws IOException {
         var mapping = RealNode.rest().get("/" + ModelIndices.itemsIndex(SyntheticShop.MODEL, 1) + "/_mapping").body();

@@ -82,7 +82,7 @@ public final class TransportExplainAction extends HandledTransportAction<FoldInR
             int k = user.historyItems().size();
             float[] contributions = new float[k];
             float score = new ImplicitFoldIn(model.factors()).explain(model.gram(), model.regularization(), model.confidence(),
-                user.historyVectors(), user.historyValues(), k, itemVector, contributions);
+                model.rendle(), model.itemCount(), user.historyVectors(), user.historyValues(), k, itemVector, contributions);
             List<ExplainResponse.Contribution> list = new ArrayList<>(k);
             for (int j = 0; j < k; j++) {
                 list.add(new ExplainResponse.Contribution(user.historyItems().get(j), user.historyValues()[j], contributions[j]));

@@ -2,6 +2,7 @@ package dev.mfrecs.plugin.model;
 
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ConfidenceKind;
+import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.ElasticsearchParseException;
@@ -28,6 +29,8 @@ public record ModelMetadata(
     float regularization,
     float globalMean,
     Confidence confidence,
+    ImplicitAlsParams.Rendle rendle,
+    int itemCount,
     float[] gram,
     String itemsIndex,
     String usersIndex,
@@ -92,6 +95,8 @@ public record ModelMetadata(
             regularization,
             src.get("global_mean") instanceof Number mu ? mu.floatValue() : 0f,
             confidence,
+            rendle(id, src.get("rendle")),
+            src.get("item_count") instanceof Number n ? n.intValue() : 0,
             gram,
             src.get("items_index") instanceof String s ? s : ModelIndices.itemsIndex(model, version),
             src.get("users_index") instanceof String s ? s : ModelIndices.usersIndex(model, version),
@@ -99,6 +104,17 @@ public record ModelMetadata(
             interactions,
             src
         );
+    }
+
+    private static ImplicitAlsParams.Rendle rendle(String id, Object value) {
+        if (value instanceof Map<?, ?> r && r.get("alpha0") instanceof Number a && r.get("nu") instanceof Number nu) {
+            try {
+                return new ImplicitAlsParams.Rendle(a.floatValue(), nu.floatValue());
+            } catch (IllegalArgumentException e) {
+                throw new ElasticsearchParseException("model metadata [{}] has invalid [rendle] options: {}", id, e.getMessage());
+            }
+        }
+        return ImplicitAlsParams.Rendle.NONE;
     }
 
     private static String string(String id, Map<String, Object> src, String field) {

@@ -305,8 +305,8 @@ public final class UserVectorResolver {
                 model.model());
         }
         try {
-            new ImplicitFoldIn(model.factors()).foldIn(model.gram(), model.regularization(), model.confidence(), historyVectors, values,
-                k, out);
+            new ImplicitFoldIn(model.factors()).foldIn(model.gram(), model.regularization(), model.confidence(), model.rendle(),
+                model.itemCount(), historyVectors, values, k, out);
         } catch (NotPositiveDefiniteException e) {
             throw new ElasticsearchStatusException("[mf] fold-in failed for model [{}]: {}", RestStatus.BAD_REQUEST, e, model.model(),
                 e.getMessage());

@@ -176,6 +176,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
     String cron;
 
+    @Option(names = "--alpha0", defaultValue = "1", description = "ials: weight of unobserved pairs (Rendle et al. 2021; 1 = classic).")
+    float alpha0;
+
+    @Option(names = "--nu", defaultValue = "0", description = "ials: regularization scaled by (|I_u| + alpha0 |I|)^nu (0 = classic).")
+    float nu;
+
     @Option(names = "--params", description = "JSON written by 'recsys tune --best' for model ials: its factors, iterations, "
         + "regularization, alpha and cg-steps apply unless given on the command line.")
     Path paramsFile;
@@ -214,7 +220,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "[--output], [--min-value], [--binarize], [--duplicates] and [--header] "
                 + "are only used with --input; --es reads events with --weight and --value-field and publishes to the cluster");
         }
-        ImplicitAlsParams params = new ImplicitAlsParams(factors, iters, reg, conf, rowSolver, cgSteps, seed, workers);
+        ImplicitAlsParams params = parse(() -> new ImplicitAlsParams(factors, iters, reg, conf, rowSolver, cgSteps, seed, workers)
+            .withRendle(alpha0, nu));
         ConnectionOptions connection = source.es;
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);

@@ -44,6 +44,10 @@ public final class ImplicitTrainer {
         confidence.put("alpha", params.confidence().alpha());
         confidence.put("epsilon", params.confidence().epsilon());
         meta.put("confidence", confidence);
+        if (params.rendle().equals(dev.mfrecs.factorization.ImplicitAlsParams.Rendle.NONE) == false) {
+            // Rendle et al. 2021: unobserved weight and frequency-scaled regularization; fold-in needs both and |I|.
+            meta.put("rendle", Map.of("alpha0", params.rendle().alpha0(), "nu", params.rendle().nu()));
+        }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("iterations", params.iterations());
         p.put("solver", params.solver().name().toLowerCase(java.util.Locale.ROOT));
