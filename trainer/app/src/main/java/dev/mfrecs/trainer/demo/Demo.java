@@ -92,23 +92,28 @@ public final class Demo {
             out.printf(Locale.ROOT, "%n== 5 products similar to %s %s ==%n", item, doc.path("_source").path("description").asText());
             JsonNode r = rest.postOk("/" + MODEL + "-items/_search", "{\"size\": 5, \"_source\": [\"description\", \"price\"], "
                 + "\"query\": {\"mf_similar\": {\"model\": \"" + MODEL + "\", \"items\": [\"" + item + "\"], \"k\": 5}}}");
-            print(r);
+            print(r, true);
         }
     }
 
     private void recommend(RestJson rest, String who) throws IOException {
         JsonNode r = rest.postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"_source\": [\"description\", \"price\"], "
             + "\"query\": {\"mf_recommend\": {\"model\": \"" + MODEL + "\", " + who + ", \"k\": 10}}}");
-        print(r);
+        print(r, false);
     }
 
-    private void print(JsonNode response) {
+    /**
+     * Prints hits with the raw similarity recovered from {@code _score}: for max_inner_product (personalized) Lucene
+     * maps a dot product x to x + 1 (x >= 0) or 1 / (1 - x); for cosine (similar items) to (1 + cos) / 2.
+     */
+    private void print(JsonNode response, boolean cosine) {
         int rank = 1;
         for (JsonNode hit : response.path("hits").path("hits")) {
             double score = hit.path("_score").asDouble();
-            double dot = score >= 1 ? score - 1 : 1 - 1 / score;
-            out.printf(Locale.ROOT, "%2d. %-8s %-40s %7.2f  dot=%.3f%n", rank++, hit.path("_id").asText(),
-                hit.path("_source").path("description").asText(), hit.path("_source").path("price").asDouble(), dot);
+            double raw = cosine ? 2 * score - 1 : score >= 1 ? score - 1 : 1 - 1 / score;
+            out.printf(Locale.ROOT, "%2d. %-8s %-40s %7.2f  %s=%.3f%n", rank++, hit.path("_id").asText(),
+                hit.path("_source").path("description").asText(), hit.path("_source").path("price").asDouble(), cosine ? "cos" : "dot",
+                raw);
         }
     }
 
