@@ -6,19 +6,14 @@ import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Loads the bundled UCI Online Retail log into an {@code interactions} index (one document per invoice line with a
@@ -40,54 +35,29 @@ public final class RetailLoader {
         }
         Map<String, ProductStats> products = new HashMap<>();
         java.util.Set<String> customers = new java.util.HashSet<>();
-        long lines = 0;
-        try (
-            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz)),
-                StandardCharsets.UTF_8), 1 << 16);
-            BulkWriter bulk = new BulkWriter(client, interactionsIndex, 5_000)
-        ) {
-            String header = in.readLine();
-            if (header == null || header.startsWith("InvoiceNo,StockCode") == false) {
-                throw new IOException("[" + csvGz + "] line 1: expected the Online Retail header, got [" + header + "]");
-            }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                List<String> f = Csv.split(line);
-                if (f.size() != 8) {
-                    throw new IOException("[" + csvGz + "] line " + lineNo + ": expected 8 columns, got " + f.size());
+        long[] lines = new long[1];
+        try (BulkWriter bulk = new BulkWriter(client, interactionsIndex, 5_000)) {
+            RetailCsv.read(csvGz, line -> {
+                ProductStats p = products.computeIfAbsent(line.stock(), k -> new ProductStats());
+                p.add(line.description(), line.price(), line.country(), line.isReturn() == false && line.quantity() > 0);
+                if (line.customer().isEmpty() || line.quantity() == 0) {
+                    return;
                 }
-                String invoice = f.get(0);
-                String stock = f.get(1);
-                String description = f.get(2);
-                float quantity = Float.parseFloat(f.get(3));
-                String timestamp = f.get(4);
-                float price = f.get(5).isEmpty() ? 0 : Float.parseFloat(f.get(5));
-                String customer = f.get(6);
-                String country = f.get(7);
-                boolean isReturn = invoice.startsWith("C");
-                ProductStats p = products.computeIfAbsent(stock, k -> new ProductStats());
-                p.add(description, price, country, isReturn == false && quantity > 0);
-                if (customer.isEmpty() || quantity == 0) {
-                    continue;
-                }
-                customers.add(customer);
+                customers.add(line.customer());
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("user_id", customer);
-                doc.put("item_id", stock);
-                doc.put("event_type", isReturn || quantity < 0 ? "return" : "purchase");
-                doc.put("quantity", Math.abs(quantity));
-                doc.put("timestamp", timestamp);
-                doc.put("invoice", invoice);
-                doc.put("price", price);
-                doc.put("country", country);
+                doc.put("user_id", line.customer());
+                doc.put("item_id", line.stock());
+                doc.put("event_type", line.isReturn() || line.quantity() < 0 ? "return" : "purchase");
+                doc.put("quantity", Math.abs(line.quantity()));
+                doc.put("timestamp", line.timestamp());
+                doc.put("invoice", line.invoice());
+                doc.put("price", line.price());
+                doc.put("country", line.country());
                 bulk.add(null, doc);
-                lines++;
-                if (lines % 100_000 == 0) {
-                    log.step("indexed " + lines + " interactions");
+                if (++lines[0] % 100_000 == 0) {
+                    log.step("indexed " + lines[0] + " interactions");
                 }
-            }
+            });
         }
         try (BulkWriter bulk = new BulkWriter(client, productsIndex, 2_000)) {
             for (var e : products.entrySet()) {
@@ -95,8 +65,8 @@ public final class RetailLoader {
             }
         }
         client.indices().refresh(r -> r.index(interactionsIndex, productsIndex));
-        log.step("indexed " + lines + " interactions of " + customers.size() + " customers and " + products.size() + " products");
-        return new Loaded(lines, products.size(), customers.size());
+        log.step("indexed " + lines[0] + " interactions of " + customers.size() + " customers and " + products.size() + " products");
+        return new Loaded(lines[0], products.size(), customers.size());
     }
 
     /** Per-product aggregation for the catalog. */

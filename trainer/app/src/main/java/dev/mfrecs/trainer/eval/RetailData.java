@@ -2,21 +2,15 @@ package dev.mfrecs.trainer.eval;
 
 import dev.mfrecs.trainer.data.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.demo.Csv;
+import dev.mfrecs.trainer.demo.RetailCsv;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The bundled UCI Online Retail log as evaluation data. A purchase is an invoice line with a customer id, an invoice number not
@@ -37,43 +31,18 @@ public record RetailData(Interactions interactions, float[] quantity, String[] d
         InteractionMatrix.Accumulator quantities = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM, true);
         Map<String, Map<String, Integer>> descriptions = new HashMap<>();
         Map<String, Map<String, Integer>> countries = new HashMap<>();
-        try (
-            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz), 1 << 16),
-                StandardCharsets.UTF_8), 1 << 16)
-        ) {
-            String header = in.readLine();
-            if (header == null || header.startsWith("InvoiceNo,StockCode") == false) {
-                throw new IOException("[" + csvGz + "] line 1: expected the Online Retail header, got [" + header + "]");
+        RetailCsv.read(csvGz, line -> {
+            if (line.customer().isEmpty() || line.isReturn() || line.quantity() <= 0) {
+                return;
             }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                List<String> f = Csv.split(line);
-                if (f.size() != 8) {
-                    throw new IOException("[" + csvGz + "] line " + lineNo + ": expected 8 columns, got [" + f.size() + "]");
-                }
-                String invoice = f.get(0);
-                String stock = f.get(1);
-                float quantity;
-                try {
-                    quantity = Float.parseFloat(f.get(3));
-                } catch (NumberFormatException e) {
-                    throw new IOException("[" + csvGz + "] line " + lineNo + ": quantity is not a number [" + f.get(3) + "]", e);
-                }
-                String customer = f.get(6);
-                if (customer.isEmpty() || invoice.startsWith("C") || quantity <= 0) {
-                    continue;
-                }
-                long time = parseTime(f.get(4), csvGz, lineNo);
-                lines.add(customer, stock, 1f, time);
-                quantities.add(customer, stock, quantity, time);
-                if (f.get(2).isEmpty() == false) {
-                    descriptions.computeIfAbsent(stock, k -> new HashMap<>()).merge(f.get(2), 1, Integer::sum);
-                }
-                countries.computeIfAbsent(stock, k -> new HashMap<>()).merge(f.get(7), 1, Integer::sum);
+            long time = parseTime(line.timestamp(), csvGz, line.lineNo());
+            lines.add(line.customer(), line.stock(), 1f, time);
+            quantities.add(line.customer(), line.stock(), line.quantity(), time);
+            if (line.description().isEmpty() == false) {
+                descriptions.computeIfAbsent(line.stock(), k -> new HashMap<>()).merge(line.description(), 1, Integer::sum);
             }
-        }
+            countries.computeIfAbsent(line.stock(), k -> new HashMap<>()).merge(line.country(), 1, Integer::sum);
+        });
         Interactions data = Interactions.of(lines.build(1, 1));
         Interactions q = Interactions.of(quantities.build(1, 1));
         if (q.size() != data.size() || java.util.Arrays.equals(q.item(), data.item()) == false) {
