@@ -101,11 +101,11 @@ public record ModelSpec(String model, Map<String, Double> params) {
         return switch (model) {
             case "ials" -> new IalsRecommender(new ImplicitAlsParams(intParam("factors"), intParam("iterations"),
                 floatParam("regularization"), Confidence.linear(floatParam("alpha")), Solver.CG, intParam("cg-steps"), seed, threads));
-            case "als" -> new ExplicitAlsRecommender(new ExplicitAlsParams(intParam("factors"), intParam("iterations"),
+            case "als" -> BiasedRecommender.explicitAls(new ExplicitAlsParams(intParam("factors"), intParam("iterations"),
                 floatParam("regularization"), seed, threads));
             case "svd" -> new PureSvdRecommender(new PureSvdParams(intParam("factors"), intParam("oversampling"),
                 intParam("power-iterations"), seed, threads));
-            case "funk" -> new FunkSvdRecommender(new FunkSvdParams(intParam("factors"), intParam("iterations"),
+            case "funk" -> BiasedRecommender.funkSvd(new FunkSvdParams(intParam("factors"), intParam("iterations"),
                 floatParam("learning-rate"), floatParam("regularization"), floatParam("init-std"), seed));
             case "popularity" -> new PopularityRecommender();
             case "item-knn" -> new ItemKnnRecommender(intParam("neighbors"), threads);

@@ -5,7 +5,7 @@ import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.trainer.eval.EvalOptions;
 import dev.mfrecs.trainer.eval.EvalResult;
 import dev.mfrecs.trainer.eval.Evaluator;
-import dev.mfrecs.trainer.eval.ExplicitAlsRecommender;
+import dev.mfrecs.trainer.eval.BiasedRecommender;
 import dev.mfrecs.trainer.eval.Grid;
 import dev.mfrecs.trainer.eval.IalsRecommender;
 import dev.mfrecs.trainer.eval.Interactions;
@@ -169,7 +169,7 @@ public final class ReportBuilder {
     private void biasSection() {
         Interactions ratings = input.ratings();
         ModelSpec spec = ModelSpec.of("als", Map.of("factors", 16.0, "iterations", 10.0));
-        ExplicitAlsRecommender als = (ExplicitAlsRecommender) spec.create(config.seed(), config.threads());
+        BiasedRecommender als = (BiasedRecommender) spec.create(config.seed(), config.threads());
         log.accept("explicit ALS for item biases");
         als.fit(ratings.toMatrix());
         BiasedModel m = als.model();
