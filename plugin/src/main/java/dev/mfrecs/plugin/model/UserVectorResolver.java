@@ -25,8 +25,6 @@ import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.search.sort.SortOrder;
 
 import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,85 +54,52 @@ public final class UserVectorResolver {
             resolveModelAndHistory(client, modelName, spec, listener);
             return;
         }
-        AtomicReference<ModelMetadata> model = new AtomicReference<>();
-        AtomicReference<GetResponse> user = new AtomicReference<>();
-        AtomicReference<Exception> modelFailure = new AtomicReference<>();
-        AtomicReference<Exception> userFailure = new AtomicReference<>();
-        AtomicInteger pending = new AtomicInteger(2);
-        Runnable join = () -> {
-            if (pending.decrementAndGet() != 0) {
-                return;
+        BothAnswered.<ModelMetadata, GetResponse>run(
+            l -> ModelResolver.INSTANCE.resolve(client, modelName, l),
+            l -> client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()), l),
+            (model, user) -> {
+                if (model.failed()) {
+                    listener.onFailure(model.failure());
+                    return;
+                }
+                ModelMetadata m = model.value();
+                ActionListener<ResolvedUser> done = listener.map(u -> new ModelAndUser(m, u));
+                GetResponse get = user.value();
+                if (user.failed()) {
+                    resolve(client, m, spec, done);
+                } else if (get.isExists() == false) {
+                    ActionListener.run(done, l -> fromInteractions(client, m, spec.user(), l));
+                } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
+                    ActionListener.completeWith(done, () -> stored(m, spec.user(), get.getSourceAsMap()));
+                } else {
+                    resolve(client, m, spec, done);
+                }
             }
-            if (modelFailure.get() != null) {
-                listener.onFailure(modelFailure.get());
-                return;
-            }
-            ModelMetadata m = model.get();
-            ActionListener<ResolvedUser> done = listener.map(u -> new ModelAndUser(m, u));
-            GetResponse get = user.get();
-            if (userFailure.get() != null || get == null) {
-                resolve(client, m, spec, done);
-            } else if (get.isExists() == false) {
-                ActionListener.run(done, l -> fromInteractions(client, m, spec.user(), l));
-            } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
-                ActionListener.completeWith(done, () -> stored(m, spec.user(), get.getSourceAsMap()));
-            } else {
-                resolve(client, m, spec, done);
-            }
-        };
-        client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()), ActionListener.wrap(r -> {
-            user.set(r);
-            join.run();
-        }, e -> {
-            userFailure.set(e);
-            join.run();
-        }));
-        ModelResolver.INSTANCE.resolve(client, modelName, ActionListener.wrap(m -> {
-            model.set(m);
-            join.run();
-        }, e -> {
-            modelFailure.set(e);
-            join.run();
-        }));
+        );
     }
 
     /** The inline-history case of {@link #resolveModelAndUser}: the items' vectors are read while the model resolves. */
     private static void resolveModelAndHistory(Client client, String modelName, UserSpec spec, ActionListener<ModelAndUser> listener) {
         Map<String, Float> history = aggregate(spec.history());
-        AtomicReference<ModelMetadata> model = new AtomicReference<>();
-        AtomicReference<MultiGetResponse> items = new AtomicReference<>();
-        AtomicReference<Exception> modelFailure = new AtomicReference<>();
-        AtomicInteger pending = new AtomicInteger(2);
-        Runnable join = () -> {
-            if (pending.decrementAndGet() != 0) {
-                return;
-            }
-            if (modelFailure.get() != null) {
-                listener.onFailure(modelFailure.get());
-                return;
-            }
-            ModelMetadata m = model.get();
-            ActionListener<ResolvedUser> done = listener.map(u -> new ModelAndUser(m, u));
-            ActionListener.run(done, l -> {
-                ResolvedUser user = items.get() == null ? null : foldInFrom(m, history, "history", items.get(), true);
-                if (user != null) {
-                    l.onResponse(user);
-                } else {
-                    foldIn(client, m, history, "history", l);
+        BothAnswered.<ModelMetadata, MultiGetResponse>run(
+            l -> ModelResolver.INSTANCE.resolve(client, modelName, l),
+            l -> client.multiGet(historyRequest(ModelIndices.itemsAlias(modelName), history.keySet()), l),
+            (model, items) -> {
+                if (model.failed()) {
+                    listener.onFailure(model.failure());
+                    return;
                 }
-            });
-        };
-        client.multiGet(historyRequest(ModelIndices.itemsAlias(modelName), history.keySet()), ActionListener.wrap(r -> {
-            items.set(r);
-            join.run();
-        }, e -> join.run()));
-        ModelResolver.INSTANCE.resolve(client, modelName, ActionListener.wrap(m -> {
-            model.set(m);
-            join.run();
-        }, e -> {
-            modelFailure.set(e);
-            join.run();
-        }));
+                ModelMetadata m = model.value();
+                ActionListener.run(listener.<ResolvedUser>map(u -> new ModelAndUser(m, u)), l -> {
+                    ResolvedUser user = items.failed() ? null : foldInFrom(m, history, "history", items.value(), true);
+                    if (user != null) {
+                        l.onResponse(user);
+                    } else {
+                        foldIn(client, m, history, "history", l);
+                    }
+                });
+            }
+        );
     }
 
     private static Map<String, Float> aggregate(List<HistoryEntry> entries) {
