@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
  * a shared machine wall time mostly measures the other tenants: with one thread the CPU time of an epoch (or of 1000 fold-ins)
  * is the work itself, robust to descheduling. Same data as {@link ImplicitAlsEpochBenchmark} and {@link FoldInBenchmark}.
  * <pre>
- *   java -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.EpochTimer ml20m|ml1m FACTORS CG|CHOLESKY THREADS EPOCHS
- *   java -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.EpochTimer foldin FACTORS
+ *   java --add-modules=jdk.incubator.vector -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.EpochTimer \
+ *       ml20m|ml1m FACTORS CG|CHOLESKY THREADS EPOCHS
+ *   java --add-modules=jdk.incubator.vector -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.EpochTimer foldin FACTORS
  * </pre>
  */
 public final class EpochTimer {
@@ -87,6 +88,7 @@ public final class EpochTimer {
         Arrays.sort(wall);
         Arrays.sort(cpu);
         System.out.printf("%s d=%d %s threads=%d nnz=%d: wall ms min %.0f median %.0f; main-thread cpu ms min %.0f median %.0f;"
-            + " loss %.6e%n", what, d, solver, threads, ui.nnz(), wall[0], wall[epochs / 2], cpu[0], cpu[epochs / 2], loss);
+            + " loss %.6e; %s kernels%n", what, d, solver, threads, ui.nnz(), wall[0], wall[epochs / 2], cpu[0], cpu[epochs / 2], loss,
+            ImplicitAls.kernels());
     }
 }

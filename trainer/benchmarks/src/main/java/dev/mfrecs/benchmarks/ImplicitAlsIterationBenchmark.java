@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.annotations.State;
  * trainer does; each invocation continues from the previous one's factors (warm start, as in training).
  */
 @State(Scope.Benchmark)
+@Fork(jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ImplicitAlsIterationBenchmark {

@@ -6,9 +6,9 @@ package dev.mfrecs.factorization;
  * fold-in.
  * <p>
  * The rows are split into at most {@link #MAX_CHUNKS} consecutive chunks whose number depends only on {@code n}; each chunk's
- * partial sum is accumulated in double over blocks of four rows (one pass over the upper triangle per four rows instead of per
- * row), and the partials are added in chunk order. So the result is bit-identical for any thread count, and chunks can be
- * computed in parallel during training.
+ * partial sum is accumulated by the {@link FloatKernels} in float over blocks of {@link #FLOAT_BLOCK} rows (bounding float
+ * rounding), the blocks are added into a double partial, and the partials are added in chunk order. So the result is
+ * bit-identical for any thread count (on one kind of kernels), and chunks can be computed in parallel during training.
  */
 public final class Gram {
 
@@ -17,6 +17,9 @@ public final class Gram {
 
     /** Rows per chunk at least, so small matrices are not split into tiny pieces. */
     static final int MIN_CHUNK_ROWS = 1024;
+
+    /** Rows summed in float before the block is added into the chunk's double partial sum. */
+    static final int FLOAT_BLOCK = 256;
 
     private Gram() {}
 
@@ -42,11 +45,12 @@ public final class Gram {
         double[] acc = new double[d * d];
         if (threads == 1 || chunks == 1) {
             double[] partial = chunks == 1 ? acc : new double[d * d];
+            float[] block = new float[d * d];
             for (int c = 0; c < chunks; c++) {
                 if (c > 0) {
                     java.util.Arrays.fill(partial, 0.0);
                 }
-                accumulate(factors, c * chunkRows, Math.min(n, (c + 1) * chunkRows), d, c == 0 ? acc : partial);
+                accumulateBlocked(factors, c * chunkRows, Math.min(n, (c + 1) * chunkRows), d, c == 0 ? acc : partial, block);
                 if (c > 0) {
                     addUpper(partial, acc, d);
                 }
@@ -54,9 +58,10 @@ public final class Gram {
         } else {
             double[][] partials = new double[chunks][];
             ParallelRows.run("mfrecs-gram", chunks, threads, 1, (worker, from, to) -> {
+                float[] block = new float[d * d];
                 for (int c = from; c < to; c++) {
                     double[] partial = new double[d * d];
-                    accumulate(factors, c * chunkRows, Math.min(n, (c + 1) * chunkRows), d, partial);
+                    accumulateBlocked(factors, c * chunkRows, Math.min(n, (c + 1) * chunkRows), d, partial, block);
                     partials[c] = partial;
                 }
             });
@@ -81,6 +86,24 @@ public final class Gram {
             int base = a * d;
             for (int b = a; b < d; b++) {
                 to[base + b] += from[base + b];
+            }
+        }
+    }
+
+    /**
+     * Adds {@code Y^T Y} of rows {@code [from, to)} into the upper triangle of {@code acc}: {@link #FLOAT_BLOCK} rows at a time
+     * summed by the kernels in the float scratch {@code block}, each block's upper triangle then added in double.
+     */
+    private static void accumulateBlocked(float[] factors, int from, int to, int d, double[] acc, float[] block) {
+        FloatKernels kernels = FloatKernels.get();
+        for (int start = from; start < to; start += FLOAT_BLOCK) {
+            java.util.Arrays.fill(block, 0f);
+            kernels.gramUpdate(factors, start, Math.min(to, start + FLOAT_BLOCK), d, block);
+            for (int a = 0; a < d; a++) {
+                int base = a * d;
+                for (int b = a; b < d; b++) {
+                    acc[base + b] += block[base + b];
+                }
             }
         }
     }

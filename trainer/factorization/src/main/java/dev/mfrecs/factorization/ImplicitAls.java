@@ -38,6 +38,14 @@ public final class ImplicitAls {
         return model;
     }
 
+    /**
+     * Which dense kernels this JVM's conjugate-gradient solves and Gram matrices run on: {@code simd (...)} when the JVM was started
+     * with {@code --add-modules=jdk.incubator.vector} (as {@code ./recsys} does), {@code scalar} otherwise. For logs.
+     */
+    public static String kernels() {
+        return FloatKernels.describe();
+    }
+
     /** The seeded random starting point of {@link #train}: Gaussian rows of scale 0.01, zero for rows without observed entries. */
     public static FactorModel initialize(CsrMatrix userItems, ImplicitAlsParams params) {
         return initialize(userItems, userItems.transpose(), params);

@@ -17,9 +17,9 @@ import java.util.Arrays;
  * The entries of a row are positions {@code [from, to)} of {@code indices}/{@code values}; the vector of position {@code p} is row
  * {@code indices[p]} of {@code y}, or row {@code p} when {@code indices} is {@code null} (fold-in: the history vectors are packed).
  * All scratch is owned by the instance (not thread-safe; one per thread) and nothing is allocated per call except when a row is
- * longer than any seen before (the per-entry caches grow). The inner loops are written for the JIT: element-wise updates
- * ({@code out += s * y}) as plain loops it vectorizes, reductions (dot products) with four independent accumulators it can
- * pipeline; every row's arithmetic depends only on that row's inputs, so results do not depend on the thread count.
+ * longer than any seen before (the per-entry caches grow). The exact solve assembles and factors in double (it also serves
+ * query-time fold-in and explain); conjugate gradient runs in float on the {@link FloatKernels} (SIMD where the JVM has the
+ * Vector API). Every row's arithmetic depends only on that row's inputs, so results do not depend on the thread count.
  */
 final class ImplicitRowSolver {
 
@@ -27,14 +27,21 @@ final class ImplicitRowSolver {
     private final double[] a;
     private final double[] b;
     private final double[] x;
-    private final double[] r;
-    private final double[] p;
-    private final double[] ap;
+    /** Conjugate-gradient state, in float like the factors. */
+    private final float[] fx;
+    private final float[] fr;
+    private final float[] fp;
+    private final float[] fap;
+    private final FloatKernels kernels = FloatKernels.get();
     /** Per observed entry of the current row: offset of its vector in {@code y}, its confidence, confidence minus alpha0. */
     private int[] offsets = new int[16];
     private double[] conf = new double[16];
     private double[] weight = new double[16];
-    private int observed;
+    /** The same in float for the kernels, plus {@code alpha0 - c} and zeros (the fused residual and the plain product). */
+    private float[] fconf = new float[16];
+    private float[] fweight = new float[16];
+    private float[] fminusWeight = new float[16];
+    private float[] fzero = new float[16];
     /** The current row's entry vectors, packed consecutively for the conjugate-gradient passes (grows as needed, up to the cap). */
     private float[] packed = new float[0];
 
@@ -49,9 +56,10 @@ final class ImplicitRowSolver {
         this.a = new double[d * d];
         this.b = new double[d];
         this.x = new double[d];
-        this.r = new double[d];
-        this.p = new double[d];
-        this.ap = new double[d];
+        this.fx = new float[d];
+        this.fr = new float[d];
+        this.fp = new float[d];
+        this.fap = new float[d];
     }
 
     int factors() {
@@ -85,6 +93,10 @@ final class ImplicitRowSolver {
             offsets = new int[n];
             conf = new double[n];
             weight = new double[n];
+            fconf = new float[n];
+            fweight = new float[n];
+            fminusWeight = new float[n];
+            fzero = new float[n];
         }
         int m = 0;
         for (int q = from; q < to; q++) {
@@ -94,10 +106,12 @@ final class ImplicitRowSolver {
                 offsets[m] = (indices == null ? q : indices[q]) * d;
                 conf[m] = c;
                 weight[m] = c - alpha0;
+                fconf[m] = (float) c;
+                fweight[m] = (float) (c - alpha0);
+                fminusWeight[m] = (float) (alpha0 - c);
                 m++;
             }
         }
-        observed = m;
         return m;
     }
 
@@ -182,9 +196,9 @@ final class ImplicitRowSolver {
     }
 
     /**
-     * Conjugate gradient, warm-started from {@code x0 = xs[xOff..xOff+d)} and written back there, computing {@code A v} implicitly
-     * as {@code alpha0 YtY v + lambda_row v + sum_j (c_j - alpha0)(y_j . v) y_j} (benfred/implicit's approach: no {@code d x d}
-     * matrix per row).
+     * Conjugate gradient in float, warm-started from {@code x0 = xs[xOff..xOff+d)} and written back there, computing {@code A v}
+     * implicitly as {@code alpha0 YtY v + lambda_row v + sum_j (c_j - alpha0)(y_j . v) y_j} (benfred/implicit's approach: no
+     * {@code d x d} matrix per row) with the {@link FloatKernels}; the initial residual {@code b - A x0} is one fused pass.
      */
     void solveConjugateGradient(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
                                 float[] y, int[] indices, float[] values, int from, int to, float[] xs, int xOff, int steps) {
@@ -194,11 +208,20 @@ final class ImplicitRowSolver {
             Arrays.fill(xs, xOff, xOff + d, 0f);
             return;
         }
-        double lambda = rendle.regularization(reg, m, fixedCount);
+        float lambda = (float) rendle.regularization(reg, m, fixedCount);
+        FloatKernels k = kernels;
+        float[] x = fx;
+        float[] r = fr;
+        float[] p = fp;
+        float[] ap = fap;
+        System.arraycopy(xs, xOff, x, 0, d);
+        // r = b - A x = -(alpha0 YtY x + lambda x) + sum_j (c_j - (c_j - alpha0)(y_j . x)) y_j
+        k.symmetricMultiply(gram, d, -alpha0, -lambda, x, r);
         float[] vectors = y;
         if ((long) m * d <= MAX_PACKED) {
             // the 1 + steps passes below read every entry's vector: copy them once into consecutive memory, so the later passes
-            // stream (or hit cache) instead of gathering rows scattered over the whole fixed side
+            // stream (or hit cache) instead of gathering rows scattered over the whole fixed side (copying as part of the first
+            // pass measured slower)
             if (packed.length < m * d) {
                 packed = new float[Math.max(m * d, Math.min(MAX_PACKED, packed.length * 2))];
             }
@@ -208,135 +231,26 @@ final class ImplicitRowSolver {
             }
             vectors = packed;
         }
-        for (int j = 0; j < d; j++) {
-            x[j] = xs[xOff + j];
-        }
-        // r = b - A x
-        multiply(gram, alpha0, lambda, vectors, x, r);
-        for (int j = 0; j < d; j++) {
-            r[j] = -r[j];
-        }
-        for (int q = 0; q < m; q++) {
-            axpy(r, conf[q], vectors, offsets[q]);
-        }
+        k.sparseUpdate(vectors, offsets, fconf, fminusWeight, m, x, r, d);
         System.arraycopy(r, 0, p, 0, d);
-        double rsOld = dot(r, r);
-        for (int step = 0; step < steps && rsOld > 1e-20; step++) {
-            multiply(gram, alpha0, lambda, vectors, p, ap);
-            double pAp = dot(p, ap);
+        float rsOld = k.dot(r, 0, r, 0, d);
+        for (int step = 0; step < steps && rsOld > 1e-20f; step++) {
+            k.symmetricMultiply(gram, d, alpha0, lambda, p, ap);
+            k.sparseUpdate(vectors, offsets, fzero, fweight, m, p, ap, d);
+            float pAp = k.dot(p, 0, ap, 0, d);
             if ((pAp > 0) == false) {
                 break;
             }
-            double alpha = rsOld / pAp;
-            for (int j = 0; j < d; j++) {
-                x[j] += alpha * p[j];
-                r[j] -= alpha * ap[j];
-            }
-            double rsNew = dot(r, r);
-            double beta = rsNew / rsOld;
+            float alpha = rsOld / pAp;
+            k.axpy(alpha, p, 0, x, 0, d);
+            k.axpy(-alpha, ap, 0, r, 0, d);
+            float rsNew = k.dot(r, 0, r, 0, d);
+            float beta = rsNew / rsOld;
             for (int j = 0; j < d; j++) {
                 p[j] = r[j] + beta * p[j];
             }
             rsOld = rsNew;
         }
-        for (int j = 0; j < d; j++) {
-            xs[xOff + j] = (float) x[j];
-        }
-    }
-
-    /**
-     * {@code out = alpha0 YtY v + lambda v + sum_j (c_j - alpha0)(y_j . v) y_j} for the entries cached by {@link #prepare}. The
-     * Gram product runs over rows of the symmetric {@code YtY} ({@code out += v_k YtY[k, :]}) so every inner loop is an update the
-     * JIT vectorizes rather than a reduction.
-     */
-    private void multiply(float[] gram, float alpha0, double lambda, float[] y, double[] v, double[] out) {
-        Arrays.fill(out, 0, d, 0.0);
-        int k = 0;
-        for (; k + 3 < d; k += 4) {
-            // four rows of YtY per pass over out: a quarter of the loads and stores of out
-            double v0 = v[k];
-            double v1 = v[k + 1];
-            double v2 = v[k + 2];
-            double v3 = v[k + 3];
-            int b0 = k * d;
-            int b1 = b0 + d;
-            int b2 = b1 + d;
-            int b3 = b2 + d;
-            for (int i = 0; i < d; i++) {
-                out[i] += (v0 * gram[b0 + i] + v1 * gram[b1 + i]) + (v2 * gram[b2 + i] + v3 * gram[b3 + i]);
-            }
-        }
-        for (; k < d; k++) {
-            double vk = v[k];
-            int base = k * d;
-            for (int i = 0; i < d; i++) {
-                out[i] += vk * gram[base + i];
-            }
-        }
-        for (int i = 0; i < d; i++) {
-            out[i] = alpha0 * out[i] + lambda * v[i];
-        }
-        int m = observed;
-        int q = 0;
-        for (; q + 3 < m; q += 4) {
-            // four entries per pass: v is loaded once for four dot products (eight independent sums the CPU can overlap) and out
-            // once for four updates
-            int o0 = offsets[q];
-            int o1 = offsets[q + 1];
-            int o2 = offsets[q + 2];
-            int o3 = offsets[q + 3];
-            double s00 = 0;
-            double s01 = 0;
-            double s10 = 0;
-            double s11 = 0;
-            double s20 = 0;
-            double s21 = 0;
-            double s30 = 0;
-            double s31 = 0;
-            int j = 0;
-            for (int end = d - 1; j < end; j += 2) {
-                double va = v[j];
-                double vb = v[j + 1];
-                s00 += y[o0 + j] * va;
-                s01 += y[o0 + j + 1] * vb;
-                s10 += y[o1 + j] * va;
-                s11 += y[o1 + j + 1] * vb;
-                s20 += y[o2 + j] * va;
-                s21 += y[o2 + j + 1] * vb;
-                s30 += y[o3 + j] * va;
-                s31 += y[o3 + j + 1] * vb;
-            }
-            if (j < d) {
-                double va = v[j];
-                s00 += y[o0 + j] * va;
-                s10 += y[o1 + j] * va;
-                s20 += y[o2 + j] * va;
-                s30 += y[o3 + j] * va;
-            }
-            double t0 = weight[q] * (s00 + s01);
-            double t1 = weight[q + 1] * (s10 + s11);
-            double t2 = weight[q + 2] * (s20 + s21);
-            double t3 = weight[q + 3] * (s30 + s31);
-            for (int i = 0; i < d; i++) {
-                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
-            }
-        }
-        for (; q < m; q++) {
-            if (weight[q] != 0) {
-                int off = offsets[q];
-                axpy(out, weight[q] * Vectors.dot4(y, off, v, d), y, off);
-            }
-        }
-    }
-
-    /** {@code out += s * y[off..off+d)}. */
-    private void axpy(double[] out, double s, float[] y, int off) {
-        for (int i = 0; i < d; i++) {
-            out[i] += s * y[off + i];
-        }
-    }
-
-    private double dot(double[] u, double[] v) {
-        return Vectors.dot4(u, v, d);
+        System.arraycopy(x, 0, xs, xOff, d);
     }
 }

@@ -45,45 +45,4 @@ final class Vectors {
     static double squaredNorm(float[] a) {
         return squaredNorm(a, 0, a.length);
     }
-
-    /**
-     * Dot product of a float vector with a double vector, with four independent accumulators (combined as {@code (s0 + s1) +
-     * (s2 + s3)}) so the additions pipeline instead of waiting on each other: the reduction of the implicit-ALS row kernels.
-     */
-    static double dot4(float[] a, int aOff, double[] b, int d) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (int end = d - 3; j < end; j += 4) {
-            s0 += a[aOff + j] * b[j];
-            s1 += a[aOff + j + 1] * b[j + 1];
-            s2 += a[aOff + j + 2] * b[j + 2];
-            s3 += a[aOff + j + 3] * b[j + 3];
-        }
-        for (; j < d; j++) {
-            s0 += a[aOff + j] * b[j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** As {@link #dot4(float[], int, double[], int)} for two double vectors of length {@code d}. */
-    static double dot4(double[] a, double[] b, int d) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (int end = d - 3; j < end; j += 4) {
-            s0 += a[j] * b[j];
-            s1 += a[j + 1] * b[j + 1];
-            s2 += a[j + 2] * b[j + 2];
-            s3 += a[j + 3] * b[j + 3];
-        }
-        for (; j < d; j++) {
-            s0 += a[j] * b[j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
 }

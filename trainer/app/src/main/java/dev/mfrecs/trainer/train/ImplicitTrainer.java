@@ -25,7 +25,8 @@ public final class ImplicitTrainer {
                                        ProgressLog log) {
         CsrMatrix m = data.userItems();
         log.step("training implicit ALS: " + m.rows() + " users x " + m.cols() + " items, " + m.nnz() + " pairs, d=" + params.factors()
-            + ", " + params.iterations() + " iterations, solver " + params.solver());
+            + ", " + params.iterations() + " iterations, solver " + params.solver() + ", " + params.threads() + " threads, "
+            + ImplicitAls.kernels() + " kernels");
         long start = System.nanoTime();
         FactorModel f = ImplicitAls.train(m, params, (it, total, seconds) -> log.step(String.format(java.util.Locale.ROOT,
             "iteration %d/%d (%.2fs)", it, total, seconds)));

@@ -1,0 +1,148 @@
+package dev.mfrecs.factorization;
+
+/**
+ * {@link FloatKernels} as plain loops, for JVMs without {@code jdk.incubator.vector} (such as an Elasticsearch node running the
+ * plugin). Element-wise updates are written as simple loops the JIT auto-vectorizes; reductions keep several independent
+ * accumulators so the additions pipeline instead of waiting on each other.
+ */
+final class ScalarKernels extends FloatKernels {
+
+    @Override
+    String name() {
+        return "scalar";
+    }
+
+    @Override
+    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int j = 0;
+        for (int end = n - 3; j < end; j += 4) {
+            s0 += a[aOff + j] * b[bOff + j];
+            s1 += a[aOff + j + 1] * b[bOff + j + 1];
+            s2 += a[aOff + j + 2] * b[bOff + j + 2];
+            s3 += a[aOff + j + 3] * b[bOff + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[aOff + j] * b[bOff + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += s * x[xOff + i];
+        }
+    }
+
+    @Override
+    void symmetricMultiply(float[] g, int d, float scale, float diagonal, float[] v, float[] out) {
+        java.util.Arrays.fill(out, 0, d, 0f);
+        int k = 0;
+        for (; k + 3 < d; k += 4) {
+            // four rows of G per pass over out: a quarter of the loads and stores of out
+            float v0 = v[k];
+            float v1 = v[k + 1];
+            float v2 = v[k + 2];
+            float v3 = v[k + 3];
+            int b0 = k * d;
+            int b1 = b0 + d;
+            int b2 = b1 + d;
+            int b3 = b2 + d;
+            for (int i = 0; i < d; i++) {
+                out[i] += (v0 * g[b0 + i] + v1 * g[b1 + i]) + (v2 * g[b2 + i] + v3 * g[b3 + i]);
+            }
+        }
+        for (; k < d; k++) {
+            axpy(v[k], g, k * d, out, 0, d);
+        }
+        for (int i = 0; i < d; i++) {
+            out[i] = scale * out[i] + diagonal * v[i];
+        }
+    }
+
+    @Override
+    void sparseUpdate(float[] y, int[] offsets, float[] add, float[] mul, int m, float[] v, float[] out, int d) {
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            // four entries per pass: v is loaded once for four dot products and out once for four updates
+            int o0 = offsets[q];
+            int o1 = offsets[q + 1];
+            int o2 = offsets[q + 2];
+            int o3 = offsets[q + 3];
+            float s00 = 0;
+            float s01 = 0;
+            float s10 = 0;
+            float s11 = 0;
+            float s20 = 0;
+            float s21 = 0;
+            float s30 = 0;
+            float s31 = 0;
+            int j = 0;
+            for (int end = d - 1; j < end; j += 2) {
+                float va = v[j];
+                float vb = v[j + 1];
+                s00 += y[o0 + j] * va;
+                s01 += y[o0 + j + 1] * vb;
+                s10 += y[o1 + j] * va;
+                s11 += y[o1 + j + 1] * vb;
+                s20 += y[o2 + j] * va;
+                s21 += y[o2 + j + 1] * vb;
+                s30 += y[o3 + j] * va;
+                s31 += y[o3 + j + 1] * vb;
+            }
+            if (j < d) {
+                float va = v[j];
+                s00 += y[o0 + j] * va;
+                s10 += y[o1 + j] * va;
+                s20 += y[o2 + j] * va;
+                s30 += y[o3 + j] * va;
+            }
+            float t0 = add[q] + mul[q] * (s00 + s01);
+            float t1 = add[q + 1] + mul[q + 1] * (s10 + s11);
+            float t2 = add[q + 2] + mul[q + 2] * (s20 + s21);
+            float t3 = add[q + 3] + mul[q + 3] * (s30 + s31);
+            for (int i = 0; i < d; i++) {
+                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
+            }
+        }
+        for (; q < m; q++) {
+            int off = offsets[q];
+            axpy(add[q] + mul[q] * dot(y, off, v, 0, d), y, off, out, 0, d);
+        }
+    }
+
+    @Override
+    void gramUpdate(float[] factors, int from, int to, int d, float[] acc) {
+        int row = from;
+        for (; row + 3 < to; row += 4) {
+            int o0 = row * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int a = 0; a < d; a++) {
+                float y0 = factors[o0 + a];
+                float y1 = factors[o1 + a];
+                float y2 = factors[o2 + a];
+                float y3 = factors[o3 + a];
+                int base = a * d;
+                for (int b = a; b < d; b++) {
+                    acc[base + b] += (y0 * factors[o0 + b] + y1 * factors[o1 + b]) + (y2 * factors[o2 + b] + y3 * factors[o3 + b]);
+                }
+            }
+        }
+        for (; row < to; row++) {
+            int off = row * d;
+            for (int a = 0; a < d; a++) {
+                float ya = factors[off + a];
+                int base = a * d;
+                for (int b = a; b < d; b++) {
+                    acc[base + b] += ya * factors[off + b];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.mfrecs.factorization;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FloatKernels} on the Vector API ({@code jdk.incubator.vector}): the widest float lanes the CPU has (16 with AVX-512, 8 with
+ * AVX2) and fused multiply-add. Only loaded, reflectively, by {@link FloatKernels} when the module is present, so nothing else
+ * links against the incubator API. Tails shorter than a vector run as scalar loops.
+ */
+final class SimdKernels extends FloatKernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    String name() {
+        return "simd (" + S.vectorBitSize() + "-bit, " + L + " floats)";
+    }
+
+    @Override
+    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int j = 0;
+        for (int end = n - 2 * L; j <= end; j += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + j + L).fma(FloatVector.fromArray(S, b, bOff + j + L), s1);
+        }
+        if (j <= n - L) {
+            s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
+            j += L;
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            s += a[aOff + j] * b[bOff + j];
+        }
+        return s;
+    }
+
+    @Override
+    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector sv = FloatVector.broadcast(S, s);
+        int i = 0;
+        for (int end = n - L; i <= end; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(sv, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += s * x[xOff + i];
+        }
+    }
+
+    @Override
+    void symmetricMultiply(float[] g, int d, float scale, float diagonal, float[] v, float[] out) {
+        java.util.Arrays.fill(out, 0, d, 0f);
+        int vectorEnd = d - d % L;
+        int k = 0;
+        for (; k + 3 < d; k += 4) {
+            FloatVector v0 = FloatVector.broadcast(S, v[k]);
+            FloatVector v1 = FloatVector.broadcast(S, v[k + 1]);
+            FloatVector v2 = FloatVector.broadcast(S, v[k + 2]);
+            FloatVector v3 = FloatVector.broadcast(S, v[k + 3]);
+            int b0 = k * d;
+            int b1 = b0 + d;
+            int b2 = b1 + d;
+            int b3 = b2 + d;
+            int i = 0;
+            for (; i < vectorEnd; i += L) {
+                FloatVector o = FloatVector.fromArray(S, out, i);
+                o = FloatVector.fromArray(S, g, b0 + i).fma(v0, o);
+                o = FloatVector.fromArray(S, g, b1 + i).fma(v1, o);
+                o = FloatVector.fromArray(S, g, b2 + i).fma(v2, o);
+                o = FloatVector.fromArray(S, g, b3 + i).fma(v3, o);
+                o.intoArray(out, i);
+            }
+            for (; i < d; i++) {
+                out[i] += (v[k] * g[b0 + i] + v[k + 1] * g[b1 + i]) + (v[k + 2] * g[b2 + i] + v[k + 3] * g[b3 + i]);
+            }
+        }
+        for (; k < d; k++) {
+            axpy(v[k], g, k * d, out, 0, d);
+        }
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        FloatVector dg = FloatVector.broadcast(S, diagonal);
+        int i = 0;
+        for (; i < vectorEnd; i += L) {
+            FloatVector.fromArray(S, v, i).mul(dg).add(FloatVector.fromArray(S, out, i).mul(sc)).intoArray(out, i);
+        }
+        for (; i < d; i++) {
+            out[i] = scale * out[i] + diagonal * v[i];
+        }
+    }
+
+    @Override
+    void sparseUpdate(float[] y, int[] offsets, float[] add, float[] mul, int m, float[] v, float[] out, int d) {
+        int vectorEnd = d - d % L;
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            // four entries per pass: each slice of v is loaded once for four dot products and out once for four updates
+            int o0 = offsets[q];
+            int o1 = offsets[q + 1];
+            int o2 = offsets[q + 2];
+            int o3 = offsets[q + 3];
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            FloatVector s2 = FloatVector.zero(S);
+            FloatVector s3 = FloatVector.zero(S);
+            int j = 0;
+            for (; j < vectorEnd; j += L) {
+                FloatVector vj = FloatVector.fromArray(S, v, j);
+                s0 = FloatVector.fromArray(S, y, o0 + j).fma(vj, s0);
+                s1 = FloatVector.fromArray(S, y, o1 + j).fma(vj, s1);
+                s2 = FloatVector.fromArray(S, y, o2 + j).fma(vj, s2);
+                s3 = FloatVector.fromArray(S, y, o3 + j).fma(vj, s3);
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD);
+            float d1 = s1.reduceLanes(VectorOperators.ADD);
+            float d2 = s2.reduceLanes(VectorOperators.ADD);
+            float d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (; j < d; j++) {
+                float vj = v[j];
+                d0 += y[o0 + j] * vj;
+                d1 += y[o1 + j] * vj;
+                d2 += y[o2 + j] * vj;
+                d3 += y[o3 + j] * vj;
+            }
+            float t0 = add[q] + mul[q] * d0;
+            float t1 = add[q + 1] + mul[q + 1] * d1;
+            float t2 = add[q + 2] + mul[q + 2] * d2;
+            float t3 = add[q + 3] + mul[q + 3] * d3;
+            FloatVector t0v = FloatVector.broadcast(S, t0);
+            FloatVector t1v = FloatVector.broadcast(S, t1);
+            FloatVector t2v = FloatVector.broadcast(S, t2);
+            FloatVector t3v = FloatVector.broadcast(S, t3);
+            int i = 0;
+            for (; i < vectorEnd; i += L) {
+                FloatVector o = FloatVector.fromArray(S, out, i);
+                o = FloatVector.fromArray(S, y, o0 + i).fma(t0v, o);
+                o = FloatVector.fromArray(S, y, o1 + i).fma(t1v, o);
+                o = FloatVector.fromArray(S, y, o2 + i).fma(t2v, o);
+                o = FloatVector.fromArray(S, y, o3 + i).fma(t3v, o);
+                o.intoArray(out, i);
+            }
+            for (; i < d; i++) {
+                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
+            }
+        }
+        for (; q < m; q++) {
+            int off = offsets[q];
+            axpy(add[q] + mul[q] * dot(y, off, v, 0, d), y, off, out, 0, d);
+        }
+    }
+
+    @Override
+    void gramUpdate(float[] factors, int from, int to, int d, float[] acc) {
+        int vectorEnd = d - d % L;
+        int row = from;
+        for (; row + 3 < to; row += 4) {
+            int o0 = row * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int a = 0; a < d; a++) {
+                FloatVector y0 = FloatVector.broadcast(S, factors[o0 + a]);
+                FloatVector y1 = FloatVector.broadcast(S, factors[o1 + a]);
+                FloatVector y2 = FloatVector.broadcast(S, factors[o2 + a]);
+                FloatVector y3 = FloatVector.broadcast(S, factors[o3 + a]);
+                int base = a * d;
+                // the upper triangle from a, started at the vector boundary below it (a few entries below the diagonal are
+                // updated too, which the contract allows)
+                int b = a - a % L;
+                for (; b < vectorEnd; b += L) {
+                    FloatVector s = FloatVector.fromArray(S, acc, base + b);
+                    s = FloatVector.fromArray(S, factors, o0 + b).fma(y0, s);
+                    s = FloatVector.fromArray(S, factors, o1 + b).fma(y1, s);
+                    s = FloatVector.fromArray(S, factors, o2 + b).fma(y2, s);
+                    s = FloatVector.fromArray(S, factors, o3 + b).fma(y3, s);
+                    s.intoArray(acc, base + b);
+                }
+                float f0 = factors[o0 + a];
+                float f1 = factors[o1 + a];
+                float f2 = factors[o2 + a];
+                float f3 = factors[o3 + a];
+                for (b = Math.max(b, a); b < d; b++) {
+                    acc[base + b] += (f0 * factors[o0 + b] + f1 * factors[o1 + b]) + (f2 * factors[o2 + b] + f3 * factors[o3 + b]);
+                }
+            }
+        }
+        for (; row < to; row++) {
+            int off = row * d;
+            for (int a = 0; a < d; a++) {
+                axpy(factors[off + a], factors, off + a, acc, a * d + a, d - a);
+            }
+        }
+    }
+}
