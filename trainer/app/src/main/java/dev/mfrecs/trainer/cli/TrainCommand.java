@@ -204,7 +204,9 @@ final class TrainCommand implements Callable<Integer> {
         float reg = regularization != null ? regularization : OfflineSettings.defaultRegularization(algo);
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         if (source.input != null) {
-            return trainOffline(new OfflineSettings(algo, factors, iters, reg, conf, rowSolver, cgSteps, learningRate, seed, workers));
+            ImplicitAlsParams.Rendle rendle = parse(() -> new ImplicitAlsParams.Rendle(alpha0, nu));
+            return trainOffline(parse(() -> new OfflineSettings(algo, factors, iters, reg, conf, rowSolver, cgSteps, learningRate, seed,
+                workers, rendle)));
         }
         if (model == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>' (required with --es)");

@@ -1,6 +1,7 @@
 package dev.mfrecs.trainer.train;
 
 import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.Solver;
 
 /**
@@ -17,9 +18,19 @@ import dev.mfrecs.factorization.Solver;
  * @param learningRate   funk SGD step size
  * @param seed           the only source of randomness
  * @param threads        worker threads; results do not depend on it
+ * @param rendle         ials unobserved weight and frequency-scaled regularization (Rendle et al. 2021; {@code NONE} is classic)
  */
 public record OfflineSettings(Algorithm algorithm, int factors, int iterations, float regularization, Confidence confidence, Solver solver,
-                              int cgSteps, float learningRate, long seed, int threads) {
+                              int cgSteps, float learningRate, long seed, int threads, ImplicitAlsParams.Rendle rendle) {
+
+    public OfflineSettings {
+        if (rendle == null) {
+            throw new IllegalArgumentException("OfflineSettings: [rendle] must not be null (use Rendle.NONE)");
+        }
+        if (algorithm != Algorithm.IALS && rendle.equals(ImplicitAlsParams.Rendle.NONE) == false) {
+            throw new IllegalArgumentException("[--alpha0] and [--nu] apply to --algorithm ials only (was [" + algorithm.cliName() + "])");
+        }
+    }
 
     /** Default iterations: 15 ALS sweeps, 20 Funk SVD epochs (Surprise), 2 PureSVD power iterations (Halko et al.). */
     public static int defaultIterations(Algorithm algorithm) {

@@ -47,7 +47,7 @@ public final class OfflineTrainer {
 
     private static TrainedModel implicit(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
         ImplicitAlsParams params = new ImplicitAlsParams(s.factors(), s.iterations(), s.regularization(), s.confidence(), s.solver(),
-            s.cgSteps(), s.seed(), s.threads());
+            s.cgSteps(), s.seed(), s.threads()).withRendle(s.rendle().alpha0(), s.rendle().nu());
         ModelArtifacts a = ImplicitTrainer.train("offline", data, params, Map.of(), log);
         return new TrainedModel(Algorithm.IALS, s.factors(), a.userIds(), a.userVectors(), null, a.itemIds(), a.itemVectors(), null,
             new LinkedHashMap<>(a.metadata()));

@@ -246,6 +246,27 @@ class TrainCommandOfflineTest {
     }
 
     @Test
+    void rendleOptionsReachTheOfflineTrainerAndItsMetadata() throws IOException {
+        Path classic = dir.resolve("rendle-classic");
+        Path rendle = dir.resolve("rendle-weighted");
+        assertEquals(0, run("train", "--input", input.toString(), "--factors", "6", "--iterations", "3", "--output",
+            classic.toString()));
+        assertEquals(0, run("train", "--input", input.toString(), "--factors", "6", "--iterations", "3", "--alpha0", "0.25", "--nu",
+            "1", "--output", rendle.toString()));
+        assertEquals(null, json(classic).get("rendle"), "the classic objective records no Rendle options");
+        JsonNode r = json(rendle).get("rendle");
+        assertEquals(0.25, r.get("alpha0").asDouble(), 1e-6);
+        assertEquals(1.0, r.get("nu").asDouble(), 1e-6);
+        assertNotEquals(Files.readString(classic.resolve("item_factors.tsv")), Files.readString(rendle.resolve("item_factors.tsv")),
+            "a different objective must give different factors");
+        String in = input.toString();
+        assertEquals(2, run("train", "--input", in, "--output", dir.resolve("unused-2").toString(), "--algorithm", "als", "--alpha0",
+            "0.5"), "--alpha0 is ials-only");
+        assertEquals(2, run("train", "--input", in, "--output", dir.resolve("unused-2").toString(), "--nu", "-1"), "negative nu");
+        assertFalse(Files.exists(dir.resolve("unused-2")), "nothing may be written on a usage error");
+    }
+
+    @Test
     void badCombinationsAreUsageErrors() {
         String in = input.toString();
         String out = dir.resolve("unused").toString();
