@@ -20,10 +20,15 @@ final class Cholesky {
      * @return {@code -1} on success, otherwise the pivot at which {@code A} proved not positive definite
      */
     static int factor(double[] a, int n) {
+        return factor(a, n, DenseKernels.get());
+    }
+
+    /** As {@link #factor(double[], int)}, with the inner products on the given kernels. */
+    static int factor(double[] a, int n, DenseKernels kernels) {
         for (int j = 0; j < n; j++) {
             int rj = j * n;
             double diag = a[rj + j];
-            double s = diag - dot(a, rj, rj, j);
+            double s = diag - kernels.dot(a, rj, a, rj, j);
             if ((s > RELATIVE_PIVOT_TOLERANCE * diag) == false || (s > 0) == false) {
                 return j;
             }
@@ -32,7 +37,7 @@ final class Cholesky {
             double inv = 1.0 / ljj;
             for (int i = j + 1; i < n; i++) {
                 int ri = i * n;
-                a[ri + j] = (a[ri + j] - dot(a, ri, rj, j)) * inv;
+                a[ri + j] = (a[ri + j] - kernels.dot(a, ri, a, rj, j)) * inv;
             }
         }
         return -1;
@@ -67,27 +72,5 @@ final class Cholesky {
                 b[k] -= l[ri + k] * bi;
             }
         }
-    }
-
-    /**
-     * {@code sum_{k < len} a[p + k] * a[q + k]} with four independent accumulators, so the additions of the factorization's inner
-     * products pipeline instead of waiting on each other.
-     */
-    private static double dot(double[] a, int p, int q, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (int end = len - 3; k < end; k += 4) {
-            s0 += a[p + k] * a[q + k];
-            s1 += a[p + k + 1] * a[q + k + 1];
-            s2 += a[p + k + 2] * a[q + k + 2];
-            s3 += a[p + k + 3] * a[q + k + 3];
-        }
-        for (; k < len; k++) {
-            s0 += a[p + k] * a[q + k];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

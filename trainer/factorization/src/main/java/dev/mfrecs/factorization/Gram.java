@@ -6,7 +6,7 @@ package dev.mfrecs.factorization;
  * fold-in.
  * <p>
  * The rows are split into at most {@link #MAX_CHUNKS} consecutive chunks whose number depends only on {@code n}; each chunk's
- * partial sum is accumulated by the {@link FloatKernels} in float over blocks of {@link #FLOAT_BLOCK} rows (bounding float
+ * partial sum is accumulated by the {@link DenseKernels} in float over blocks of {@link #FLOAT_BLOCK} rows (bounding float
  * rounding), the blocks are added into a double partial, and the partials are added in chunk order. So the result is
  * bit-identical for any thread count (on one kind of kernels), and chunks can be computed in parallel during training.
  */
@@ -95,7 +95,7 @@ public final class Gram {
      * summed by the kernels in the float scratch {@code block}, each block's upper triangle then added in double.
      */
     private static void accumulateBlocked(float[] factors, int from, int to, int d, double[] acc, float[] block) {
-        FloatKernels kernels = FloatKernels.get();
+        DenseKernels kernels = DenseKernels.get();
         for (int start = from; start < to; start += FLOAT_BLOCK) {
             java.util.Arrays.fill(block, 0f);
             kernels.gramUpdate(factors, start, Math.min(to, start + FLOAT_BLOCK), d, block);

@@ -43,7 +43,7 @@ public final class ImplicitAls {
      * with {@code --add-modules=jdk.incubator.vector} (as {@code ./recsys} does), {@code scalar} otherwise. For logs.
      */
     public static String kernels() {
-        return FloatKernels.describe();
+        return DenseKernels.describe();
     }
 
     /** The seeded random starting point of {@link #train}: Gaussian rows of scale 0.01, zero for rows without observed entries. */

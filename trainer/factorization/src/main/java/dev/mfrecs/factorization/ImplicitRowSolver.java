@@ -18,7 +18,7 @@ import java.util.Arrays;
  * {@code indices[p]} of {@code y}, or row {@code p} when {@code indices} is {@code null} (fold-in: the history vectors are packed).
  * All scratch is owned by the instance (not thread-safe; one per thread) and nothing is allocated per call except when a row is
  * longer than any seen before (the per-entry caches grow). The exact solve assembles and factors in double (it also serves
- * query-time fold-in and explain); conjugate gradient runs in float on the {@link FloatKernels} (SIMD where the JVM has the
+ * query-time fold-in and explain); conjugate gradient runs in float on the {@link DenseKernels} (SIMD where the JVM has the
  * Vector API). Every row's arithmetic depends only on that row's inputs, so results do not depend on the thread count.
  */
 final class ImplicitRowSolver {
@@ -32,7 +32,10 @@ final class ImplicitRowSolver {
     private final float[] fr;
     private final float[] fp;
     private final float[] fap;
-    private final FloatKernels kernels = FloatKernels.get();
+    private final DenseKernels kernels = DenseKernels.get();
+    /** The exact solve's current block of entry vectors in double, and their weights. */
+    private final double[] chunk;
+    private final double[] chunkWeight = new double[CHUNK];
     /** Per observed entry of the current row: offset of its vector in {@code y}, its confidence, confidence minus alpha0. */
     private int[] offsets = new int[16];
     private double[] conf = new double[16];
@@ -45,6 +48,9 @@ final class ImplicitRowSolver {
     /** The current row's entry vectors, packed consecutively for the conjugate-gradient passes (grows as needed, up to the cap). */
     private float[] packed = new float[0];
 
+    /** Entries per double-precision block of the exact solve's assembly. */
+    static final int CHUNK = 32;
+
     /** Rows with more than this many floats of entry vectors (16 MB) are read in place instead of packed. */
     static final int MAX_PACKED = 1 << 22;
 
@@ -56,6 +62,7 @@ final class ImplicitRowSolver {
         this.a = new double[d * d];
         this.b = new double[d];
         this.x = new double[d];
+        this.chunk = new double[CHUNK * d];
         this.fx = new float[d];
         this.fr = new float[d];
         this.fp = new float[d];
@@ -135,50 +142,24 @@ final class ImplicitRowSolver {
             a[base + i] += lambda;
             b[i] = 0;
         }
-        for (int q = 0; q < m; q++) {
-            double c = conf[q];
-            int off = offsets[q];
-            for (int i = 0; i < d; i++) {
-                b[i] += c * y[off + i];
-            }
-        }
-        int q = 0;
-        for (; q + 3 < m; q += 4) {
-            // rank-4 update of the lower triangle: one pass over A per four entries
-            double w0 = weight[q];
-            double w1 = weight[q + 1];
-            double w2 = weight[q + 2];
-            double w3 = weight[q + 3];
-            int o0 = offsets[q];
-            int o1 = offsets[q + 1];
-            int o2 = offsets[q + 2];
-            int o3 = offsets[q + 3];
-            for (int i = 0; i < d; i++) {
-                double s0 = w0 * y[o0 + i];
-                double s1 = w1 * y[o1 + i];
-                double s2 = w2 * y[o2 + i];
-                double s3 = w3 * y[o3 + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += (s0 * y[o0 + k] + s1 * y[o1 + k]) + (s2 * y[o2 + k] + s3 * y[o3 + k]);
+        // entries are converted to double CHUNK at a time into a small cache-resident buffer, whose weighted rank update (and
+        // right-hand side) the kernels add to the system
+        for (int start = 0; start < m; start += CHUNK) {
+            int n = Math.min(CHUNK, m - start);
+            for (int q = 0; q < n; q++) {
+                int off = offsets[start + q];
+                int dst = q * d;
+                double c = conf[start + q];
+                for (int i = 0; i < d; i++) {
+                    double v = y[off + i];
+                    chunk[dst + i] = v;
+                    b[i] += c * v;
                 }
             }
+            System.arraycopy(weight, start, chunkWeight, 0, n);
+            kernels.lowerRankUpdate(a, d, chunk, chunkWeight, n);
         }
-        for (; q < m; q++) {
-            double w = weight[q];
-            int off = offsets[q];
-            if (w == 0) {
-                continue;
-            }
-            for (int i = 0; i < d; i++) {
-                double s = w * y[off + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += s * y[off + k];
-                }
-            }
-        }
-        int pivot = Cholesky.factor(a, d);
+        int pivot = Cholesky.factor(a, d, kernels);
         if (pivot >= 0) {
             throw new NotPositiveDefiniteException(row, pivot, reg);
         }
@@ -198,7 +179,7 @@ final class ImplicitRowSolver {
     /**
      * Conjugate gradient in float, warm-started from {@code x0 = xs[xOff..xOff+d)} and written back there, computing {@code A v}
      * implicitly as {@code alpha0 YtY v + lambda_row v + sum_j (c_j - alpha0)(y_j . v) y_j} (benfred/implicit's approach: no
-     * {@code d x d} matrix per row) with the {@link FloatKernels}; the initial residual {@code b - A x0} is one fused pass.
+     * {@code d x d} matrix per row) with the {@link DenseKernels}; the initial residual {@code b - A x0} is one fused pass.
      */
     void solveConjugateGradient(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
                                 float[] y, int[] indices, float[] values, int from, int to, float[] xs, int xOff, int steps) {
@@ -209,7 +190,7 @@ final class ImplicitRowSolver {
             return;
         }
         float lambda = (float) rendle.regularization(reg, m, fixedCount);
-        FloatKernels k = kernels;
+        DenseKernels k = kernels;
         float[] x = fx;
         float[] r = fr;
         float[] p = fp;

@@ -1,11 +1,11 @@
 package dev.mfrecs.factorization;
 
 /**
- * {@link FloatKernels} as plain loops, for JVMs without {@code jdk.incubator.vector} (such as an Elasticsearch node running the
+ * {@link DenseKernels} as plain loops, for JVMs without {@code jdk.incubator.vector} (such as an Elasticsearch node running the
  * plugin). Element-wise updates are written as simple loops the JIT auto-vectorizes; reductions keep several independent
  * accumulators so the additions pipeline instead of waiting on each other.
  */
-final class ScalarKernels extends FloatKernels {
+final class ScalarKernels extends DenseKernels {
 
     @Override
     String name() {
@@ -141,6 +141,61 @@ final class ScalarKernels extends FloatKernels {
                 int base = a * d;
                 for (int b = a; b < d; b++) {
                     acc[base + b] += ya * factors[off + b];
+                }
+            }
+        }
+    }
+
+    @Override
+    double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (int end = n - 3; k < end; k += 4) {
+            s0 += a[aOff + k] * b[bOff + k];
+            s1 += a[aOff + k + 1] * b[bOff + k + 1];
+            s2 += a[aOff + k + 2] * b[bOff + k + 2];
+            s3 += a[aOff + k + 3] * b[bOff + k + 3];
+        }
+        for (; k < n; k++) {
+            s0 += a[aOff + k] * b[bOff + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m) {
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            // rank-4 update: one pass over the lower triangle per four entries
+            double w0 = w[q];
+            double w1 = w[q + 1];
+            double w2 = w[q + 2];
+            double w3 = w[q + 3];
+            int o0 = q * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int i = 0; i < d; i++) {
+                double s0 = w0 * ys[o0 + i];
+                double s1 = w1 * ys[o1 + i];
+                double s2 = w2 * ys[o2 + i];
+                double s3 = w3 * ys[o3 + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
+                    a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
+                }
+            }
+        }
+        for (; q < m; q++) {
+            int off = q * d;
+            for (int i = 0; i < d; i++) {
+                double s = w[q] * ys[off + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
+                    a[base + k] += s * ys[off + k];
                 }
             }
         }

@@ -1,18 +1,21 @@
 package dev.mfrecs.factorization;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FloatKernels} on the Vector API ({@code jdk.incubator.vector}): the widest float lanes the CPU has (16 with AVX-512, 8 with
- * AVX2) and fused multiply-add. Only loaded, reflectively, by {@link FloatKernels} when the module is present, so nothing else
+ * {@link DenseKernels} on the Vector API ({@code jdk.incubator.vector}): the widest float lanes the CPU has (16 with AVX-512, 8 with
+ * AVX2) and fused multiply-add. Only loaded, reflectively, by {@link DenseKernels} when the module is present, so nothing else
  * links against the incubator API. Tails shorter than a vector run as scalar loops.
  */
-final class SimdKernels extends FloatKernels {
+final class SimdKernels extends DenseKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = D.length();
 
     @Override
     String name() {
@@ -191,6 +194,71 @@ final class SimdKernels extends FloatKernels {
             int off = row * d;
             for (int a = 0; a < d; a++) {
                 axpy(factors[off + a], factors, off + a, acc, a * d + a, d - a);
+            }
+        }
+    }
+
+    @Override
+    double dot(double[] a, int aOff, double[] b, int bOff, int n) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        int k = 0;
+        for (int end = n - 2 * DL; k <= end; k += 2 * DL) {
+            s0 = DoubleVector.fromArray(D, a, aOff + k).fma(DoubleVector.fromArray(D, b, bOff + k), s0);
+            s1 = DoubleVector.fromArray(D, a, aOff + k + DL).fma(DoubleVector.fromArray(D, b, bOff + k + DL), s1);
+        }
+        if (k <= n - DL) {
+            s0 = DoubleVector.fromArray(D, a, aOff + k).fma(DoubleVector.fromArray(D, b, bOff + k), s0);
+            k += DL;
+        }
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            s += a[aOff + k] * b[bOff + k];
+        }
+        return s;
+    }
+
+    @Override
+    void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m) {
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            int o0 = q * d;
+            int o1 = o0 + d;
+            int o2 = o1 + d;
+            int o3 = o2 + d;
+            for (int i = 0; i < d; i++) {
+                double s0 = w[q] * ys[o0 + i];
+                double s1 = w[q + 1] * ys[o1 + i];
+                double s2 = w[q + 2] * ys[o2 + i];
+                double s3 = w[q + 3] * ys[o3 + i];
+                DoubleVector v0 = DoubleVector.broadcast(D, s0);
+                DoubleVector v1 = DoubleVector.broadcast(D, s1);
+                DoubleVector v2 = DoubleVector.broadcast(D, s2);
+                DoubleVector v3 = DoubleVector.broadcast(D, s3);
+                int base = i * d;
+                // columns 0..i, in whole vectors while they stay inside the row (a few entries above the diagonal may be updated)
+                int k = 0;
+                for (int end = Math.min(i + 1 + DL - 1, d) - DL; k <= end; k += DL) {
+                    DoubleVector acc = DoubleVector.fromArray(D, a, base + k);
+                    acc = DoubleVector.fromArray(D, ys, o0 + k).fma(v0, acc);
+                    acc = DoubleVector.fromArray(D, ys, o1 + k).fma(v1, acc);
+                    acc = DoubleVector.fromArray(D, ys, o2 + k).fma(v2, acc);
+                    acc = DoubleVector.fromArray(D, ys, o3 + k).fma(v3, acc);
+                    acc.intoArray(a, base + k);
+                }
+                for (; k <= i; k++) {
+                    a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
+                }
+            }
+        }
+        for (; q < m; q++) {
+            int off = q * d;
+            for (int i = 0; i < d; i++) {
+                double s = w[q] * ys[off + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
+                    a[base + k] += s * ys[off + k];
+                }
             }
         }
     }

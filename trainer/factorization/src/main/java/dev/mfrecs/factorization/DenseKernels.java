@@ -3,8 +3,9 @@ package dev.mfrecs.factorization;
 import java.util.Optional;
 
 /**
- * The dense float kernels of the implicit-ALS hot loops (conjugate-gradient row solves and the Gram matrix), in one place so they
- * can run on explicit SIMD where the JVM offers it and on plain loops everywhere else.
+ * The dense kernels of the implicit-ALS hot loops, in one place so they can run on explicit SIMD where the JVM offers it and on
+ * plain loops everywhere else: in float, the conjugate-gradient row solves and the Gram matrix; in double, the exact solve's
+ * assembly (a weighted rank update of the row system) and the inner products of its Cholesky factorization.
  * <p>
  * Two implementations: {@link SimdKernels} on {@code jdk.incubator.vector} (AVX2 / AVX-512 lanes, fused multiply-add), chosen when
  * that module is in the boot layer (the launcher and the benchmarks start the JVM with {@code --add-modules jdk.incubator.vector});
@@ -14,15 +15,15 @@ import java.util.Optional;
  * <p>
  * All methods work on offsets into flat row-major arrays and allocate nothing.
  */
-abstract class FloatKernels {
+abstract class DenseKernels {
 
     /** System property that forces the plain-Java kernels when set to {@code scalar}. */
     static final String PROPERTY = "mfrecs.kernels";
 
-    private static final FloatKernels INSTANCE = load();
+    private static final DenseKernels INSTANCE = load();
 
     /** The kernels this JVM uses. */
-    static FloatKernels get() {
+    static DenseKernels get() {
         return INSTANCE;
     }
 
@@ -31,7 +32,7 @@ abstract class FloatKernels {
         return INSTANCE.name();
     }
 
-    private static FloatKernels load() {
+    private static DenseKernels load() {
         if ("scalar".equals(System.getProperty(PROPERTY))) {
             return new ScalarKernels();
         }
@@ -41,7 +42,7 @@ abstract class FloatKernels {
         }
         try {
             // loaded reflectively: this class must not link against the incubator module when it is absent
-            return (FloatKernels) Class.forName("dev.mfrecs.factorization.SimdKernels").getDeclaredConstructor().newInstance();
+            return (DenseKernels) Class.forName("dev.mfrecs.factorization.SimdKernels").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return new ScalarKernels();
         }
@@ -67,6 +68,16 @@ abstract class FloatKernels {
      * {@code mul = c - alpha0}), or fused with its right-hand side ({@code add = c}, {@code mul = alpha0 - c}).
      */
     abstract void sparseUpdate(float[] y, int[] offsets, float[] add, float[] mul, int m, float[] v, float[] out, int d);
+
+    /** {@code a[aOff..aOff+n) . b[bOff..bOff+n)} in double. */
+    abstract double dot(double[] a, int aOff, double[] b, int bOff, int n);
+
+    /**
+     * Adds {@code sum_q w[q] y_q y_q^T} over {@code q < m} to the lower triangle ({@code k <= i}) of the row-major {@code d x d}
+     * matrix {@code a}, where {@code y_q} is {@code ys[q*d..q*d+d)}. Entries above the diagonal may be changed too (they are not
+     * read by {@link Cholesky#factor}).
+     */
+    abstract void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m);
 
     /**
      * Adds {@code sum_r y_r^T y_r} over rows {@code [from, to)} of the row-major {@code factors} to {@code acc} (row-major

@@ -11,25 +11,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Both kernel implementations against plain double-precision reference loops, for lengths around the vector widths (tails, a
  * single lane, several vectors) and offsets into larger arrays, so the SIMD path and the fallback compute the same thing.
  */
-class FloatKernelsTest {
+class DenseKernelsTest {
 
     private static final int[] LENGTHS = {1, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 100, 128};
 
-    private static FloatKernels[] kernels() {
-        return new FloatKernels[] {new ScalarKernels(), new SimdKernels()};
+    private static DenseKernels[] kernels() {
+        return new DenseKernels[] {new ScalarKernels(), new SimdKernels()};
     }
 
     @Test
     void theTestJvmUsesTheSimdKernels() {
         // surefire starts the JVM with --add-modules=jdk.incubator.vector like the launcher; if that stops working, the
         // trainer silently loses its SIMD path
-        assertTrue(FloatKernels.describe().startsWith("simd"), FloatKernels.describe());
+        assertTrue(DenseKernels.describe().startsWith("simd"), DenseKernels.describe());
     }
 
     @Test
     void dotAndAxpyMatchTheReference() {
         SplittableRandom random = new SplittableRandom(1);
-        for (FloatKernels k : kernels()) {
+        for (DenseKernels k : kernels()) {
             for (int n : LENGTHS) {
                 float[] a = random(random, n + 5);
                 float[] b = random(random, n + 9);
@@ -51,7 +51,7 @@ class FloatKernelsTest {
     @Test
     void symmetricMultiplyMatchesTheReference() {
         SplittableRandom random = new SplittableRandom(2);
-        for (FloatKernels k : kernels()) {
+        for (DenseKernels k : kernels()) {
             for (int d : LENGTHS) {
                 float[] g = symmetric(random, d);
                 float[] v = random(random, d);
@@ -71,7 +71,7 @@ class FloatKernelsTest {
     @Test
     void sparseUpdateMatchesTheReference() {
         SplittableRandom random = new SplittableRandom(3);
-        for (FloatKernels k : kernels()) {
+        for (DenseKernels k : kernels()) {
             for (int d : LENGTHS) {
                 for (int m = 0; m <= 9; m++) {
                     int rows = 12;
@@ -110,7 +110,7 @@ class FloatKernelsTest {
     @Test
     void gramUpdateMatchesTheReferenceOnTheUpperTriangle() {
         SplittableRandom random = new SplittableRandom(4);
-        for (FloatKernels k : kernels()) {
+        for (DenseKernels k : kernels()) {
             for (int d : LENGTHS) {
                 for (int rows : new int[] {0, 1, 3, 4, 5, 11}) {
                     float[] factors = random(random, (rows + 2) * d);
@@ -129,6 +129,46 @@ class FloatKernelsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void doubleDotAndLowerRankUpdateMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (DenseKernels k : kernels()) {
+            for (int d : LENGTHS) {
+                double[] a = randomDouble(random, d + 4);
+                double[] b = randomDouble(random, d + 2);
+                double expected = 0;
+                for (int j = 0; j < d; j++) {
+                    expected += a[4 + j] * b[1 + j];
+                }
+                assertEquals(expected, k.dot(a, 4, b, 1, d), 1e-12 * (1 + d), k.name() + " d=" + d);
+                for (int m : new int[] {0, 1, 3, 4, 5, 9}) {
+                    double[] ys = randomDouble(random, m * d);
+                    double[] w = randomDouble(random, m);
+                    double[] acc = randomDouble(random, d * d);
+                    double[] before = acc.clone();
+                    k.lowerRankUpdate(acc, d, ys, w, m);
+                    for (int i = 0; i < d; i++) {
+                        for (int c = 0; c <= i; c++) {
+                            double want = before[i * d + c];
+                            for (int q = 0; q < m; q++) {
+                                want += w[q] * ys[q * d + i] * ys[q * d + c];
+                            }
+                            assertEquals(want, acc[i * d + c], 1e-12 * (1 + m), k.name() + " d=" + d + " m=" + m + " at " + i + "," + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] randomDouble(SplittableRandom random, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = random.nextDouble() * 2 - 1;
+        }
+        return out;
     }
 
     private static float[] random(SplittableRandom random, int n) {
