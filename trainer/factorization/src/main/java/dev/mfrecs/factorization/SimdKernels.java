@@ -226,27 +226,65 @@ final class SimdKernels extends DenseKernels {
             int o1 = o0 + d;
             int o2 = o1 + d;
             int o3 = o2 + d;
-            for (int i = 0; i < d; i++) {
-                double s0 = w[q] * ys[o0 + i];
-                double s1 = w[q + 1] * ys[o1 + i];
-                double s2 = w[q + 2] * ys[o2 + i];
-                double s3 = w[q + 3] * ys[o3 + i];
-                DoubleVector v0 = DoubleVector.broadcast(D, s0);
-                DoubleVector v1 = DoubleVector.broadcast(D, s1);
-                DoubleVector v2 = DoubleVector.broadcast(D, s2);
-                DoubleVector v3 = DoubleVector.broadcast(D, s3);
-                int base = i * d;
-                // columns 0..i, in whole vectors while they stay inside the row (a few entries above the diagonal may be updated)
+            double w0 = w[q];
+            double w1 = w[q + 1];
+            double w2 = w[q + 2];
+            double w3 = w[q + 3];
+            int i = 0;
+            // 4 rows x 4 entries per block: every loaded slice of an entry vector feeds four rows' updates, so the kernel does
+            // one load per FMA less than a row-at-a-time update (the triangle of a does not fit in L1 at d = 128)
+            for (; i + 3 < d; i += 4) {
+                DoubleVector s00 = DoubleVector.broadcast(D, w0 * ys[o0 + i]);
+                DoubleVector s01 = DoubleVector.broadcast(D, w1 * ys[o1 + i]);
+                DoubleVector s02 = DoubleVector.broadcast(D, w2 * ys[o2 + i]);
+                DoubleVector s03 = DoubleVector.broadcast(D, w3 * ys[o3 + i]);
+                DoubleVector s10 = DoubleVector.broadcast(D, w0 * ys[o0 + i + 1]);
+                DoubleVector s11 = DoubleVector.broadcast(D, w1 * ys[o1 + i + 1]);
+                DoubleVector s12 = DoubleVector.broadcast(D, w2 * ys[o2 + i + 1]);
+                DoubleVector s13 = DoubleVector.broadcast(D, w3 * ys[o3 + i + 1]);
+                DoubleVector s20 = DoubleVector.broadcast(D, w0 * ys[o0 + i + 2]);
+                DoubleVector s21 = DoubleVector.broadcast(D, w1 * ys[o1 + i + 2]);
+                DoubleVector s22 = DoubleVector.broadcast(D, w2 * ys[o2 + i + 2]);
+                DoubleVector s23 = DoubleVector.broadcast(D, w3 * ys[o3 + i + 2]);
+                DoubleVector s30 = DoubleVector.broadcast(D, w0 * ys[o0 + i + 3]);
+                DoubleVector s31 = DoubleVector.broadcast(D, w1 * ys[o1 + i + 3]);
+                DoubleVector s32 = DoubleVector.broadcast(D, w2 * ys[o2 + i + 3]);
+                DoubleVector s33 = DoubleVector.broadcast(D, w3 * ys[o3 + i + 3]);
+                int r0 = i * d;
+                int r1 = r0 + d;
+                int r2 = r1 + d;
+                int r3 = r2 + d;
+                // columns 0..i+3 for all four rows (entries above a row's diagonal may be updated), whole vectors inside the row
+                int last = i + 3;
                 int k = 0;
-                for (int end = Math.min(i + 1 + DL - 1, d) - DL; k <= end; k += DL) {
-                    DoubleVector acc = DoubleVector.fromArray(D, a, base + k);
-                    acc = DoubleVector.fromArray(D, ys, o0 + k).fma(v0, acc);
-                    acc = DoubleVector.fromArray(D, ys, o1 + k).fma(v1, acc);
-                    acc = DoubleVector.fromArray(D, ys, o2 + k).fma(v2, acc);
-                    acc = DoubleVector.fromArray(D, ys, o3 + k).fma(v3, acc);
-                    acc.intoArray(a, base + k);
+                for (int end = Math.min(last + DL, d) - DL; k <= end; k += DL) {
+                    DoubleVector y0 = DoubleVector.fromArray(D, ys, o0 + k);
+                    DoubleVector y1 = DoubleVector.fromArray(D, ys, o1 + k);
+                    DoubleVector y2 = DoubleVector.fromArray(D, ys, o2 + k);
+                    DoubleVector y3 = DoubleVector.fromArray(D, ys, o3 + k);
+                    y0.fma(s00, DoubleVector.fromArray(D, a, r0 + k)).add(y1.fma(s01, y2.fma(s02, y3.mul(s03)))).intoArray(a, r0 + k);
+                    y0.fma(s10, DoubleVector.fromArray(D, a, r1 + k)).add(y1.fma(s11, y2.fma(s12, y3.mul(s13)))).intoArray(a, r1 + k);
+                    y0.fma(s20, DoubleVector.fromArray(D, a, r2 + k)).add(y1.fma(s21, y2.fma(s22, y3.mul(s23)))).intoArray(a, r2 + k);
+                    y0.fma(s30, DoubleVector.fromArray(D, a, r3 + k)).add(y1.fma(s31, y2.fma(s32, y3.mul(s33)))).intoArray(a, r3 + k);
                 }
-                for (; k <= i; k++) {
+                for (; k <= last; k++) {
+                    double y0 = ys[o0 + k];
+                    double y1 = ys[o1 + k];
+                    double y2 = ys[o2 + k];
+                    double y3 = ys[o3 + k];
+                    a[r0 + k] += (s00.lane(0) * y0 + s01.lane(0) * y1) + (s02.lane(0) * y2 + s03.lane(0) * y3);
+                    a[r1 + k] += (s10.lane(0) * y0 + s11.lane(0) * y1) + (s12.lane(0) * y2 + s13.lane(0) * y3);
+                    a[r2 + k] += (s20.lane(0) * y0 + s21.lane(0) * y1) + (s22.lane(0) * y2 + s23.lane(0) * y3);
+                    a[r3 + k] += (s30.lane(0) * y0 + s31.lane(0) * y1) + (s32.lane(0) * y2 + s33.lane(0) * y3);
+                }
+            }
+            for (; i < d; i++) {
+                double s0 = w0 * ys[o0 + i];
+                double s1 = w1 * ys[o1 + i];
+                double s2 = w2 * ys[o2 + i];
+                double s3 = w3 * ys[o3 + i];
+                int base = i * d;
+                for (int k = 0; k <= i; k++) {
                     a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
                 }
             }
