@@ -73,6 +73,12 @@ abstract class DenseKernels {
     abstract double dot(double[] a, int aOff, double[] b, int bOff, int n);
 
     /**
+     * The four inner products of {@code a[row..row+n)} with {@code a[r0..r0+n)}, ..., {@code a[r3..r3+n)}, into {@code out[0..4)}:
+     * row {@code row} is read once for all four (the blocked Cholesky factorization).
+     */
+    abstract void dot4(double[] a, int row, int r0, int r1, int r2, int r3, int n, double[] out);
+
+    /**
      * Adds {@code sum_q w[q] y_q y_q^T} over {@code q < m} to the lower triangle ({@code k <= i}) of the row-major {@code d x d}
      * matrix {@code a}, where {@code y_q} is {@code ys[q*d..q*d+d)}. Entries above the diagonal may be changed too (they are not
      * read by {@link Cholesky#factor}).

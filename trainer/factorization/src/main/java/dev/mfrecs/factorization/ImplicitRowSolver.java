@@ -36,6 +36,7 @@ final class ImplicitRowSolver {
     /** The exact solve's current block of entry vectors in double, and their weights. */
     private final double[] chunk;
     private final double[] chunkWeight = new double[CHUNK];
+    private final double[] dots = new double[4];
     /** Per observed entry of the current row: offset of its vector in {@code y}, its confidence, confidence minus alpha0. */
     private int[] offsets = new int[16];
     private double[] conf = new double[16];
@@ -159,7 +160,7 @@ final class ImplicitRowSolver {
             System.arraycopy(weight, start, chunkWeight, 0, n);
             kernels.lowerRankUpdate(a, d, chunk, chunkWeight, n);
         }
-        int pivot = Cholesky.factor(a, d, kernels);
+        int pivot = Cholesky.factor(a, d, kernels, dots);
         if (pivot >= 0) {
             throw new NotPositiveDefiniteException(row, pivot, reg);
         }

@@ -200,4 +200,23 @@ final class ScalarKernels extends DenseKernels {
             }
         }
     }
+
+    @Override
+    void dot4(double[] a, int row, int r0, int r1, int r2, int r3, int n, double[] out) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int k = 0; k < n; k++) {
+            double v = a[row + k];
+            s0 += v * a[r0 + k];
+            s1 += v * a[r1 + k];
+            s2 += v * a[r2 + k];
+            s3 += v * a[r3 + k];
+        }
+        out[0] = s0;
+        out[1] = s1;
+        out[2] = s2;
+        out[3] = s3;
+    }
 }

@@ -300,4 +300,35 @@ final class SimdKernels extends DenseKernels {
             }
         }
     }
+
+    @Override
+    void dot4(double[] a, int row, int r0, int r1, int r2, int r3, int n, double[] out) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector s2 = DoubleVector.zero(D);
+        DoubleVector s3 = DoubleVector.zero(D);
+        int k = 0;
+        for (int end = n - DL; k <= end; k += DL) {
+            DoubleVector v = DoubleVector.fromArray(D, a, row + k);
+            s0 = v.fma(DoubleVector.fromArray(D, a, r0 + k), s0);
+            s1 = v.fma(DoubleVector.fromArray(D, a, r1 + k), s1);
+            s2 = v.fma(DoubleVector.fromArray(D, a, r2 + k), s2);
+            s3 = v.fma(DoubleVector.fromArray(D, a, r3 + k), s3);
+        }
+        double t0 = s0.reduceLanes(VectorOperators.ADD);
+        double t1 = s1.reduceLanes(VectorOperators.ADD);
+        double t2 = s2.reduceLanes(VectorOperators.ADD);
+        double t3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            double v = a[row + k];
+            t0 += v * a[r0 + k];
+            t1 += v * a[r1 + k];
+            t2 += v * a[r2 + k];
+            t3 += v * a[r3 + k];
+        }
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        out[3] = t3;
+    }
 }
