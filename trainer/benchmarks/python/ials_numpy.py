@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""numpy/OpenBLAS reference of the implicit-ALS epoch that EpochTimer times (issue 4: "no slower than numpy/OpenBLAS").
+
+Same objective and solver as dev.mfrecs.factorization.ImplicitAls / ImplicitRowSolver with lambda 0.1 and linear
+confidence c = 1 + 10 r (Hu, Koren, Volinsky): every row solves
+
+    (YtY + sum_j (c_j - 1) y_j y_j^T + lambda I) x = sum_j c_j y_j
+
+against the fixed side Y, users then items (one epoch = both half-sweeps, warm-started). Entries <= 0 are unobserved; a
+row without observed entries becomes the zero vector.
+
+  CG        conjugate gradient warm-started from the current row, A v computed implicitly as
+            (YtY + lambda I) v + sum_j (c_j - 1)(y_j . v) y_j, STEPS steps after the initial residual b - A x (which is
+            one more pass over the row's vectors); a row stops when r.r <= 1e-20 or p.Ap <= 0, as in Java.
+  CHOLESKY  exact solve of the assembled d x d system of each row.
+
+Written to be a strong reference, not a strawman: everything is float32 and batched over blocks of rows so the Python
+interpreter runs a few dozen array operations per block, never per row. CG: the block's item vectors are gathered once
+into a packed (nnz_block, d) array; (YtY + lambda I) v is one GEMM for the whole block; the per-entry dots y_j . v are an
+einsum over the packed vectors against the row vectors repeated per entry; the scatter sum_j t_j y_j is a CSR x dense
+product (scipy's C++ csr_matvecs) or, without scipy, np.add.reduceat; b - A x fuses b into that scatter. CHOLESKY:
+rows sorted by length, each block zero-padded to its longest row, A assembled with one batched GEMM
+(np.matmul of (B, d, L) x (B, L, d)) and solved with np.linalg.cholesky + batched triangular solves (or LAPACK gesv
+via np.linalg.solve, --exact solve).
+
+Input: the directory DumpData writes (indptr.i32, indices.i32, data.f32, header.json, optionally
+users_init_dD.f32/items_init_dD.f32 = the seeded start Java uses, taken when present unless --init random).
+
+    java -cp trainer/benchmarks/target/mfrecs-benchmarks.jar dev.mfrecs.benchmarks.DumpData ml20m /tmp/ml20m 128
+    python3 trainer/benchmarks/python/ials_numpy.py /tmp/ml20m --factors 128 --solver CG --threads 1 --epochs 3
+
+Prints, per timed epoch (after --warmup untimed epochs, like EpochTimer), wall time and process CPU time
+(time.process_time: all threads of the process, so with --threads 2 it is the total CPU of both), then min/median
+and the objective (the same expansion through the Gram matrix as ImplicitAls.loss, in float64).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("data", help="directory written by dev.mfrecs.benchmarks.DumpData")
+    ap.add_argument("--factors", "-d", type=int, default=128)
+    ap.add_argument("--solver", choices=["CG", "CHOLESKY"], default="CG")
+    ap.add_argument("--threads", type=int, default=1, help="OpenBLAS threads (set before numpy is imported)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="Python threads solving row blocks concurrently (numpy/scipy release the GIL in the heavy ops)")
+    ap.add_argument("--epochs", type=int, default=3, help="timed epochs")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed epochs first (EpochTimer does 1)")
+    ap.add_argument("--steps", type=int, default=3, help="CG steps")
+    ap.add_argument("--reg", type=float, default=0.1, help="lambda")
+    ap.add_argument("--alpha", type=float, default=10.0, help="linear confidence c = 1 + alpha r")
+    ap.add_argument("--block-floats", type=int, default=1 << 20,
+                    help="CG: about this many floats of packed vectors per block (nnz_block * d)")
+    ap.add_argument("--chol-floats", type=int, default=1 << 22,
+                    help="CHOLESKY: at most this many floats of padded vectors per block (B * L * d)")
+    ap.add_argument("--scatter", choices=["sparse", "reduceat"], default="sparse",
+                    help="CG scatter sum_j t_j y_j: scipy CSR product (default, if scipy is installed) or np.add.reduceat")
+    ap.add_argument("--exact", choices=["cholesky", "solve"], default="cholesky",
+                    help="CHOLESKY: np.linalg.cholesky + triangular solves, or np.linalg.solve (LU)")
+    ap.add_argument("--init", choices=["java", "random"], default="java",
+                    help="start from DumpData's users_init_dD/items_init_dD files when present, else seeded Gaussian")
+    ap.add_argument("--loss", choices=["each", "last", "none"], default="last", help="when to print the objective (untimed)")
+    ap.add_argument("--check", type=int, default=0, help="compare N rows of each half-sweep against a float64 dense solve")
+    return ap.parse_args(argv)
+
+
+ARGS = parse_args(sys.argv[1:])
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402  (after the thread count is set)
+
+try:
+    import scipy.sparse as sparse  # noqa: E402
+except ImportError:  # pure numpy fallback
+    sparse = None
+
+
+class Side:
+    """The rows being solved (CSR against the fixed side), with cached confidences and CG/Cholesky block layouts."""
+
+    def __init__(self, indptr, indices, values, n_fixed, alpha):
+        keep = values > 0
+        if not keep.all():  # stored entries <= 0 are unobserved
+            row = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))[keep]
+            indices, values = indices[keep], values[keep]
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(indptr) - 1))])
+        self.indptr = indptr.astype(np.int64)
+        self.indices = indices.astype(np.intp)
+        self.conf = (np.float32(1) + np.float32(alpha) * values).astype(np.float32)
+        self.weight = (self.conf - np.float32(1)).astype(np.float32)
+        self.rows = len(indptr) - 1
+        self.n_fixed = n_fixed
+        self.counts = np.diff(self.indptr)
+        self.empty = self.counts == 0
+
+    def transpose(self, alpha):
+        """The fixed side's CSR (items x users), columns sorted."""
+        row = np.repeat(np.arange(self.rows, dtype=np.int32), self.counts)
+        order = np.argsort(self.indices, kind="stable")
+        counts = np.bincount(self.indices, minlength=self.n_fixed)
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        t = Side.__new__(Side)
+        t.indptr = indptr.astype(np.int64)
+        t.indices = row[order].astype(np.intp)
+        t.conf = self.conf[order]
+        t.weight = self.weight[order]
+        t.rows = self.n_fixed
+        t.n_fixed = self.rows
+        t.counts = counts
+        t.empty = counts == 0
+        return t
+
+    def cg_blocks(self, d, floats):
+        """Consecutive row ranges with about floats / d entries each (at least one row)."""
+        target = max(1, floats // d)
+        out = []
+        r0 = 0
+        while r0 < self.rows:
+            r1 = int(np.searchsorted(self.indptr, self.indptr[r0] + target, side="right")) - 1
+            r1 = min(self.rows, max(r1, r0 + 1))
+            out.append((r0, r1))
+            r0 = r1
+        return out
+
+    def chol_blocks(self, d, floats):
+        """Rows sorted by length, cut into blocks whose zero-padded (B, L, d) array stays under floats."""
+        order = np.argsort(self.counts, kind="stable")
+        order = order[self.counts[order] > 0]
+        out = []
+        i = 0
+        n = len(order)
+        while i < n:
+            j = i + 1
+            # greedy: the longest row of a sorted block is its last one
+            while j < n and (j + 1 - i) * self.counts[order[j]] * d <= floats:
+                j += 1
+            out.append(order[i:j])
+            i = j
+        return out
+
+
+def gram(y):
+    """YtY in float32 (numpy recognises Y.T @ Y and calls BLAS syrk)."""
+    return y.T @ y
+
+
+def cg_block(side, fixed, gl, solved, r0, r1, steps, scatter):
+    """CG over rows [r0, r1) of `solved` in place, against `fixed`; gl = YtY + lambda I."""
+    p0, p1 = side.indptr[r0], side.indptr[r1]
+    counts = side.counts[r0:r1]
+    yb = np.take(fixed, side.indices[p0:p1], axis=0)  # packed (nnz_block, d)
+    conf = side.conf[p0:p1]
+    weight = side.weight[p0:p1]
+    b = r1 - r0
+    if scatter == "sparse":
+        local = (side.indptr[r0:r1 + 1] - p0).astype(np.int32)
+        s = sparse.csr_matrix((np.empty(p1 - p0, np.float32), np.arange(p1 - p0, dtype=np.int32), local),
+                              shape=(b, p1 - p0))
+
+        def spmm(t):
+            s.data = t
+            return s @ yb
+    else:
+        starts = (side.indptr[r0:r1] - p0)
+        nonempty = counts > 0
+        starts_ne = starts[nonempty]
+
+        def spmm(t):
+            out = np.zeros((b, yb.shape[1]), np.float32)
+            if len(starts_ne):
+                out[nonempty] = np.add.reduceat(t[:, None] * yb, starts_ne, axis=0)
+            return out
+
+    def entry_dots(v):
+        return np.einsum("ij,ij->i", yb, np.repeat(v, counts, axis=0))
+
+    x = solved[r0:r1].copy()
+    # r = b - A x = sum_j (c_j - w_j (y_j . x)) y_j - (YtY + lambda I) x
+    r = spmm(conf - weight * entry_dots(x))
+    r -= x @ gl
+    p = r.copy()
+    rs = np.einsum("ij,ij->i", r, r)
+    active = rs > 1e-20
+    zero = np.zeros(b, np.float32)
+    for _ in range(steps):
+        if not active.any():
+            break
+        ap_ = p @ gl
+        ap_ += spmm(weight * entry_dots(p))
+        pap = np.einsum("ij,ij->i", p, ap_)
+        active &= pap > 0
+        a = np.divide(rs, pap, out=zero.copy(), where=active)
+        x += a[:, None] * p
+        r -= a[:, None] * ap_
+        rs_new = np.einsum("ij,ij->i", r, r)
+        beta = np.divide(rs_new, rs, out=zero.copy(), where=active)
+        p *= beta[:, None]
+        p += r
+        rs = rs_new
+        active &= rs > 1e-20
+    x[counts == 0] = 0
+    solved[r0:r1] = x
+
+
+def chol_block(side, fixed, gl, solved, rows, exact):
+    """Exact solves of the rows `rows` (similar lengths): zero-padded batched assembly, batched factor and solve."""
+    counts = side.counts[rows]
+    bsz, lmax, d = len(rows), int(counts.max()), fixed.shape[1]
+    starts = side.indptr[rows]
+    # (B, L) positions into the CSR; padded slots point at entry 0 with weight and confidence 0
+    offs = np.arange(lmax)
+    valid = offs[None, :] < counts[:, None]
+    pos = np.where(valid, starts[:, None] + offs[None, :], 0)
+    ypad = np.take(fixed, side.indices[pos], axis=0)  # (B, L, d)
+    w = np.where(valid, side.weight[pos], np.float32(0)).astype(np.float32)
+    c = np.where(valid, side.conf[pos], np.float32(0)).astype(np.float32)
+    a = np.matmul((ypad * w[:, :, None]).transpose(0, 2, 1), ypad)  # (B, d, d) = sum_j w_j y_j y_j^T
+    a += gl
+    rhs = np.matmul(c[:, None, :], ypad)  # (B, 1, d) = sum_j c_j y_j
+    if exact == "solve":
+        x = np.linalg.solve(a, rhs.transpose(0, 2, 1))[:, :, 0]
+    else:
+        low = np.linalg.cholesky(a)
+        # L z = b, L^T x = z: numpy has no batched triangular solve, so use the general batched solver on the factors
+        z = np.linalg.solve(low, rhs.transpose(0, 2, 1))
+        x = np.linalg.solve(low.transpose(0, 2, 1), z)[:, :, 0]
+    solved[rows] = x
+
+
+def half_sweep(side, fixed, solved, args, pool):
+    d = fixed.shape[1]
+    gl = gram(fixed)
+    gl[np.diag_indices(d)] += np.float32(args.reg)
+    if args.solver == "CG":
+        tasks = [lambda r0=r0, r1=r1: cg_block(side, fixed, gl, solved, r0, r1, args.steps, args.scatter)
+                 for r0, r1 in side.cg_layout]
+    else:
+        tasks = [lambda rows=rows: chol_block(side, fixed, gl, solved, rows, args.exact) for rows in side.chol_layout]
+        solved[side.empty] = 0
+    if pool is None:
+        for t in tasks:
+            t()
+    else:
+        for f in [pool.submit(t) for t in tasks]:
+            f.result()
+
+
+def loss(ui, x, y, reg):
+    """ImplicitAls.loss (Rendle NONE) in float64: sum_u x_u YtY x_u + sum_obs (c (1 - s)^2 - s^2) + lambda (|X|^2 + |Y|^2)."""
+    y64 = y.astype(np.float64)
+    g = y64.T @ y64
+    total = 0.0
+    step = 4096
+    for u0 in range(0, ui.rows, step):
+        u1 = min(ui.rows, u0 + step)
+        xb = x[u0:u1].astype(np.float64)
+        total += np.einsum("ij,ij->", xb @ g, xb)
+        p0, p1 = ui.indptr[u0], ui.indptr[u1]
+        xr = np.repeat(xb, ui.counts[u0:u1], axis=0)
+        s = np.einsum("ij,ij->i", xr, y64[ui.indices[p0:p1]])
+        c = ui.conf[p0:p1].astype(np.float64)
+        total += np.sum(c * (1 - s) ** 2 - s * s)
+    total += reg * (np.sum(x.astype(np.float64) ** 2) + np.sum(y64 ** 2))
+    return total
+
+
+def check_rows(side, fixed, solved_before, solved_after, args, n, rng):
+    """Max relative error of n random rows against a float64 dense solve (exact for CHOLESKY; for CG, 3-step CG in float64)."""
+    d = fixed.shape[1]
+    g = fixed.astype(np.float64).T @ fixed.astype(np.float64) + args.reg * np.eye(d)
+    worst = 0.0
+    for u in rng.choice(np.flatnonzero(~side.empty), size=n, replace=False):
+        p0, p1 = side.indptr[u], side.indptr[u + 1]
+        yu = fixed[side.indices[p0:p1]].astype(np.float64)
+        w = side.weight[p0:p1].astype(np.float64)
+        a = g + (yu * w[:, None]).T @ yu
+        b = side.conf[p0:p1].astype(np.float64) @ yu
+        if args.solver == "CHOLESKY":
+            want = np.linalg.solve(a, b)
+        else:
+            x = solved_before[u].astype(np.float64)
+            r = b - a @ x
+            p = r.copy()
+            rs = r @ r
+            for _ in range(args.steps):
+                if rs <= 1e-20:
+                    break
+                ap_ = a @ p
+                pap = p @ ap_
+                if not pap > 0:
+                    break
+                al = rs / pap
+                x = x + al * p
+                r = r - al * ap_
+                rs_new = r @ r
+                p = r + rs_new / rs * p
+                rs = rs_new
+            want = x
+        err = np.linalg.norm(solved_after[u] - want) / max(np.linalg.norm(want), 1e-30)
+        worst = max(worst, err)
+    return worst
+
+
+def main(args):
+    with open(os.path.join(args.data, "header.json")) as f:
+        header = json.load(f)
+    rows, cols, nnz = header["rows"], header["cols"], header["nnz"]
+    indptr = np.fromfile(os.path.join(args.data, "indptr.i32"), dtype="<i4")
+    indices = np.fromfile(os.path.join(args.data, "indices.i32"), dtype="<i4")
+    values = np.fromfile(os.path.join(args.data, "data.f32"), dtype="<f4")
+    assert len(indptr) == rows + 1 and len(indices) == nnz and len(values) == nnz and indptr[-1] == nnz
+    if args.scatter == "sparse" and sparse is None:
+        args.scatter = "reduceat"
+    d = args.factors
+    ui = Side(indptr, indices, values, cols, args.alpha)
+    iu = ui.transpose(args.alpha)
+    for side in (ui, iu):
+        side.cg_layout = side.cg_blocks(d, args.block_floats)
+        side.chol_layout = side.chol_blocks(d, args.chol_floats) if args.solver == "CHOLESKY" else None
+    uf = os.path.join(args.data, "users_init_d%d.f32" % d)
+    itf = os.path.join(args.data, "items_init_d%d.f32" % d)
+    if args.init == "java" and os.path.exists(uf) and os.path.exists(itf):
+        x = np.fromfile(uf, dtype="<f4").reshape(rows, d).copy()
+        y = np.fromfile(itf, dtype="<f4").reshape(cols, d).copy()
+        init = "java (DumpData, seed 42)"
+    else:
+        rng = np.random.default_rng(42)
+        x = (rng.standard_normal((rows, d)) * 0.01).astype(np.float32)
+        y = (rng.standard_normal((cols, d)) * 0.01).astype(np.float32)
+        x[ui.empty] = 0
+        y[iu.empty] = 0
+        init = "numpy Gaussian 0.01, seed 42"
+    cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    print("%s: %d x %d, nnz %d, d=%d %s threads=%d workers=%d steps=%d scatter=%s init=%s; numpy %s, %s %s"
+          % (header["shape"], rows, cols, nnz, d, args.solver, args.threads, args.workers, args.steps,
+             args.scatter if args.solver == "CG" else args.exact, init, np.__version__, cfg.get("name"),
+             cfg.get("version")), flush=True)
+    pool = None
+    if args.workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+        pool = ThreadPoolExecutor(args.workers)
+    rng = np.random.default_rng(7)
+    walls, cpus = [], []
+    for e in range(args.warmup + args.epochs):
+        timed = e >= args.warmup
+        if args.check and e == 0:
+            x0 = x.copy()
+        w0, c0 = time.perf_counter(), time.process_time()
+        half_sweep(ui, y, x, args, pool)
+        if args.check and e == 0:
+            print("check users: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(ui, y, x0, x, args, args.check, rng)))
+            y0 = y.copy()
+            w0, c0 = time.perf_counter(), time.process_time()
+        half_sweep(iu, x, y, args, pool)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        if args.check and e == 0:
+            print("check items: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(iu, x, y0, y, args, args.check, rng)))
+        if timed:
+            walls.append(wall * 1e3)
+            cpus.append(cpu * 1e3)
+        extra = ""
+        if args.loss == "each" or (args.loss == "last" and e == args.warmup + args.epochs - 1):
+            extra = "  loss %.6e" % loss(ui, x, y, args.reg)
+        print("epoch %d%s: wall %.0f ms, process cpu %.0f ms, load avg %.2f%s"
+              % (e + 1, "" if timed else " (warm-up)", wall * 1e3, cpu * 1e3, os.getloadavg()[0], extra), flush=True)
+    if walls:
+        walls.sort()
+        cpus.sort()
+        print("%s d=%d %s threads=%d workers=%d nnz=%d: wall ms min %.0f median %.0f; process cpu ms min %.0f median %.0f"
+              % (header["shape"], d, args.solver, args.threads, args.workers, nnz, walls[0], walls[len(walls) // 2],
+                 cpus[0], cpus[len(cpus) // 2]))
+
+
+if __name__ == "__main__":
+    main(ARGS)
