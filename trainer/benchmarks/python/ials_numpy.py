@@ -48,18 +48,20 @@ def parse_args(argv):
     ap.add_argument("--solver", choices=["CG", "CHOLESKY"], default="CG")
     ap.add_argument("--threads", type=int, default=1, help="OpenBLAS threads (set before numpy is imported)")
     ap.add_argument("--workers", type=int, default=1,
-                    help="Python threads solving row blocks concurrently (numpy/scipy release the GIL in the heavy ops)")
+                    help="forked processes solving row blocks concurrently (shared-memory factors); 1 = in process")
     ap.add_argument("--epochs", type=int, default=3, help="timed epochs")
     ap.add_argument("--warmup", type=int, default=1, help="untimed epochs first (EpochTimer does 1)")
     ap.add_argument("--steps", type=int, default=3, help="CG steps")
     ap.add_argument("--reg", type=float, default=0.1, help="lambda")
     ap.add_argument("--alpha", type=float, default=10.0, help="linear confidence c = 1 + alpha r")
+    ap.add_argument("--layout", choices=["padded", "csr"], default="padded",
+                    help="CG: blocks of rows sorted by length, zero-padded (default), or consecutive rows in CSR order")
     ap.add_argument("--block-floats", type=int, default=1 << 20,
-                    help="CG: about this many floats of packed vectors per block (nnz_block * d)")
+                    help="CG: at most this many floats of (padded) vectors per block (B * L * d, or nnz_block * d for csr)")
     ap.add_argument("--chol-floats", type=int, default=1 << 22,
                     help="CHOLESKY: at most this many floats of padded vectors per block (B * L * d)")
     ap.add_argument("--scatter", choices=["sparse", "reduceat"], default="sparse",
-                    help="CG scatter sum_j t_j y_j: scipy CSR product (default, if scipy is installed) or np.add.reduceat")
+                    help="CG with --layout csr: scatter sum_j t_j y_j: scipy CSR product (default, if scipy is installed) or np.add.reduceat")
     ap.add_argument("--exact", choices=["cholesky", "solve"], default="cholesky",
                     help="CHOLESKY: np.linalg.cholesky + triangular solves, or np.linalg.solve (LU)")
     ap.add_argument("--init", choices=["java", "random"], default="java",
@@ -117,7 +119,7 @@ class Side:
         return t
 
     def cg_blocks(self, d, floats):
-        """Consecutive row ranges with about floats / d entries each (at least one row)."""
+        """Consecutive row ranges with about floats / d entries each (at least one row), for --layout csr."""
         target = max(1, floats // d)
         out = []
         r0 = 0
@@ -128,8 +130,13 @@ class Side:
             r0 = r1
         return out
 
-    def chol_blocks(self, d, floats):
-        """Rows sorted by length, cut into blocks whose zero-padded (B, L, d) array stays under floats."""
+    def padded_blocks(self, d, floats):
+        """
+        Rows with entries sorted by length and cut into blocks whose zero-padded (B, L, d) vectors stay under floats
+        (a longer row gets a block of its own). Per block: the row numbers, the (B, L) fixed-side rows of the entries
+        (padding points at row 0) and the (B, L) weights c - 1 and confidences c (0 in the padding, so padded slots add
+        nothing). Built once, outside the timed epochs, like the CSR and its transpose on the Java side.
+        """
         order = np.argsort(self.counts, kind="stable")
         order = order[self.counts[order] > 0]
         out = []
@@ -140,7 +147,15 @@ class Side:
             # greedy: the longest row of a sorted block is its last one
             while j < n and (j + 1 - i) * self.counts[order[j]] * d <= floats:
                 j += 1
-            out.append(order[i:j])
+            rows = order[i:j]
+            counts = self.counts[rows]
+            offs = np.arange(int(counts.max()))
+            valid = offs[None, :] < counts[:, None]
+            pos = np.where(valid, self.indptr[rows][:, None] + offs[None, :], 0)
+            idx = np.where(valid, self.indices[pos], 0)
+            w = np.where(valid, self.weight[pos], np.float32(0)).astype(np.float32)
+            c = np.where(valid, self.conf[pos], np.float32(0)).astype(np.float32)
+            out.append((rows, idx, w, c))
             i = j
         return out
 
@@ -150,39 +165,14 @@ def gram(y):
     return y.T @ y
 
 
-def cg_block(side, fixed, gl, solved, r0, r1, steps, scatter):
-    """CG over rows [r0, r1) of `solved` in place, against `fixed`; gl = YtY + lambda I."""
-    p0, p1 = side.indptr[r0], side.indptr[r1]
-    counts = side.counts[r0:r1]
-    yb = np.take(fixed, side.indices[p0:p1], axis=0)  # packed (nnz_block, d)
-    conf = side.conf[p0:p1]
-    weight = side.weight[p0:p1]
-    b = r1 - r0
-    if scatter == "sparse":
-        local = (side.indptr[r0:r1 + 1] - p0).astype(np.int32)
-        s = sparse.csr_matrix((np.empty(p1 - p0, np.float32), np.arange(p1 - p0, dtype=np.int32), local),
-                              shape=(b, p1 - p0))
-
-        def spmm(t):
-            s.data = t
-            return s @ yb
-    else:
-        starts = (side.indptr[r0:r1] - p0)
-        nonempty = counts > 0
-        starts_ne = starts[nonempty]
-
-        def spmm(t):
-            out = np.zeros((b, yb.shape[1]), np.float32)
-            if len(starts_ne):
-                out[nonempty] = np.add.reduceat(t[:, None] * yb, starts_ne, axis=0)
-            return out
-
-    def entry_dots(v):
-        return np.einsum("ij,ij->i", yb, np.repeat(v, counts, axis=0))
-
-    x = solved[r0:r1].copy()
-    # r = b - A x = sum_j (c_j - w_j (y_j . x)) y_j - (YtY + lambda I) x
-    r = spmm(conf - weight * entry_dots(x))
+def cg(x, gl, conf, weight, steps, entry_dots, scatter):
+    """
+    CG on the (B, d) rows x in place, warm-started from x; entry_dots(v) gives y_j . v per entry, scatter(t) gives
+    sum_j t_j y_j per row; conf and weight (c and c - 1) are laid out like entry_dots' result.
+    """
+    b = x.shape[0]
+    # r = b - A x = sum_j (c_j - w_j (y_j . x)) y_j - (YtY + lambda I) x: one pass over the vectors, as in Java
+    r = scatter(conf - weight * entry_dots(x))
     r -= x @ gl
     p = r.copy()
     rs = np.einsum("ij,ij->i", r, r)
@@ -192,7 +182,7 @@ def cg_block(side, fixed, gl, solved, r0, r1, steps, scatter):
         if not active.any():
             break
         ap_ = p @ gl
-        ap_ += spmm(weight * entry_dots(p))
+        ap_ += scatter(weight * entry_dots(p))
         pap = np.einsum("ij,ij->i", p, ap_)
         active &= pap > 0
         a = np.divide(rs, pap, out=zero.copy(), where=active)
@@ -204,51 +194,157 @@ def cg_block(side, fixed, gl, solved, r0, r1, steps, scatter):
         p += r
         rs = rs_new
         active &= rs > 1e-20
+
+
+def cg_padded_block(fixed, gl, solved, block, steps):
+    """CG over one padded block (rows of similar length): gathers the (B, L, d) vectors once, dots and scatter by einsum."""
+    rows, idx, w, c = block
+    ypad = np.take(fixed, idx, axis=0)  # (B, L, d)
+    x = np.take(solved, rows, axis=0)
+    cg(x, gl, c, w, steps, lambda v: np.einsum("bld,bd->bl", ypad, v), lambda t: np.einsum("bl,bld->bd", t, ypad))
+    solved[rows] = x
+
+
+def cg_csr_block(side, fixed, gl, solved, r0, r1, steps, scatter):
+    """CG over rows [r0, r1): packed (nnz_block, d) vectors, dots against repeated rows, scatter by CSR product."""
+    p0, p1 = side.indptr[r0], side.indptr[r1]
+    counts = side.counts[r0:r1]
+    yb = np.take(fixed, side.indices[p0:p1], axis=0)  # packed (nnz_block, d)
+    b = r1 - r0
+    if scatter == "sparse":
+        local = (side.indptr[r0:r1 + 1] - p0).astype(np.int32)
+        s = sparse.csr_matrix((np.empty(p1 - p0, np.float32), np.arange(p1 - p0, dtype=np.int32), local),
+                              shape=(b, p1 - p0))
+
+        def spmm(t):
+            s.data = t
+            return s @ yb
+    else:
+        nonempty = counts > 0
+        starts_ne = (side.indptr[r0:r1] - p0)[nonempty]
+
+        def spmm(t):
+            out = np.zeros((b, yb.shape[1]), np.float32)
+            if len(starts_ne):
+                out[nonempty] = np.add.reduceat(t[:, None] * yb, starts_ne, axis=0)
+            return out
+
+    x = solved[r0:r1].copy()
+    cg(x, gl, side.conf[p0:p1], side.weight[p0:p1], steps,
+       lambda v: np.einsum("ij,ij->i", yb, np.repeat(v, counts, axis=0)), spmm)
     x[counts == 0] = 0
     solved[r0:r1] = x
 
 
-def chol_block(side, fixed, gl, solved, rows, exact):
-    """Exact solves of the rows `rows` (similar lengths): zero-padded batched assembly, batched factor and solve."""
-    counts = side.counts[rows]
-    bsz, lmax, d = len(rows), int(counts.max()), fixed.shape[1]
-    starts = side.indptr[rows]
-    # (B, L) positions into the CSR; padded slots point at entry 0 with weight and confidence 0
-    offs = np.arange(lmax)
-    valid = offs[None, :] < counts[:, None]
-    pos = np.where(valid, starts[:, None] + offs[None, :], 0)
-    ypad = np.take(fixed, side.indices[pos], axis=0)  # (B, L, d)
-    w = np.where(valid, side.weight[pos], np.float32(0)).astype(np.float32)
-    c = np.where(valid, side.conf[pos], np.float32(0)).astype(np.float32)
+def chol_block(fixed, gl, solved, block, exact):
+    """Exact solves of one padded block: batched assembly by matmul, batched factor and solve."""
+    rows, idx, w, c = block
+    ypad = np.take(fixed, idx, axis=0)  # (B, L, d)
     a = np.matmul((ypad * w[:, :, None]).transpose(0, 2, 1), ypad)  # (B, d, d) = sum_j w_j y_j y_j^T
     a += gl
-    rhs = np.matmul(c[:, None, :], ypad)  # (B, 1, d) = sum_j c_j y_j
+    rhs = np.matmul(c[:, None, :], ypad).transpose(0, 2, 1)  # (B, d, 1) = sum_j c_j y_j
     if exact == "solve":
-        x = np.linalg.solve(a, rhs.transpose(0, 2, 1))[:, :, 0]
+        x = np.linalg.solve(a, rhs)[:, :, 0]
     else:
         low = np.linalg.cholesky(a)
-        # L z = b, L^T x = z: numpy has no batched triangular solve, so use the general batched solver on the factors
-        z = np.linalg.solve(low, rhs.transpose(0, 2, 1))
-        x = np.linalg.solve(low.transpose(0, 2, 1), z)[:, :, 0]
+        # L z = b, L^T x = z: numpy has no batched triangular solve, so the batched general solver runs on the factors
+        x = np.linalg.solve(low.transpose(0, 2, 1), np.linalg.solve(low, rhs))[:, :, 0]
     solved[rows] = x
 
 
-def half_sweep(side, fixed, solved, args, pool):
+def block_tasks(side, fixed, gl, solved, args):
+    """One callable per block of the half-sweep."""
+    if args.solver == "CHOLESKY":
+        return [lambda blk=blk: chol_block(fixed, gl, solved, blk, args.exact) for blk in side.layout]
+    if args.layout == "padded":
+        return [lambda blk=blk: cg_padded_block(fixed, gl, solved, blk, args.steps) for blk in side.layout]
+    return [lambda r0=r0, r1=r1: cg_csr_block(side, fixed, gl, solved, r0, r1, args.steps, args.scatter)
+            for r0, r1 in side.layout]
+
+
+def half_sweep(side, fixed, solved, args, workers, which):
+    """Re-solves every row of side in solved against fixed; in this process, or in the forked workers."""
     d = fixed.shape[1]
     gl = gram(fixed)
     gl[np.diag_indices(d)] += np.float32(args.reg)
-    if args.solver == "CG":
-        tasks = [lambda r0=r0, r1=r1: cg_block(side, fixed, gl, solved, r0, r1, args.steps, args.scatter)
-                 for r0, r1 in side.cg_layout]
-    else:
-        tasks = [lambda rows=rows: chol_block(side, fixed, gl, solved, rows, args.exact) for rows in side.chol_layout]
-        solved[side.empty] = 0
-    if pool is None:
-        for t in tasks:
+    if workers is None:
+        for t in block_tasks(side, fixed, gl, solved, args):
             t()
     else:
-        for f in [pool.submit(t) for t in tasks]:
-            f.result()
+        workers.run(which, gl)
+    solved[side.empty] = 0
+
+
+def shared_array(shape):
+    """A float32 array in anonymous shared memory, so forked workers write the factors the parent reads."""
+    import mmap
+    n = int(np.prod(shape))
+    return np.frombuffer(mmap.mmap(-1, max(4, 4 * n)), dtype=np.float32, count=n).reshape(shape)
+
+
+class Workers:
+    """
+    --workers N > 1: N forked processes solving blocks of a half-sweep, taken dynamically from a shared counter, on the
+    factors in shared memory (Python threads would serialise on the GIL). CPU time is the parent's plus the workers'.
+    """
+
+    def __init__(self, n, halves, gl, args):
+        import multiprocessing as mp
+        self.counter = mp.Value("l", 0)
+        self.gl = gl
+        self.conns, self.pids = [], []
+        for _ in range(n):
+            parent, child = mp.Pipe()
+            pid = os.fork()
+            if pid == 0:  # worker
+                parent.close()
+                code = 0
+                try:
+                    while True:
+                        which = child.recv()
+                        if which is None:
+                            break
+                        side, fixed, solved = halves[which]
+                        tasks = block_tasks(side, fixed, self.gl, solved, args)
+                        while True:
+                            with self.counter.get_lock():
+                                k = self.counter.value
+                                self.counter.value = k + 1
+                            if k >= len(tasks):
+                                break
+                            tasks[k]()
+                        child.send(True)
+                except BaseException:
+                    import traceback
+                    traceback.print_exc()
+                    code = 1
+                os._exit(code)
+            child.close()
+            self.conns.append(parent)
+            self.pids.append(pid)
+
+    def run(self, which, gl):
+        self.gl[:] = gl
+        self.counter.value = 0
+        for c in self.conns:
+            c.send(which)
+        for c in self.conns:
+            c.recv()
+
+    def cpu_seconds(self):
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
+
+    def close(self):
+        for c in self.conns:
+            c.send(None)
+        for pid in self.pids:
+            os.waitpid(pid, 0)
 
 
 def loss(ui, x, y, reg):
@@ -320,9 +416,13 @@ def main(args):
     d = args.factors
     ui = Side(indptr, indices, values, cols, args.alpha)
     iu = ui.transpose(args.alpha)
+    t0 = time.process_time()
     for side in (ui, iu):
-        side.cg_layout = side.cg_blocks(d, args.block_floats)
-        side.chol_layout = side.chol_blocks(d, args.chol_floats) if args.solver == "CHOLESKY" else None
+        if args.solver == "CG" and args.layout == "csr":
+            side.layout = side.cg_blocks(d, args.block_floats)
+        else:
+            side.layout = side.padded_blocks(d, args.block_floats if args.solver == "CG" else args.chol_floats)
+    setup = time.process_time() - t0
     uf = os.path.join(args.data, "users_init_d%d.f32" % d)
     itf = os.path.join(args.data, "items_init_d%d.f32" % d)
     if args.init == "java" and os.path.exists(uf) and os.path.exists(itf):
@@ -337,28 +437,37 @@ def main(args):
         y[iu.empty] = 0
         init = "numpy Gaussian 0.01, seed 42"
     cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    print("%s: %d x %d, nnz %d, d=%d %s threads=%d workers=%d steps=%d scatter=%s init=%s; numpy %s, %s %s"
-          % (header["shape"], rows, cols, nnz, d, args.solver, args.threads, args.workers, args.steps,
-             args.scatter if args.solver == "CG" else args.exact, init, np.__version__, cfg.get("name"),
-             cfg.get("version")), flush=True)
-    pool = None
+    if args.solver == "CHOLESKY":
+        variant = "exact=%s" % args.exact
+    else:
+        variant = "steps=%d layout=%s%s" % (args.steps, args.layout, " scatter=" + args.scatter if args.layout == "csr" else "")
+    print("%s: %d x %d, nnz %d, d=%d %s threads=%d workers=%d %s blocks=%d+%d (setup %.1f s cpu) init=%s; numpy %s, %s %s"
+          % (header["shape"], rows, cols, nnz, d, args.solver, args.threads, args.workers, variant, len(ui.layout),
+             len(iu.layout), setup, init, np.__version__, cfg.get("name"), cfg.get("version")), flush=True)
+    workers = None
     if args.workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-        pool = ThreadPoolExecutor(args.workers)
+        xs, ys = shared_array(x.shape), shared_array(y.shape)
+        xs[:], ys[:] = x, y
+        x, y = xs, ys
+        workers = Workers(args.workers, [(ui, y, x), (iu, x, y)], shared_array((d, d)), args)
+
+    def cpu_now():
+        return time.process_time() + (workers.cpu_seconds() if workers else 0.0)
+
     rng = np.random.default_rng(7)
     walls, cpus = [], []
     for e in range(args.warmup + args.epochs):
         timed = e >= args.warmup
         if args.check and e == 0:
             x0 = x.copy()
-        w0, c0 = time.perf_counter(), time.process_time()
-        half_sweep(ui, y, x, args, pool)
+        w0, c0 = time.perf_counter(), cpu_now()
+        half_sweep(ui, y, x, args, workers, 0)
         if args.check and e == 0:
             print("check users: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(ui, y, x0, x, args, args.check, rng)))
             y0 = y.copy()
-            w0, c0 = time.perf_counter(), time.process_time()
-        half_sweep(iu, x, y, args, pool)
-        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+            w0, c0 = time.perf_counter(), cpu_now()
+        half_sweep(iu, x, y, args, workers, 1)
+        wall, cpu = time.perf_counter() - w0, cpu_now() - c0
         if args.check and e == 0:
             print("check items: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(iu, x, y0, y, args, args.check, rng)))
         if timed:
@@ -375,6 +484,8 @@ def main(args):
         print("%s d=%d %s threads=%d workers=%d nnz=%d: wall ms min %.0f median %.0f; process cpu ms min %.0f median %.0f"
               % (header["shape"], d, args.solver, args.threads, args.workers, nnz, walls[0], walls[len(walls) // 2],
                  cpus[0], cpus[len(cpus) // 2]))
+    if workers:
+        workers.close()
 
 
 if __name__ == "__main__":
