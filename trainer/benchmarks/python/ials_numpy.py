@@ -60,17 +60,22 @@ def parse_args(argv):
     ap.add_argument("--layout", choices=["padded", "csr"], default="padded",
                     help="CG: blocks of rows sorted by length, zero-padded (default), or consecutive rows in CSR order")
     ap.add_argument("--block-floats", type=int, default=1 << 20,
-                    help="CG: at most this many floats of (padded) vectors per block (B * L * d, or nnz_block * d for csr)")
+                    help="CG: at most this many floats of (padded) vectors per block "
+                         "(B * L * d, or nnz_block * d for csr)")
     ap.add_argument("--chol-floats", type=int, default=1 << 22,
                     help="CHOLESKY: at most this many floats of padded vectors per block (B * L * d)")
     ap.add_argument("--scatter", choices=["sparse", "reduceat"], default="sparse",
-                    help="CG with --layout csr: scatter sum_j t_j y_j: scipy CSR product (default, if scipy is installed) or np.add.reduceat")
+                    help="CG with --layout csr: scatter sum_j t_j y_j by scipy's CSR product (default, if scipy is "
+                         "installed) or np.add.reduceat")
     ap.add_argument("--exact", choices=["solve", "cholesky"], default="solve",
-                    help="CHOLESKY: np.linalg.solve (batched LAPACK gesv, the faster here) or np.linalg.cholesky + solves")
+                    help="CHOLESKY: np.linalg.solve (batched LAPACK gesv, the faster here) or "
+                         "np.linalg.cholesky + solves")
     ap.add_argument("--init", choices=["java", "random"], default="java",
                     help="start from DumpData's users_init_dD/items_init_dD files when present, else seeded Gaussian")
-    ap.add_argument("--loss", choices=["each", "last", "none"], default="last", help="when to print the objective (untimed)")
-    ap.add_argument("--check", type=int, default=0, help="compare N rows of each half-sweep against a float64 dense solve")
+    ap.add_argument("--loss", choices=["each", "last", "none"], default="last",
+                    help="when to print the objective (untimed)")
+    ap.add_argument("--check", type=int, default=0,
+                    help="compare N rows of each half-sweep of the first epoch against a float64 dense solve")
     return ap.parse_args(argv)
 
 
@@ -200,7 +205,7 @@ def cg(x, gl, conf, weight, steps, entry_dots, scatter):
 
 
 def cg_padded_block(fixed, gl, solved, block, steps):
-    """CG over one padded block (rows of similar length): gathers the (B, L, d) vectors once, dots and scatter by einsum."""
+    """CG over one padded block (rows of similar length): gathers the (B, L, d) vectors once; dots, scatter by einsum."""
     rows, idx, w, c = block
     ypad = np.take(fixed, idx, axis=0)  # (B, L, d)
     x = np.take(solved, rows, axis=0)
@@ -351,7 +356,10 @@ class Workers:
 
 
 def loss(ui, x, y, reg):
-    """ImplicitAls.loss (Rendle NONE) in float64: sum_u x_u YtY x_u + sum_obs (c (1 - s)^2 - s^2) + lambda (|X|^2 + |Y|^2)."""
+    """
+    ImplicitAls.loss (Rendle NONE) in float64:
+    sum_u x_u YtY x_u + sum_obs (c (1 - s)^2 - s^2) + lambda (|X|^2 + |Y|^2).
+    """
     y64 = y.astype(np.float64)
     g = y64.T @ y64
     total = 0.0
@@ -370,7 +378,10 @@ def loss(ui, x, y, reg):
 
 
 def check_rows(side, fixed, solved_before, solved_after, args, n, rng):
-    """Max relative error of n random rows against a float64 dense solve (exact for CHOLESKY; for CG, 3-step CG in float64)."""
+    """
+    Max relative error of n random rows against a float64 dense computation: the exact solve for CHOLESKY, for CG the
+    same steps of CG from the same start in float64 on the assembled matrix.
+    """
     d = fixed.shape[1]
     g = fixed.astype(np.float64).T @ fixed.astype(np.float64) + args.reg * np.eye(d)
     worst = 0.0
@@ -443,8 +454,10 @@ def main(args):
     if args.solver == "CHOLESKY":
         variant = "exact=%s" % args.exact
     else:
-        variant = "steps=%d layout=%s%s" % (args.steps, args.layout, " scatter=" + args.scatter if args.layout == "csr" else "")
-    print("%s: %d x %d, nnz %d, d=%d %s threads=%d workers=%d %s blocks=%d+%d (setup %.1f s cpu) init=%s; numpy %s, %s %s"
+        scatter = " scatter=" + args.scatter if args.layout == "csr" else ""
+        variant = "steps=%d layout=%s%s" % (args.steps, args.layout, scatter)
+    print("%s: %d x %d, nnz %d, d=%d %s threads=%d workers=%d %s blocks=%d+%d (setup %.1f s cpu) init=%s; "
+          "numpy %s, %s %s"
           % (header["shape"], rows, cols, nnz, d, args.solver, args.threads, args.workers, variant, len(ui.layout),
              len(iu.layout), setup, init, np.__version__, cfg.get("name"), cfg.get("version")), flush=True)
     workers = None
@@ -466,13 +479,15 @@ def main(args):
         w0, c0 = time.perf_counter(), cpu_now()
         half_sweep(ui, y, x, args, workers, 0)
         if args.check and e == 0:
-            print("check users: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(ui, y, x0, x, args, args.check, rng)))
+            err = check_rows(ui, y, x0, x, args, args.check, rng)
+            print("check users: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, err))
             y0 = y.copy()
             w0, c0 = time.perf_counter(), cpu_now()
         half_sweep(iu, x, y, args, workers, 1)
         wall, cpu = time.perf_counter() - w0, cpu_now() - c0
         if args.check and e == 0:
-            print("check items: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, check_rows(iu, x, y0, y, args, args.check, rng)))
+            err = check_rows(iu, x, y0, y, args, args.check, rng)
+            print("check items: max rel. error vs float64 dense, %d rows: %.2e" % (args.check, err))
         if timed:
             walls.append(wall * 1e3)
             cpus.append(cpu * 1e3)
@@ -484,7 +499,8 @@ def main(args):
     if walls:
         walls.sort()
         cpus.sort()
-        print("%s d=%d %s threads=%d workers=%d nnz=%d: wall ms min %.0f median %.0f; process cpu ms min %.0f median %.0f"
+        print("%s d=%d %s threads=%d workers=%d nnz=%d: wall ms min %.0f median %.0f; "
+              "process cpu ms min %.0f median %.0f"
               % (header["shape"], d, args.solver, args.threads, args.workers, nnz, walls[0], walls[len(walls) // 2],
                  cpus[0], cpus[len(cpus) // 2]))
     if workers:
