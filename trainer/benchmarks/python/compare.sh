@@ -25,7 +25,8 @@ for point in "$@"; do
     fi
     for threads in 1 2; do
         if [[ -z ${NUMPY_ONLY:-} ]]; then
-            run "$java" -Xmx8g --add-modules=jdk.incubator.vector -cp "$jar" dev.mfrecs.benchmarks.EpochTimer "$shape" "$d" "$solver" "$threads" "$epochs"
+            run "$java" -Xmx8g --add-modules=jdk.incubator.vector -cp "$jar" dev.mfrecs.benchmarks.EpochTimer \
+                "$shape" "$d" "$solver" "$threads" "$epochs"
         fi
         if [[ -z ${JAVA_ONLY:-} ]]; then
             run "$python" "$here/ials_numpy.py" "$dir" --factors "$d" --solver "$solver" --workers "$threads" --epochs "$epochs"
