@@ -80,10 +80,10 @@ abstract class DenseKernels {
 
     /**
      * Adds {@code sum_q w[q] y_q y_q^T} over {@code q < m} to the lower triangle ({@code k <= i}) of the row-major {@code d x d}
-     * matrix {@code a}, where {@code y_q} is {@code ys[q*d..q*d+d)}. Entries above the diagonal may be changed too (they are not
-     * read by {@link Cholesky#factor}).
+     * matrix {@code a}, and {@code sum_q c[q] y_q} to {@code b[0..d)}, where {@code y_q} is {@code ys[q*d..q*d+d)}: one block of
+     * the exact solve's assembly. Entries above the diagonal may be changed too (they are not read by {@link Cholesky#factor}).
      */
-    abstract void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m);
+    abstract void lowerRankUpdate(double[] a, double[] b, int d, double[] ys, double[] w, double[] c, int m);
 
     /**
      * Adds {@code sum_r y_r^T y_r} over rows {@code [from, to)} of the row-major {@code factors} to {@code acc} (row-major

@@ -36,6 +36,7 @@ final class ImplicitRowSolver {
     /** The exact solve's current block of entry vectors in double, and their weights. */
     private final double[] chunk;
     private final double[] chunkWeight = new double[CHUNK];
+    private final double[] chunkConf = new double[CHUNK];
     private final double[] dots = new double[4];
     /** Per observed entry of the current row: offset of its vector in {@code y}, its confidence, confidence minus alpha0. */
     private int[] offsets = new int[16];
@@ -150,15 +151,13 @@ final class ImplicitRowSolver {
             for (int q = 0; q < n; q++) {
                 int off = offsets[start + q];
                 int dst = q * d;
-                double c = conf[start + q];
                 for (int i = 0; i < d; i++) {
-                    double v = y[off + i];
-                    chunk[dst + i] = v;
-                    b[i] += c * v;
+                    chunk[dst + i] = y[off + i];
                 }
             }
             System.arraycopy(weight, start, chunkWeight, 0, n);
-            kernels.lowerRankUpdate(a, d, chunk, chunkWeight, n);
+            System.arraycopy(conf, start, chunkConf, 0, n);
+            kernels.lowerRankUpdate(a, b, d, chunk, chunkWeight, chunkConf, n);
         }
         int pivot = Cholesky.factor(a, d, kernels, dots);
         if (pivot >= 0) {

@@ -166,7 +166,10 @@ final class ScalarKernels extends DenseKernels {
     }
 
     @Override
-    void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m) {
+    void lowerRankUpdate(double[] a, double[] b, int d, double[] ys, double[] w, double[] c, int m) {
+        for (int q = 0; q < m; q++) {
+            axpy(c[q], ys, q * d, b, 0, d);
+        }
         int q = 0;
         for (; q + 3 < m; q += 4) {
             // rank-4 update: one pass over the lower triangle per four entries
@@ -218,5 +221,12 @@ final class ScalarKernels extends DenseKernels {
         out[1] = s1;
         out[2] = s2;
         out[3] = s3;
+    }
+
+    /** {@code y[yOff..yOff+n) += s * x[xOff..xOff+n)} in double. */
+    private static void axpy(double s, double[] x, int xOff, double[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += s * x[xOff + i];
+        }
     }
 }

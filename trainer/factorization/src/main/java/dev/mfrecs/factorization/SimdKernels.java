@@ -219,7 +219,10 @@ final class SimdKernels extends DenseKernels {
     }
 
     @Override
-    void lowerRankUpdate(double[] a, int d, double[] ys, double[] w, int m) {
+    void lowerRankUpdate(double[] a, double[] b, int d, double[] ys, double[] w, double[] c, int m) {
+        for (int q = 0; q < m; q++) {
+            axpy(c[q], ys, q * d, b, 0, d);
+        }
         int q = 0;
         for (; q + 3 < m; q += 4) {
             int o0 = q * d;
@@ -330,5 +333,17 @@ final class SimdKernels extends DenseKernels {
         out[1] = t1;
         out[2] = t2;
         out[3] = t3;
+    }
+
+    /** {@code y[yOff..yOff+n) += s * x[xOff..xOff+n)} in double. */
+    private static void axpy(double s, double[] x, int xOff, double[] y, int yOff, int n) {
+        DoubleVector sv = DoubleVector.broadcast(D, s);
+        int i = 0;
+        for (int end = n - DL; i <= end; i += DL) {
+            DoubleVector.fromArray(D, x, xOff + i).fma(sv, DoubleVector.fromArray(D, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += s * x[xOff + i];
+        }
     }
 }

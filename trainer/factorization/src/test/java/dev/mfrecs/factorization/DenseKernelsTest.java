@@ -146,16 +146,26 @@ class DenseKernelsTest {
                 for (int m : new int[] {0, 1, 3, 4, 5, 9}) {
                     double[] ys = randomDouble(random, m * d);
                     double[] w = randomDouble(random, m);
+                    double[] c = randomDouble(random, m);
                     double[] acc = randomDouble(random, d * d);
                     double[] before = acc.clone();
-                    k.lowerRankUpdate(acc, d, ys, w, m);
+                    double[] rhs = randomDouble(random, d);
+                    double[] rhsBefore = rhs.clone();
+                    k.lowerRankUpdate(acc, rhs, d, ys, w, c, m);
                     for (int i = 0; i < d; i++) {
-                        for (int c = 0; c <= i; c++) {
-                            double want = before[i * d + c];
+                        double want = rhsBefore[i];
+                        for (int q = 0; q < m; q++) {
+                            want += c[q] * ys[q * d + i];
+                        }
+                        assertEquals(want, rhs[i], 1e-12 * (1 + m), k.name() + " rhs d=" + d + " m=" + m + " i=" + i);
+                    }
+                    for (int i = 0; i < d; i++) {
+                        for (int col = 0; col <= i; col++) {
+                            double want = before[i * d + col];
                             for (int q = 0; q < m; q++) {
-                                want += w[q] * ys[q * d + i] * ys[q * d + c];
+                                want += w[q] * ys[q * d + i] * ys[q * d + col];
                             }
-                            assertEquals(want, acc[i * d + c], 1e-12 * (1 + m), k.name() + " d=" + d + " m=" + m + " at " + i + "," + c);
+                            assertEquals(want, acc[i * d + col], 1e-12 * (1 + m), k.name() + " d=" + d + " m=" + m + " at " + i + "," + col);
                         }
                     }
                 }
