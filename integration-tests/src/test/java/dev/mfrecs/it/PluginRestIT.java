@@ -54,6 +54,42 @@ class PluginRestIT {
         assertEquals("nope", r.path("ignored_items").path(0).asText());
     }
 
+    /**
+     * A long history (more items than a search returns by default), read with one search from the vectors' doc values:
+     * every known item is used, exactly the unknown ones are reported, and listing an item twice with value 1 is the
+     * same as listing it once with value 2.
+     */
+    @Test
+    void longHistoryFoldInUsesEveryKnownItemAndReportsUnknownOnes() throws IOException {
+        StringBuilder twice = new StringBuilder();
+        StringBuilder summed = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            twice.append('"').append(item(i)).append("\", ");
+            summed.append(i < 60 ? "{\"item\": \"" + item(i) + "\", \"value\": 2}" : "\"" + item(i) + "\"").append(", ");
+        }
+        for (int i = 0; i < 60; i++) {
+            twice.append('"').append(item(i)).append("\", ");
+        }
+        twice.append("\"nope-1\", \"nope-2\"");
+        summed.append("\"nope-2\", \"nope-1\"");
+        JsonNode a = rest.postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [" + twice + "]}");
+        JsonNode b = rest.postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [" + summed + "]}");
+        Set<String> ignoredA = new HashSet<>();
+        Set<String> ignoredB = new HashSet<>();
+        a.path("ignored_items").forEach(n -> ignoredA.add(n.asText()));
+        b.path("ignored_items").forEach(n -> ignoredB.add(n.asText()));
+        assertEquals(ignoredB, ignoredA);
+        assertTrue(ignoredA.containsAll(List.of("nope-1", "nope-2")), ignoredA.toString());
+        for (String ignored : ignoredA) {
+            // Only items the model does not have are ignored.
+            assertEquals(404, rest.get("/" + MODEL + "-items/_doc/" + ignored).status(), ignored);
+        }
+        for (int j = 0; j < SyntheticShop.FACTORS; j++) {
+            assertEquals(b.path("vector").path(j).asDouble(), a.path("vector").path(j).asDouble(), 1e-5 * Math.max(1, Math.abs(b.path(
+                "vector").path(j).asDouble())), "dim " + j);
+        }
+    }
+
     @Test
     void storedUserFoldInMatchesStoredVector() throws IOException {
         JsonNode r = rest.postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"user\": \"u3\"}");

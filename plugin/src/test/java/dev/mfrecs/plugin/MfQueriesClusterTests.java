@@ -52,6 +52,11 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
 
     /** A published model with random factors; returns the flat item factors. */
     private float[] publish(String model, int shards) throws Exception {
+        return publish(model, shards, true);
+    }
+
+    /** Without {@code itemIds}, the item documents lack {@code item_id}, as an index not written by the publisher might. */
+    private float[] publish(String model, int shards, boolean itemIds) throws Exception {
         Random random = new Random(model.hashCode());
         float[] items = new float[ITEMS * D];
         for (int i = 0; i < items.length; i++) {
@@ -70,8 +75,12 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < ITEMS; i++) {
             float[] v = java.util.Arrays.copyOfRange(items, i * D, (i + 1) * D);
-            bulk.add(client().prepareIndex(itemsIndex).setId("i" + i).setSource(Map.of("item_id", "i" + i, "vector", v, "vector_cosine", v,
-                "popularity", (float) (ITEMS - i), "category", i % 2 == 0 ? "even" : "odd")));
+            Map<String, Object> doc = new HashMap<>(Map.of("vector", v, "vector_cosine", v, "popularity", (float) (ITEMS - i), "category",
+                i % 2 == 0 ? "even" : "odd"));
+            if (itemIds) {
+                doc.put("item_id", "i" + i);
+            }
+            bulk.add(client().prepareIndex(itemsIndex).setId("i" + i).setSource(doc));
         }
         float[] user = new float[D];
         for (int j = 0; j < D; j++) {
@@ -192,6 +201,40 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             .get()
             .decRef());
         assertTrue(ghost.getMessage(), org.elasticsearch.ExceptionsHelper.unwrap(ghost, ResourceNotFoundException.class) != null);
+    }
+
+    /**
+     * The history's item vectors are read with one search from the vector field's doc values across shards on two
+     * nodes: the fold-in equals the library kernel run on the published factors, unknown items are reported, duplicates
+     * summed. Items without {@code item_id} (not written by the publisher) are read with the multi-get instead, with the
+     * same answer.
+     */
+    public void testHistoryFoldInReadsExactVectorsAcrossShards() throws Exception {
+        boolean itemIds = randomBoolean();
+        String model = model();
+        float[] items = publish(model, randomIntBetween(2, 4), itemIds);
+        List<HistoryEntry> history = List.of(new HistoryEntry("i5", 1f), new HistoryEntry("nope", 1f), new HistoryEntry("i40", 3f),
+            new HistoryEntry("i5", 1f), new HistoryEntry("i117", 0.5f));
+        FoldInResponse r = client().execute(FoldInAction.INSTANCE, new FoldInRequest("mf_fold_in", model, new UserSpec(null, history),
+            null)).get();
+        assertEquals(List.of("nope"), r.ignoredItems());
+        int[] ids = { 5, 40, 117 };
+        float[] hv = new float[ids.length * D];
+        for (int h = 0; h < ids.length; h++) {
+            System.arraycopy(items, ids[h] * D, hv, h * D, D);
+        }
+        float[] x = new float[D];
+        new ImplicitFoldIn(D).foldIn(Gram.compute(items, ITEMS, D), 0.1f, Confidence.linear(2f), hv, new float[] { 2, 3, 0.5f }, 3, x);
+        for (int j = 0; j < D; j++) {
+            assertEquals("dim " + j + " (item_id " + itemIds + ")", x[j], r.vector()[j], 1e-5f * Math.max(1f, Math.abs(x[j])));
+        }
+        // Explanations and similar items read the same way; an unknown item there is a 404 naming it.
+        Exception unknown = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfSimilarQueryBuilder(model, List.of("i7", "nope"), null, 5, ITEMS, null))
+            .get()
+            .decRef());
+        assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("[nope]"));
     }
 
     public void testValidationNamesTheField() {

@@ -53,4 +53,8 @@ public final class FoldInResponse extends ActionResponse implements ToXContentOb
     public float[] vector() {
         return vector;
     }
+
+    public List<String> ignoredItems() {
+        return ignoredItems;
+    }
 }

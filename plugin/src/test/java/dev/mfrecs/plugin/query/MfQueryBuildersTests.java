@@ -167,6 +167,8 @@ public class MfQueryBuildersTests extends ESTestCase {
                         listener.onResponse((Resp) new ResolveIndexAction.Response(List.of(), List.of(resolvedAlias(ModelIndices
                             .itemsAlias(model), ModelIndices.itemsIndex(model, 4))), List.of()));
                     } else if (request instanceof GetRequest get) {
+                        // Published documents never change after the refresh that precedes the alias swap.
+                        assertFalse("the serving path reads from the refreshed reader: " + get, get.realtime());
                         Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
                         listener.onResponse((Resp) getResponse(get.index(), get.id(), source));
                     } else if (request instanceof MultiGetRequest) {

@@ -196,7 +196,18 @@ public final class ServingBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates 100, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
             recallUsers, recall, personalized.p50 / plain.p50);
         out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
+        out.printf(Locale.ROOT, "%-5d load average after the measurements (1, 5, 15 min): %s%n", d, loadAverage());
         rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
+    }
+
+    /** The machine's load average from /proc/loadavg (Linux), or "n/a": the benchmark shares its cores with the node. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static String recommendBody(String model, int u) {
