@@ -172,34 +172,45 @@ final class ScalarKernels extends DenseKernels {
         }
         int q = 0;
         for (; q + 3 < m; q += 4) {
-            // rank-4 update: one pass over the lower triangle per four entries
-            double w0 = w[q];
-            double w1 = w[q + 1];
-            double w2 = w[q + 2];
-            double w3 = w[q + 3];
-            int o0 = q * d;
-            int o1 = o0 + d;
-            int o2 = o1 + d;
-            int o3 = o2 + d;
-            for (int i = 0; i < d; i++) {
-                double s0 = w0 * ys[o0 + i];
-                double s1 = w1 * ys[o1 + i];
-                double s2 = w2 * ys[o2 + i];
-                double s3 = w3 * ys[o3 + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
-                }
-            }
+            rankFourRows(a, d, ys, w, q, 0);
         }
         for (; q < m; q++) {
-            int off = q * d;
-            for (int i = 0; i < d; i++) {
-                double s = w[q] * ys[off + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += s * ys[off + k];
-                }
+            rankOne(a, d, ys, w[q], q * d);
+        }
+    }
+
+    /**
+     * Rank-4 update of rows {@code fromRow..d-1} of the lower triangle of {@code a} with entries {@code q..q+3} of {@code ys}: one
+     * pass over those rows for four entries. Also the SIMD kernels' tail for the rows their 4 x 4 blocks do not cover.
+     */
+    static void rankFourRows(double[] a, int d, double[] ys, double[] w, int q, int fromRow) {
+        double w0 = w[q];
+        double w1 = w[q + 1];
+        double w2 = w[q + 2];
+        double w3 = w[q + 3];
+        int o0 = q * d;
+        int o1 = o0 + d;
+        int o2 = o1 + d;
+        int o3 = o2 + d;
+        for (int i = fromRow; i < d; i++) {
+            double s0 = w0 * ys[o0 + i];
+            double s1 = w1 * ys[o1 + i];
+            double s2 = w2 * ys[o2 + i];
+            double s3 = w3 * ys[o3 + i];
+            int base = i * d;
+            for (int k = 0; k <= i; k++) {
+                a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
+            }
+        }
+    }
+
+    /** Rank-1 update {@code a += w y y^T} of the lower triangle, {@code y = ys[off..off+d)}. */
+    static void rankOne(double[] a, int d, double[] ys, double w, int off) {
+        for (int i = 0; i < d; i++) {
+            double s = w * ys[off + i];
+            int base = i * d;
+            for (int k = 0; k <= i; k++) {
+                a[base + k] += s * ys[off + k];
             }
         }
     }

@@ -281,26 +281,12 @@ final class SimdKernels extends DenseKernels {
                     a[r3 + k] += (s30.lane(0) * y0 + s31.lane(0) * y1) + (s32.lane(0) * y2 + s33.lane(0) * y3);
                 }
             }
-            for (; i < d; i++) {
-                double s0 = w0 * ys[o0 + i];
-                double s1 = w1 * ys[o1 + i];
-                double s2 = w2 * ys[o2 + i];
-                double s3 = w3 * ys[o3 + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += (s0 * ys[o0 + k] + s1 * ys[o1 + k]) + (s2 * ys[o2 + k] + s3 * ys[o3 + k]);
-                }
+            if (i < d) {
+                ScalarKernels.rankFourRows(a, d, ys, w, q, i);
             }
         }
         for (; q < m; q++) {
-            int off = q * d;
-            for (int i = 0; i < d; i++) {
-                double s = w[q] * ys[off + i];
-                int base = i * d;
-                for (int k = 0; k <= i; k++) {
-                    a[base + k] += s * ys[off + k];
-                }
-            }
+            ScalarKernels.rankOne(a, d, ys, w[q], q * d);
         }
     }
 
