@@ -151,8 +151,8 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
         recall /= recallUsers;
 
-        Stats personalized = measure(n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, n % users)));
-        Stats plain = measure(n -> {
+        Request personalizedQuery = n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, n % users));
+        Request plainQuery = n -> {
             int u = n % users;
             StringBuilder v = new StringBuilder();
             for (int j = 0; j < d; j++) {
@@ -160,8 +160,8 @@ public final class ServingBenchmark implements Callable<Integer> {
             }
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
                 + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "]}}");
-        });
-        Stats filtered = measure(n -> {
+        };
+        Request filteredQuery = n -> {
             int u = n % users;
             StringBuilder v = new StringBuilder();
             for (int j = 0; j < d; j++) {
@@ -174,7 +174,13 @@ public final class ServingBenchmark implements Callable<Integer> {
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
                 + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
                 + "{\"ids\": {\"values\": [" + ids + "]}}}}}}");
-        });
+        };
+        // the three searches are compared with each other, so they are measured interleaved (rounds, order rotated) rather than
+        // one after the other: drift over the run (segment merges after publishing, caches, JIT) then affects them alike
+        Stats[] searches = measureInterleaved(List.of(personalizedQuery, plainQuery, filteredQuery));
+        Stats personalized = searches[0];
+        Stats plain = searches[1];
+        Stats filtered = searches[2];
         StringBuilder history = new StringBuilder();
         for (int h = 0; h < 100; h++) {
             history.append(h == 0 ? "" : ",").append("\"p").append(random.nextInt(items)).append('"');
@@ -228,19 +234,51 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
     }
 
+    /** Rounds of interleaved measurement: kinds take turns, each round a share of the queries, the order rotated per round. */
+    static final int ROUNDS = 5;
+
+    private Stats[] measureInterleaved(List<Request> kinds) throws Exception {
+        for (Request kind : kinds) {
+            for (int n = 0; n < Math.min(200, queries); n++) {
+                kind.send(n); // warm up
+            }
+        }
+        int k = kinds.size();
+        double[][] millis = new double[k][queries];
+        double[] seconds = new double[k];
+        for (int round = 0; round < ROUNDS; round++) {
+            int from = (int) ((long) queries * round / ROUNDS);
+            int to = (int) ((long) queries * (round + 1) / ROUNDS);
+            for (int turn = 0; turn < k; turn++) {
+                int kind = (round + turn) % k;
+                seconds[kind] += run(kinds.get(kind), from, to, millis[kind]);
+            }
+        }
+        Stats[] out = new Stats[k];
+        for (int kind = 0; kind < k; kind++) {
+            out[kind] = stats(millis[kind], seconds[kind]);
+        }
+        return out;
+    }
+
     private Stats measure(Request request) throws Exception {
         for (int n = 0; n < Math.min(200, queries); n++) {
             request.send(n); // warm up
         }
         double[] millis = new double[queries];
+        return stats(millis, run(request, 0, queries, millis));
+    }
+
+    /** Sends requests {@code [from, to)} from {@code threads} clients, records each latency, returns the wall seconds. */
+    private double run(Request request, int from, int to, double[] millis) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                final int first = t;
+                final int first = from + t;
                 futures.add(pool.submit(() -> {
-                    for (int n = first; n < queries; n += threads) {
+                    for (int n = first; n < to; n += threads) {
                         long s = System.nanoTime();
                         request.send(n);
                         millis[n] = (System.nanoTime() - s) / 1e6;
@@ -254,7 +292,10 @@ public final class ServingBenchmark implements Callable<Integer> {
         } finally {
             pool.shutdown();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private Stats stats(double[] millis, double seconds) {
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
         return new Stats(sorted[(int) (0.50 * (queries - 1))], sorted[(int) (0.99 * (queries - 1))], Arrays.stream(millis).average()
