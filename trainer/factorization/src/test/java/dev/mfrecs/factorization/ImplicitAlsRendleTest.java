@@ -170,35 +170,9 @@ class ImplicitAlsRendleTest {
         for (Solver solver : Solver.values()) {
             ImplicitAlsParams p = params(solver, 10, 2, 0.5f, 0.5f);
             FactorModel model = ImplicitAls.train(DATA.train(), p, TrainingListener.NONE);
-            CsrMatrix train = DATA.train();
-            double recall = 0;
-            double randomRecall = 0;
-            int evaluated = 0;
-            float[] user = new float[model.factors()];
-            for (int u = 0; u < model.users(); u++) {
-                int[] held = DATA.heldOut()[u];
-                if (held.length == 0) {
-                    continue;
-                }
-                int from = train.indptr()[u];
-                int to = train.indptr()[u + 1];
-                System.arraycopy(model.userFactors(), u * model.factors(), user, 0, model.factors());
-                int[] top = TopK.recommend(user, model.itemFactors(), model.items(), model.factors(), 10,
-                    i -> Arrays.binarySearch(train.indices(), from, to, i) >= 0);
-                int hits = 0;
-                for (int i : top) {
-                    for (int h : held) {
-                        hits += h == i ? 1 : 0;
-                    }
-                }
-                recall += (double) hits / held.length;
-                randomRecall += 10.0 / (model.items() - (to - from));
-                evaluated++;
-            }
-            recall /= evaluated;
-            randomRecall /= evaluated;
-            assertTrue(evaluated > 100, "too few evaluable users: " + evaluated);
-            assertTrue(recall > 3 * randomRecall, solver + ": recall@10 " + recall + " vs random " + randomRecall);
+            SyntheticData.HeldOutRecall r = DATA.recallAt10(model);
+            assertTrue(r.evaluated() > 100, "too few evaluable users: " + r.evaluated());
+            assertTrue(r.recall() > 3 * r.random(), solver + ": recall@10 " + r.recall() + " vs random " + r.random());
         }
     }
 

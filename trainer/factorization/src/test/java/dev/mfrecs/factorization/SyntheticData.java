@@ -10,7 +10,43 @@ final class SyntheticData {
     private SyntheticData() {}
 
     /** An implicit train/test split: training interactions and, per user, the held-out positive items. */
-    record ImplicitSplit(CsrMatrix train, int[][] heldOut) {}
+    record ImplicitSplit(CsrMatrix train, int[][] heldOut) {
+
+        /**
+         * Mean recall@10 of {@code model}'s exact top-10 (training items excluded) over the users with held-out positives, next to
+         * the recall a random ranking of the unseen items would get, and the number of users evaluated.
+         */
+        HeldOutRecall recallAt10(FactorModel model) {
+            double recall = 0;
+            double randomRecall = 0;
+            int evaluated = 0;
+            float[] user = new float[model.factors()];
+            for (int u = 0; u < model.users(); u++) {
+                int[] held = heldOut[u];
+                if (held.length == 0) {
+                    continue;
+                }
+                int from = train.indptr()[u];
+                int to = train.indptr()[u + 1];
+                System.arraycopy(model.userFactors(), u * model.factors(), user, 0, model.factors());
+                int[] top = TopK.recommend(user, model.itemFactors(), model.items(), model.factors(), 10,
+                    i -> java.util.Arrays.binarySearch(train.indices(), from, to, i) >= 0);
+                int hits = 0;
+                for (int i : top) {
+                    for (int h : held) {
+                        hits += h == i ? 1 : 0;
+                    }
+                }
+                recall += (double) hits / held.length;
+                randomRecall += 10.0 / (model.items() - (to - from));
+                evaluated++;
+            }
+            return new HeldOutRecall(recall / evaluated, randomRecall / evaluated, evaluated);
+        }
+    }
+
+    /** What {@link ImplicitSplit#recallAt10} measured. */
+    record HeldOutRecall(double recall, double random, int evaluated) {}
 
     /**
      * {@code users x items} positives from a rank-{@code rank} Gaussian score matrix thresholded at its {@code 1 - density} quantile;
