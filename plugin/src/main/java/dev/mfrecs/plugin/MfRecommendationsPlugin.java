@@ -6,6 +6,7 @@ import dev.mfrecs.plugin.action.GetModelAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
+import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
@@ -21,6 +22,7 @@ import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
+import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.plugins.ActionPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
@@ -34,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the
- * {@code mf_user} query-vector builder for the {@code knn} section, and the {@code _mf} REST APIs. Nothing else
+ * {@code mf_user} query-vector builder for the {@code knn} section, the
+ * internal wire form those queries rewrite to, and the {@code _mf} REST APIs. Nothing else
  * happens here.
  */
 public final class MfRecommendationsPlugin extends Plugin implements ActionPlugin, SearchPlugin {
@@ -56,6 +59,12 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
             new QuerySpec<>(MfRecommendQueryBuilder.NAME, MfRecommendQueryBuilder::new, MfRecommendQueryBuilder::fromXContent),
             new QuerySpec<>(MfSimilarQueryBuilder.NAME, MfSimilarQueryBuilder::new, MfSimilarQueryBuilder::fromXContent)
         );
+    }
+
+    /** The shard-level form the mf queries rewrite to; sent between nodes, never written by users. */
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new));
     }
 
     @Override

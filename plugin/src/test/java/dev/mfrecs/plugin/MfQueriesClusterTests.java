@@ -88,6 +88,17 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         }
         bulk.add(client().prepareIndex(usersIndex).setId("alice").setSource(Map.of("user_id", "alice", "vector", user, "seen_items",
             List.of("i1", "i2", "i3"), "seen_values", List.of(1f, 1f, 1f))));
+        // bob has seen exactly his five best items, so excluding them changes his top k.
+        float[] bob = new float[D];
+        for (int j = 0; j < D; j++) {
+            bob[j] = (float) random.nextGaussian();
+        }
+        List<String> bobSeen = new ArrayList<>();
+        for (int i : TopK.recommend(bob, items, ITEMS, D, 5, i -> false)) {
+            bobSeen.add("i" + i);
+        }
+        bulk.add(client().prepareIndex(usersIndex).setId("bob").setSource(Map.of("user_id", "bob", "vector", bob, "seen_items", bobSeen,
+            "seen_values", List.of(1f, 1f, 1f, 1f, 1f))));
         assertFalse(bulk.get().hasFailures());
         Map<String, Object> meta = new HashMap<>();
         meta.put("model", model);
@@ -163,6 +174,49 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             }
         } finally {
             r.decRef();
+        }
+    }
+
+    /**
+     * Seen items that are the user's best are dropped after the kNN (num_candidates leaves room for k + seen) or inside
+     * its filter (it does not): either way no seen item comes back and every shard still contributes k hits, and the
+     * post-filtered answer is the exact ranking.
+     */
+    public void testSeenBestItemsExcludedWithKPerShard() throws Exception {
+        String model = model();
+        int shards = randomIntBetween(2, 4);
+        float[] items = publish(model, shards);
+        Map<String, Object> bob = client().prepareGet(ModelIndices.usersIndex(model, 1), "bob").get().getSourceAsMap();
+        @SuppressWarnings("unchecked")
+        List<Number> vector = (List<Number>) bob.get("vector");
+        float[] x = new float[D];
+        for (int j = 0; j < D; j++) {
+            x[j] = vector.get(j).floatValue();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) bob.get("seen_items");
+        int k = 10;
+        int[] expected = TopK.recommend(x, items, ITEMS, D, k, i -> seen.contains("i" + i));
+        for (int numCandidates : new int[] { ITEMS, k + 2 }) {
+            SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
+                .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, k, numCandidates, null, null, null))
+                .setSize(ITEMS)
+                .get();
+            try {
+                SearchHit[] hits = r.getHits().getHits();
+                assertEquals("num_candidates " + numCandidates, k * shards, hits.length);
+                assertEquals(k * shards, r.getHits().getTotalHits().value());
+                for (SearchHit hit : hits) {
+                    assertFalse(hit.getId(), seen.contains(hit.getId()));
+                }
+                if (numCandidates == ITEMS) {
+                    for (int i = 0; i < k; i++) {
+                        assertEquals("rank " + i, "i" + expected[i], hits[i].getId());
+                    }
+                }
+            } finally {
+                r.decRef();
+            }
         }
     }
 

@@ -4,13 +4,17 @@ import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.cache.Cache;
 import org.elasticsearch.common.cache.CacheBuilder;
+import org.elasticsearch.core.Nullable;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.index.IndexNotFoundException;
+import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
 import java.util.Arrays;
@@ -36,7 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * so they are read with {@code realtime=false}: from the last refreshed reader, which skips the realtime get's
  * version-map lookup (measurably cheaper per read on the serving path).
  * <p>
- * To keep a query at one round trip before its kNN, the authorization read of the cached metadata is sent
+ * A query whose search targets the model's items alias needs no alias resolution at all: the search has resolved its
+ * indices already, so only the metadata (authorization) read is sent.
+ * <p>
+ * Otherwise, to keep a query at one round trip before its kNN, the authorization read of the cached metadata is sent
  * speculatively, at the same time as the alias resolution, for the version this node saw live last time; when the alias
  * still points there (the usual case) both answers are used, otherwise the metadata of the new version is read after.
  */
@@ -56,9 +63,25 @@ public final class ModelResolver {
     private ModelResolver() {}
 
     public void resolve(Client client, String model, ActionListener<ModelMetadata> listener) {
+        resolve(client, model, null, listener);
+    }
+
+    /**
+     * Like {@link #resolve(Client, String, ActionListener)}, for a query inside a search whose target indices are
+     * {@code searched} (the coordinating rewrite's {@link QueryRewriteContext#getResolvedIndices()}, or null): when the
+     * search runs on the model's live items index, that index is taken from the search's own resolution and no alias
+     * resolution is sent (see {@link #liveItemsIndex}).
+     */
+    public void resolve(Client client, String model, @Nullable ResolvedIndices searched, ActionListener<ModelMetadata> listener) {
         String invalid = ModelIndices.validateModelName(model);
         if (invalid != null) {
             listener.onFailure(new IllegalArgumentException("[mf] " + invalid));
+            return;
+        }
+        String live = liveItemsIndex(searched, model);
+        if (live != null) {
+            lastLive.put(model, live);
+            readMetadata(client, model, ModelIndices.versionOfItemsIndex(model, live), live, listener);
             return;
         }
         String alias = ModelIndices.itemsAlias(model);
@@ -129,6 +152,30 @@ public final class ModelResolver {
                 join.run();
             }));
         }
+    }
+
+    /**
+     * The model's live items index if the search targets it: the one searched index that carries the model's items
+     * alias in the cluster state the search resolved its indices with, so the metadata read and the kNN agree on the
+     * version. The search action has already authorized the caller for its indices; the metadata document is still
+     * read as the caller. Null when the search does not target it (then the alias is resolved by an action).
+     */
+    @Nullable
+    static String liveItemsIndex(@Nullable ResolvedIndices searched, String model) {
+        if (searched == null) {
+            return null;
+        }
+        String alias = ModelIndices.itemsAlias(model);
+        String found = null;
+        for (IndexMetadata index : searched.getConcreteLocalIndicesMetadata().values()) {
+            if (index.getAliases().containsKey(alias)) {
+                if (found != null) {
+                    return null; // several: let the alias resolution report it
+                }
+                found = index.getIndex().getName();
+            }
+        }
+        return found != null && ModelIndices.versionOfItemsIndex(model, found) >= 0 ? found : null;
     }
 
     private void readMetadata(Client client, String model, int version, String concrete, ActionListener<ModelMetadata> listener) {

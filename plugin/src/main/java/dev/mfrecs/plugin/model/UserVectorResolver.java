@@ -10,10 +10,12 @@ import dev.mfrecs.plugin.MfSettings;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.core.Nullable;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
@@ -52,12 +54,18 @@ public final class UserVectorResolver {
      * the resolved version's index.
      */
     public static void resolveModelAndUser(Client client, String modelName, UserSpec spec, ActionListener<ModelAndUser> listener) {
+        resolveModelAndUser(client, modelName, spec, null, listener);
+    }
+
+    /** The same inside a search over {@code searched} indices: see {@link ModelResolver#resolve(Client, String, ResolvedIndices, ActionListener)}. */
+    public static void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
+                                           ActionListener<ModelAndUser> listener) {
         if (spec.user() == null) {
-            resolveModelAndHistory(client, modelName, spec, listener);
+            resolveModelAndHistory(client, modelName, spec, searched, listener);
             return;
         }
         BothAnswered.<ModelMetadata, GetResponse>run(
-            l -> ModelResolver.INSTANCE.resolve(client, modelName, l),
+            l -> ModelResolver.INSTANCE.resolve(client, modelName, searched, l),
             l -> client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()).realtime(false), l),
             (model, user) -> {
                 if (model.failed()) {
@@ -81,10 +89,11 @@ public final class UserVectorResolver {
     }
 
     /** The inline-history case of {@link #resolveModelAndUser}: the items' vectors are read while the model resolves. */
-    private static void resolveModelAndHistory(Client client, String modelName, UserSpec spec, ActionListener<ModelAndUser> listener) {
+    private static void resolveModelAndHistory(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
+                                               ActionListener<ModelAndUser> listener) {
         Map<String, Float> history = aggregate(spec.history());
         BothAnswered.<ModelMetadata, ItemVectorReads.Found>run(
-            l -> ModelResolver.INSTANCE.resolve(client, modelName, l),
+            l -> ModelResolver.INSTANCE.resolve(client, modelName, searched, l),
             l -> ItemVectorReads.read(client, ModelIndices.itemsAlias(modelName), history.keySet(), l),
             (model, items) -> {
                 if (model.failed()) {

@@ -11,6 +11,7 @@ import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
+import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
@@ -22,7 +23,6 @@ import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
 import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
@@ -162,7 +162,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             return result == null ? this : result;
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> UserVectorResolver.resolveModelAndUser(client, model, userSpec,
+        ResolvedIndices searched = context.getResolvedIndices();
+        context.registerAsyncAction((client, listener) -> UserVectorResolver.resolveModelAndUser(client, model, userSpec, searched,
             listener.delegateFailureAndWrap((l, resolved) -> {
                 result.set(toTargetQuery(resolved.model(), resolved.user()));
                 l.onResponse(null);
@@ -187,13 +188,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             throw new IllegalArgumentException("[" + NAME + "] user vector has [" + user.vector().length + "] dims, model [" + model
                 + "] has [" + metadata.vectorDims() + "]");
         }
-        float[] query = user.vector();
-        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, query, k, numCandidates, null, null);
-        filters.forEach(knn::addFilterQuery);
-        if (excludeSeen && user.seenItems().isEmpty() == false) {
-            knn.addFilterQuery(QueryBuilders.boolQuery().mustNot(QueryBuilders.idsQuery().addIds(user.seenItems().toArray(String[]::new))));
-        }
-        return knn.boost(boost).queryName(queryName);
+        List<String> excluded = excludeSeen ? user.seenItems() : List.of();
+        return KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded).boost(boost).queryName(queryName);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
+import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
@@ -17,7 +18,6 @@ import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
@@ -143,7 +143,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             return result == null ? this : result;
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model,
+        ResolvedIndices searched = context.getResolvedIndices();
+        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model, searched,
             listener.delegateFailureAndWrap((l, metadata) -> ItemVectors.read(client, metadata, items,
                 l.delegateFailureAndWrap((l2, vectors) -> {
                     result.set(toKnn(metadata, vectors));
@@ -167,10 +168,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
                 mean[j] += (float) (vectors[i * d + j] * scale / items.size());
             }
         }
-        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, mean, k, numCandidates, null, null);
-        filters.forEach(knn::addFilterQuery);
-        knn.addFilterQuery(QueryBuilders.boolQuery().mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new))));
-        return knn.boost(boost).queryName(queryName);
+        return KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items).boost(boost).queryName(queryName);
     }
 
     @Override

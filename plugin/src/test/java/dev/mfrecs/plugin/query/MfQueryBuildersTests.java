@@ -53,7 +53,8 @@ import java.util.Map;
 public class MfQueryBuildersTests extends ESTestCase {
 
     private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(new MfRecommendationsPlugin()));
-    private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(searchModule.getNamedWriteables());
+    private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(java.util.stream.Stream.concat(
+        searchModule.getNamedWriteables().stream(), new MfRecommendationsPlugin().getNamedWriteables().stream()).toList());
 
     @Override
     protected NamedXContentRegistry xContentRegistry() {
@@ -179,23 +180,110 @@ public class MfQueryBuildersTests extends ESTestCase {
                 }
             };
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L);
-            MfRecommendQueryBuilder query = new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70,
-                List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR);
-            PlainActionFuture<QueryBuilder> future = new PlainActionFuture<>();
-            Rewriteable.rewriteAndFetch(query, context, future);
-            QueryBuilder rewritten = future.get();
-            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
-            KnnVectorQueryBuilder knn = (KnnVectorQueryBuilder) rewritten;
+            // k + seen fits within num_candidates: the kNN asks for k + 2 and the shards drop the seen items after it.
+            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70,
+                List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR));
+            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
+            KnnExcludingQueryBuilder excluding = (KnnExcludingQueryBuilder) rewritten;
+            assertEquals(7, excluding.k());
+            assertEquals(List.of("a", "b"), excluding.excludedIds());
+            KnnVectorQueryBuilder knn = excluding.candidates();
             assertEquals("vector", knn.getFieldName());
-            assertEquals(Integer.valueOf(7), knn.k());
+            assertEquals(Integer.valueOf(9), knn.k());
             assertEquals(Integer.valueOf(70), knn.numCands());
             assertArrayEquals(new float[] { 0.5f, -1f, 2f }, knn.queryVector().asFloatVector(), 0f);
+            assertEquals(List.of(QueryBuilders.termQuery("category", "x")), knn.filterQueries());
+            assertEquals(excluding, copyNamedWriteable(excluding, writeables, QueryBuilder.class));
+
+            // k + seen exceeds num_candidates: the seen items are excluded inside the kNN filter instead.
+            rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 8,
+                List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR));
+            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
+            knn = (KnnVectorQueryBuilder) rewritten;
+            assertEquals(Integer.valueOf(7), knn.k());
+            assertEquals(Integer.valueOf(8), knn.numCands());
             assertEquals(2, knn.filterQueries().size());
             BoolQueryBuilder exclude = (BoolQueryBuilder) knn.filterQueries().get(1);
             assertEquals(QueryBuilders.idsQuery().addIds("a", "b"), exclude.mustNot().get(0));
+
+            // exclude_seen false: a plain kNN.
+            rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70, List.of(), false,
+                OnEmpty.POPULAR));
+            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
+            assertEquals(List.of(), ((KnnVectorQueryBuilder) rewritten).filterQueries());
         } finally {
             terminate(threadPool);
         }
+    }
+
+    /**
+     * Inside a search whose indices resolved to the model's live items index, the rewrite takes the version from there:
+     * it reads the metadata and the user (two reads, sent together) and sends no alias resolution.
+     */
+    public void testRewriteInsideSearchOnItemsAliasSkipsAliasResolution() throws Exception {
+        String model = "shop" + randomAlphaOfLength(4).toLowerCase(java.util.Locale.ROOT);
+        Map<String, Object> metadata = new HashMap<>(Map.of("model", model, "version", 6, "algorithm", "ials", "factors", 2,
+            "regularization", 0.1, "gram", List.of(1, 0, 0, 1)));
+        Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0), "model_version", 6, "seen_items", List.of("a"));
+        List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadPool threadPool = new TestThreadPool(getTestName());
+        try {
+            NoOpClient client = new NoOpClient(threadPool) {
+                @Override
+                @SuppressWarnings("unchecked")
+                protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
+                                                                                                   ActionListener<Resp> listener) {
+                    if (request instanceof GetRequest get) {
+                        sent.add(get.index());
+                        Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
+                        listener.onResponse((Resp) getResponse(get.index().equals(ModelIndices.METADATA_INDEX) ? get.index()
+                            : ModelIndices.usersIndex(model, 6), get.id(), source));
+                    } else {
+                        sent.add(action.name());
+                        listener.onFailure(new UnsupportedOperationException(action.name()));
+                    }
+                }
+            };
+            String live = ModelIndices.itemsIndex(model, 6);
+            org.elasticsearch.cluster.metadata.IndexMetadata liveIndex = org.elasticsearch.cluster.metadata.IndexMetadata.builder(live)
+                .settings(indexSettings(org.elasticsearch.index.IndexVersion.current(), 1, 0))
+                .putAlias(org.elasticsearch.cluster.metadata.AliasMetadata.builder(ModelIndices.itemsAlias(model)))
+                .build();
+            org.elasticsearch.cluster.metadata.IndexMetadata other = org.elasticsearch.cluster.metadata.IndexMetadata.builder("catalog")
+                .settings(indexSettings(org.elasticsearch.index.IndexVersion.current(), 1, 0))
+                .build();
+            QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L, resolvedIndices(
+                Map.of(liveIndex.getIndex(), liveIndex, other.getIndex(), other)), null, null);
+            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 3, 50, List.of(),
+                true, OnEmpty.POPULAR));
+            assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
+            assertArrayEquals(new float[] { 0.5f, -1f }, ((KnnExcludingQueryBuilder) rewritten).candidates().queryVector().asFloatVector(),
+                0f);
+            assertEquals(sent.toString(), 2, sent.size());
+            assertTrue(sent.toString(), sent.contains(ModelIndices.METADATA_INDEX));
+            assertTrue(sent.toString(), sent.contains(ModelIndices.usersAlias(model)));
+        } finally {
+            terminate(threadPool);
+        }
+    }
+
+    /** {@code ResolvedIndices} has no public constructor; the test builds one as the search action would. */
+    private static org.elasticsearch.action.ResolvedIndices resolvedIndices(
+        Map<org.elasticsearch.index.Index, org.elasticsearch.cluster.metadata.IndexMetadata> local) {
+        try {
+            var ctor = org.elasticsearch.action.ResolvedIndices.class.getDeclaredConstructor(Map.class,
+                org.elasticsearch.action.OriginalIndices.class, Map.class);
+            ctor.setAccessible(true);
+            return ctor.newInstance(Map.of(), null, local);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static QueryBuilder rewrite(QueryRewriteContext context, QueryBuilder query) throws Exception {
+        PlainActionFuture<QueryBuilder> future = new PlainActionFuture<>();
+        Rewriteable.rewriteAndFetch(query, context, future);
+        return future.get();
     }
 
     /** The resolve-index response's alias entry has no public constructor; the test builds one as the action would. */
