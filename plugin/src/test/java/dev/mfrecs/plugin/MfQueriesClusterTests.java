@@ -218,6 +218,25 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
                 r.decRef();
             }
         }
+        // Profiling and explaining run the same post-filter (its rewrite builds a weight inside the shard's rewrite).
+        SearchResponse profiled = client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, k, ITEMS, null, null, null))
+            .setSize(k)
+            .setProfile(true)
+            .setExplain(true)
+            .get();
+        try {
+            SearchHit[] hits = profiled.getHits().getHits();
+            assertEquals(k, hits.length);
+            assertEquals(shards, profiled.getProfileResults().size());
+            for (int i = 0; i < k; i++) {
+                assertEquals("rank " + i, "i" + expected[i], hits[i].getId());
+                assertTrue(hits[i].getExplanation().toString(), hits[i].getExplanation().isMatch());
+                assertEquals(hits[i].getScore(), hits[i].getExplanation().getValue().floatValue(), 1e-5f);
+            }
+        } finally {
+            profiled.decRef();
+        }
     }
 
     public void testSimilarExcludesItemsAndMatchesCosineRanking() throws Exception {
