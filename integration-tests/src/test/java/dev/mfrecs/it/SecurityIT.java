@@ -4,10 +4,10 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.es.EsConnection;
-import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.node.LocalNode;
 import dev.mfrecs.trainer.node.ProgressLog;

@@ -4,9 +4,9 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.CatalogSource;

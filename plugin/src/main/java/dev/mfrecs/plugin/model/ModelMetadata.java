@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.model;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ConfidenceKind;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.ElasticsearchParseException;
@@ -35,7 +36,7 @@ public record ModelMetadata(
     String itemsIndex,
     String usersIndex,
     List<String> popularItems,
-    InteractionsSource interactions,
+    InteractionFields interactions,
     Map<String, Object> source
 ) {
 
@@ -83,8 +84,8 @@ public record ModelMetadata(
             }
         }
         List<String> popular = src.get("popular_items") instanceof List<?> p ? p.stream().map(String::valueOf).toList() : List.of();
-        InteractionsSource interactions = src.get("interactions") instanceof Map<?, ?> m
-            ? InteractionsSource.parse((Map<String, Object>) m)
+        InteractionFields interactions = src.get("interactions") instanceof Map<?, ?> m
+            ? InteractionFields.fromMetadata((Map<String, Object>) m)
             : null;
         return new ModelMetadata(
             model,

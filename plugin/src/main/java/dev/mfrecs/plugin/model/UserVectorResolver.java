@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.model;
 import dev.mfrecs.factorization.EventWeights;
 import dev.mfrecs.factorization.ExplicitFoldIn;
 import dev.mfrecs.factorization.ImplicitFoldIn;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.NotPositiveDefiniteException;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.plugin.MfSettings;
@@ -153,7 +154,7 @@ public final class UserVectorResolver {
     }
 
     private static void fromInteractions(Client client, ModelMetadata model, String user, ActionListener<ResolvedUser> listener) {
-        InteractionsSource src = model.interactions();
+        InteractionFields src = model.interactions();
         if (src == null) {
             listener.onFailure(unknownUser(model, user));
             return;
@@ -194,7 +195,7 @@ public final class UserVectorResolver {
         }));
     }
 
-    private static String[] fieldsOf(InteractionsSource src) {
+    private static String[] fieldsOf(InteractionFields src) {
         List<String> fields = new ArrayList<>(List.of(src.itemField(), src.eventField()));
         if (src.valueField() != null) {
             fields.add(src.valueField());

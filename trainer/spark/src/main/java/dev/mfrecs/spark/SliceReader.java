@@ -8,7 +8,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 
 import dev.mfrecs.factorization.EventWeights;
-import dev.mfrecs.trainer.es.InteractionFields;
+import dev.mfrecs.factorization.InteractionFields;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

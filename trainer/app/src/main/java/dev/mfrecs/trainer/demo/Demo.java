@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.EsConnection;
-import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.node.LocalNode;
 import dev.mfrecs.trainer.node.ProgressLog;

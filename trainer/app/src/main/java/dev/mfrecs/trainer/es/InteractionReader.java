@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 
 import dev.mfrecs.factorization.EventWeights;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.trainer.data.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.node.ProgressLog;

@@ -6,9 +6,9 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 
 import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.es.InteractionFields;
 import dev.mfrecs.trainer.es.InteractionReader;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
