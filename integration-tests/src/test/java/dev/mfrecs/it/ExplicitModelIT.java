@@ -9,6 +9,7 @@ import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
@@ -46,7 +47,7 @@ class ExplicitModelIT {
     @BeforeAll
     static void load() throws IOException {
         SyntheticShop.ensureLoadedAndTrained();
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         SplittableRandom random = new SplittableRandom(3);
         double[] itemQuality = new double[ITEMS];
         for (int i = 0; i < ITEMS; i++) {
@@ -83,13 +84,13 @@ class ExplicitModelIT {
 
     @Test
     void personalizedRanksByPredictedRating() throws IOException {
-        JsonNode user = RealNode.rest().get("/" + MODEL + "-users/_doc/r5").body().path("_source");
+        JsonNode user = SharedNode.rest().get("/" + MODEL + "-users/_doc/r5").body().path("_source");
         float[] p = floats(user.path("vector"));
         assertEquals(7, p.length);
         assertEquals(1f, p[6], 0f);
         Set<String> seen = new HashSet<>();
         user.path("seen_items").forEach(s -> seen.add(s.asText()));
-        JsonNode all = RealNode.rest().postOk("/" + MODEL + "-items/_search", "{\"size\": 1000, \"_source\": [\"vector\"]}");
+        JsonNode all = SharedNode.rest().postOk("/" + MODEL + "-items/_search", "{\"size\": 1000, \"_source\": [\"vector\"]}");
         Map<String, Double> score = new HashMap<>();
         for (JsonNode hit : all.path("hits").path("hits")) {
             float[] q = floats(hit.path("_source").path("vector"));
@@ -102,7 +103,7 @@ class ExplicitModelIT {
         List<String> expected = new ArrayList<>(score.keySet());
         expected.removeAll(seen);
         expected.sort(Comparator.comparingDouble((String id) -> -score.get(id)).thenComparing(Comparator.naturalOrder()));
-        JsonNode r = RealNode.rest().postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
+        JsonNode r = SharedNode.rest().postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
             + MODEL + "\", \"user\": \"r5\", \"k\": 10, \"num_candidates\": 500}}}");
         JsonNode hits = r.path("hits").path("hits");
         assertEquals(10, hits.size());
@@ -115,11 +116,11 @@ class ExplicitModelIT {
 
     @Test
     void explicitFoldInFromRatings() throws IOException {
-        JsonNode r = RealNode.rest().postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [{\"item\": \"m2\", \"value\": 5}, "
+        JsonNode r = SharedNode.rest().postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [{\"item\": \"m2\", \"value\": 5}, "
             + "{\"item\": \"m4\", \"value\": 5}, {\"item\": \"m3\", \"value\": 1}]}");
         assertEquals(7, r.path("vector").size());
         assertEquals(1.0, r.path("vector").path(6).asDouble(), 0);
-        JsonNode model = RealNode.rest().get("/_mf/model/" + MODEL).body();
+        JsonNode model = SharedNode.rest().get("/_mf/model/" + MODEL).body();
         assertEquals("als", model.path("versions").path(0).path("algorithm").asText());
         assertTrue(model.path("versions").path(0).path("global_mean").asDouble() > 1);
     }

@@ -3,6 +3,7 @@ package dev.mfrecs.it;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.node.SharedNode;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class PluginRestIT {
     @BeforeAll
     static void setUp() throws IOException {
         SyntheticShop.ensureLoadedAndTrained();
-        rest = RealNode.rest();
+        rest = SharedNode.rest();
     }
 
     @Test

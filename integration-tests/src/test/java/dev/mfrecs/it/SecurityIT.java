@@ -11,6 +11,7 @@ import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.node.LocalNode;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lacking read on any index a request needs gets a 403 that carries no vector data, even after an authorized user
  * warmed the plugin's metadata cache.
  * <p>
- * Runs its own node (the shared {@link RealNode} has security off), started once for the class with file-realm users
+ * Runs its own node (the shared {@link SharedNode} has security off), started once for the class with file-realm users
  * and roles, and stopped by its PID afterwards.
  */
 class SecurityIT {

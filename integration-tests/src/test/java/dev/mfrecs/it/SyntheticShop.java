@@ -8,6 +8,7 @@ import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
@@ -61,7 +62,7 @@ final class SyntheticShop {
         if (loaded) {
             return;
         }
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         String body = ModelIndices.template("interactions.json");
         client.indices().putIndexTemplate(p -> p.name("mfrecs-interactions").withJson(new StringReader(body)));
         SplittableRandom random = new SplittableRandom(7);
@@ -101,7 +102,7 @@ final class SyntheticShop {
         InteractionFields fields = InteractionFields.defaults(INDEX).withWeights(Map.of("view", 1f, "cart", 3f, "purchase", 5f));
         ImplicitAlsParams params = new ImplicitAlsParams(FACTORS, 10, 0.1f, Confidence.linear(2f), Solver.CG, 3, 42L, 2);
         return new TrainJob(MODEL, fields, params, 1, 1, new CatalogSource(CATALOG, List.of("category", "price")), 3).run(
-            RealNode.client(), ProgressLog.stderr());
+            SharedNode.client(), ProgressLog.stderr());
     }
 
     static long events() {

@@ -11,6 +11,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.TrainerLock;
@@ -51,7 +52,7 @@ class TrainerLifecycleIT {
 
     @BeforeAll
     static void load() throws IOException {
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         SyntheticShop.ensureLoadedAndTrained(); // installs the interactions template too
         if (client.indices().exists(e -> e.index(INDEX)).value()) {
             return;
@@ -84,10 +85,10 @@ class TrainerLifecycleIT {
     @Test
     void swapUnderQueryLoadAndRollback() throws Exception {
         String model = "big";
-        ModelPublisher publisher = new ModelPublisher(RealNode.client(), ProgressLog.stderr());
-        int v1 = job(model).run(RealNode.client(), ProgressLog.stderr());
+        ModelPublisher publisher = new ModelPublisher(SharedNode.client(), ProgressLog.stderr());
+        int v1 = job(model).run(SharedNode.client(), ProgressLog.stderr());
         assertEquals(v1, publisher.liveVersion(model));
-        RestJson rest = RealNode.rest();
+        RestJson rest = SharedNode.rest();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger ok = new AtomicInteger();
         List<String> errors = new ArrayList<>();
@@ -115,7 +116,7 @@ class TrainerLifecycleIT {
         loop.start();
         int v2;
         try {
-            v2 = job(model).run(RealNode.client(), ProgressLog.stderr());
+            v2 = job(model).run(SharedNode.client(), ProgressLog.stderr());
         } finally {
             stop.set(true);
             loop.join();
@@ -125,13 +126,13 @@ class TrainerLifecycleIT {
         assertTrue(errors.isEmpty(), "queries failed during the swap: " + errors.subList(0, Math.min(3, errors.size())));
         assertTrue(ok.get() > 10, "only " + ok.get() + " queries ran during the swap");
         assertEquals(v1, publisher.rollback(model, v1));
-        assertEquals(v1, RealNode.rest().get("/_mf/model/" + model).body().path("live_version").asInt());
+        assertEquals(v1, SharedNode.rest().get("/_mf/model/" + model).body().path("live_version").asInt());
     }
 
     @Test
     void publishDyingHalfWayLeavesTheLiveVersionAndTheNextRunCleansUp() throws Exception {
         String model = "fragile";
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         ModelPublisher publisher = new ModelPublisher(client, ProgressLog.stderr());
         int v1 = job(model).run(client, ProgressLog.stderr());
         IOException failure = assertThrows(IOException.class, () -> job(model).run(client, ProgressLog.stderr(), (index, written) -> {
@@ -161,7 +162,7 @@ class TrainerLifecycleIT {
         for (int t = 0; t < 2; t++) {
             runs.add(pool.submit(() -> {
                 go.await();
-                return job(model).run(RealNode.client(), ProgressLog.stderr());
+                return job(model).run(SharedNode.client(), ProgressLog.stderr());
             }));
         }
         go.countDown();
@@ -179,12 +180,12 @@ class TrainerLifecycleIT {
         pool.shutdown();
         assertEquals(1, published);
         assertEquals(1, refused);
-        assertEquals(1, new ModelPublisher(RealNode.client(), ProgressLog.stderr()).versions(model).size());
+        assertEquals(1, new ModelPublisher(SharedNode.client(), ProgressLog.stderr()).versions(model).size());
     }
 
     @Test
     void badArgumentsPublishNothing() throws Exception {
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         InteractionFields wrongField = new InteractionFields(INDEX, "customer", "item_id", "event_type", null, "timestamp", Map.of(), 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainJob("bad1", wrongField,
             ImplicitAlsParams.defaults(8), 1, 1, null, 3).run(client, ProgressLog.stderr()));
@@ -202,7 +203,7 @@ class TrainerLifecycleIT {
         for (String m : List.of("bad1", "bad2", "bad3", "bad4")) {
             assertFalse(client.indices().existsAlias(a -> a.name(ModelIndices.itemsAlias(m))).value(), m + " was published");
         }
-        JsonNode models = RealNode.rest().get("/_mf/model/bad4").body();
+        JsonNode models = SharedNode.rest().get("/_mf/model/bad4").body();
         assertEquals(404, models.path("status").asInt());
     }
 }

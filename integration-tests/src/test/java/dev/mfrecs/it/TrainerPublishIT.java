@@ -8,6 +8,7 @@ import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -38,12 +39,12 @@ class TrainerPublishIT {
     private static int train() throws IOException {
         InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
         ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 3, 1L, 2);
-        return new TrainJob(MODEL, fields, params, 1, 1, null, 2).run(RealNode.client(), ProgressLog.stderr());
+        return new TrainJob(MODEL, fields, params, 1, 1, null, 2).run(SharedNode.client(), ProgressLog.stderr());
     }
 
     @Test
     void versionsSwapRetainRollBackAndDelete() throws IOException {
-        ElasticsearchClient client = RealNode.client();
+        ElasticsearchClient client = SharedNode.client();
         ModelPublisher publisher = new ModelPublisher(client, ProgressLog.stderr());
         int v1 = train();
         assertEquals(v1, publisher.liveVersion(MODEL));
@@ -71,13 +72,13 @@ class TrainerPublishIT {
 
     /** Folding a trained user in from their stored history must give their stored vector: the same kernel, both sides. */
     static void assertFoldInReproducesStoredUser(String model, String user) throws IOException {
-        var stored = RealNode.rest().get("/" + model + "-users/_doc/" + user).body().path("_source");
+        var stored = SharedNode.rest().get("/" + model + "-users/_doc/" + user).body().path("_source");
         StringBuilder history = new StringBuilder();
         for (int j = 0; j < stored.path("seen_items").size(); j++) {
             history.append(j == 0 ? "" : ", ").append("{\"item\": \"").append(stored.path("seen_items").path(j).asText())
                 .append("\", \"value\": ").append(stored.path("seen_values").path(j).asDouble()).append('}');
         }
-        var folded = RealNode.rest().postOk("/_mf/model/" + model + "/_fold_in", "{\"history\": [" + history + "]}").path("vector");
+        var folded = SharedNode.rest().postOk("/_mf/model/" + model + "/_fold_in", "{\"history\": [" + history + "]}").path("vector");
         var vector = stored.path("vector");
         assertEquals(vector.size(), folded.size());
         for (int j = 0; j < vector.size(); j++) {
@@ -92,15 +93,15 @@ class TrainerPublishIT {
         // The same with the Rendle et al. 2021 options, which the metadata must carry to the plugin's fold-in.
         InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "purchase", 4f));
         ImplicitAlsParams params = new ImplicitAlsParams(8, 6, 0.5f, Confidence.linear(2f), Solver.CG, 3, 3L, 2).withRendle(0.3f, 0.5f);
-        new TrainJob("rendle", fields, params, 1, 1, null, 2).run(RealNode.client(), ProgressLog.stderr());
-        var meta = RealNode.rest().get("/_mf/model/rendle").body().path("versions").path(0);
+        new TrainJob("rendle", fields, params, 1, 1, null, 2).run(SharedNode.client(), ProgressLog.stderr());
+        var meta = SharedNode.rest().get("/_mf/model/rendle").body().path("versions").path(0);
         assertEquals(0.3, meta.path("rendle").path("alpha0").asDouble(), 1e-6);
         assertFoldInReproducesStoredUser("rendle", "u3");
     }
 
     @Test
     void itemVectorMappingIsExplicit() throws IOException {
-        var mapping = RealNode.rest().get("/" + ModelIndices.itemsIndex(SyntheticShop.MODEL, 1) + "/_mapping").body();
+        var mapping = SharedNode.rest().get("/" + ModelIndices.itemsIndex(SyntheticShop.MODEL, 1) + "/_mapping").body();
         var vector = mapping.path(ModelIndices.itemsIndex(SyntheticShop.MODEL, 1)).path("mappings").path("properties").path("vector");
         assertEquals("dense_vector", vector.path("type").asText());
         assertEquals(SyntheticShop.FACTORS, vector.path("dims").asInt());
@@ -110,7 +111,7 @@ class TrainerPublishIT {
 
     @Test
     void metadataHoldsGramAndInteractionsRecipe() throws IOException {
-        var doc = RealNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(SyntheticShop.MODEL, 1))
+        var doc = SharedNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(SyntheticShop.MODEL, 1))
             .body().path("_source");
         assertEquals(SyntheticShop.FACTORS * SyntheticShop.FACTORS, doc.path("gram").size());
         assertEquals(SyntheticShop.INDEX, doc.path("interactions").path("index").asText());

@@ -15,6 +15,7 @@ import dev.mfrecs.trainer.cli.RecsysCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
@@ -77,7 +78,7 @@ class SparkTrainIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        ElasticsearchClient client = TestNode.client();
+        ElasticsearchClient client = SharedNode.client();
         String body = ModelIndices.template("interactions.json");
         client.indices().putIndexTemplate(p -> p.name("mfrecs-interactions").withJson(new StringReader(body)));
         // Three shards so the slices really cut across shards.
@@ -130,12 +131,12 @@ class SparkTrainIT {
     }
 
     static JsonNode metadata(String model, int version) throws IOException {
-        return TestNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(model, version)).body()
+        return SharedNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(model, version)).body()
             .path("_source");
     }
 
     static List<String> recommend(String model, String user) throws IOException {
-        var r = TestNode.rest().post("/" + ModelIndices.itemsAlias(model) + "/_search",
+        var r = SharedNode.rest().post("/" + ModelIndices.itemsAlias(model) + "/_search",
             "{\"size\": " + K + ", \"_source\": [\"item_id\"], \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": \""
                 + user + "\", \"k\": " + K + "}}}");
         assertEquals(200, r.status(), () -> "mf_recommend on [" + model + "] answered " + r.body());
@@ -149,11 +150,11 @@ class SparkTrainIT {
     @Test
     @Order(1)
     void sparkModelReadsTheSamePairsIsServedAndRecommendsAsWellAsTheLocalOne() throws IOException {
-        ElasticsearchClient client = TestNode.client();
+        ElasticsearchClient client = SharedNode.client();
         int local = job("shop_local").run(client, ProgressLog.stderr());
         // Three slices on three shards, two executor threads.
         spark.conf().set(SparkEngine.SLICES, "3");
-        SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(TestNode.node().url())));
+        SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
         int version = job("shop_spark").run(client, ProgressLog.stderr(), ModelPublisher.BulkListener.NONE, engine);
 
         JsonNode sparkMeta = metadata("shop_spark", version);
@@ -269,14 +270,14 @@ class SparkTrainIT {
     @Test
     @Order(4)
     void rejectsWhatItCannotTrain() {
-        SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(TestNode.node().url())));
+        SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
         TrainJob als = new TrainJob("shop_als", dev.mfrecs.trainer.train.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
             TrainJob.Window.ALL);
-        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, TestNode.client(), Map.of(), ProgressLog.stderr()));
+        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, SharedNode.client(), Map.of(), ProgressLog.stderr()));
         assertEquals("[--algorithm] [als] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]", e.getMessage());
         spark.conf().set(SparkEngine.SLICES, "zero");
         try {
-            var bad = assertThrows(IllegalArgumentException.class, () -> engine.train(job("shop_bad"), TestNode.client(), Map.of(),
+            var bad = assertThrows(IllegalArgumentException.class, () -> engine.train(job("shop_bad"), SharedNode.client(), Map.of(),
                 ProgressLog.stderr()));
             assertEquals("[spark.mfrecs.slices] must be a positive integer, got [zero]", bad.getMessage());
         } finally {
@@ -292,7 +293,7 @@ class SparkTrainIT {
     @Test
     @Order(5)
     void cliTrainsWithEngineSpark() throws IOException {
-        int code = new CommandLine(new RecsysCommand()).execute("train", "--es", TestNode.node().url(), "--model", "shop_cli", "--index",
+        int code = new CommandLine(new RecsysCommand()).execute("train", "--es", SharedNode.node().url(), "--model", "shop_cli", "--index",
             INDEX, "--weight", "purchase=1", "--factors", "8", "--iterations", "3", "--engine", "spark", "--master", "local[2]");
         assertEquals(0, code);
         JsonNode meta = metadata("shop_cli", 1);

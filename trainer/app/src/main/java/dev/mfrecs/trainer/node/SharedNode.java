@@ -1,53 +1,47 @@
-package dev.mfrecs.it;
+package dev.mfrecs.trainer.node;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
-import dev.mfrecs.trainer.node.LocalNode;
-import dev.mfrecs.trainer.node.ProgressLog;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The one real Elasticsearch node of the integration suite: the 9.1.0 distribution Maven resolved, with the plugin zip
- * this build produced installed by {@code elasticsearch-plugin}. Started on first use and stopped when the test JVM
- * exits, so every test class shares it.
+ * One real Elasticsearch node per JVM for suites that run against the distribution with the built plugin installed (the
+ * integration tests, the Spark module's tests): configured by the system properties the build sets
+ * ({@code mfrecs.es.zip}, {@code mfrecs.plugin.zip}, {@code mfrecs.work.dir}), started on first use, shared by every test
+ * class, and stopped by its PID when the JVM exits.
  */
-final class RealNode {
+public final class SharedNode {
 
     private static LocalNode node;
     private static ElasticsearchClient client;
 
-    private RealNode() {}
+    private SharedNode() {}
 
-    static synchronized LocalNode node() {
+    public static synchronized LocalNode node() {
         if (node == null) {
             try {
-                node = LocalNode.start(
-                    Path.of(required("mfrecs.es.zip")),
-                    Path.of(required("mfrecs.plugin.zip")),
-                    Path.of(required("mfrecs.work.dir")),
-                    "768m",
-                    ProgressLog.stderr()
-                );
+                node = LocalNode.start(Path.of(required("mfrecs.es.zip")), Path.of(required("mfrecs.plugin.zip")),
+                    Path.of(required("mfrecs.work.dir")), "768m", ProgressLog.stderr());
                 Runtime.getRuntime().addShutdownHook(new Thread(node::close));
             } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("could not start the test node: " + e.getMessage(), e);
+                throw new IllegalStateException("could not start the shared node: " + e.getMessage(), e);
             }
         }
         return node;
     }
 
-    static synchronized ElasticsearchClient client() throws IOException {
+    public static synchronized ElasticsearchClient client() throws IOException {
         if (client == null) {
             client = EsConnection.of(node().url()).client();
         }
         return client;
     }
 
-    static RestJson rest() {
+    public static RestJson rest() {
         return new RestJson(node().url(), null);
     }
 
