@@ -9,6 +9,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.train.ImplicitTrainer;
+import dev.mfrecs.trainer.train.TrainingRecord;
 
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.ml.recommendation.ALS;
@@ -23,7 +24,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,10 +181,7 @@ public final class SparkImplicitTrainer {
         float[] gram = Gram.compute(itemFactors, items, d);
         double sweepSeconds = seconds(sweepStart);
         double totalSeconds = seconds(start);
-        float[] popularity = new float[items];
-        for (int k = 0; k < m.nnz(); k++) {
-            popularity[m.indices()[k]] += 1f;
-        }
+        float[] popularity = TrainingRecord.popularity(m);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("algorithm", "ials");
         meta.put("factors", d);
@@ -210,14 +207,9 @@ public final class SparkImplicitTrainer {
         sparkMeta.put("user_sweep_seconds", sweepSeconds);
         meta.put("spark", sparkMeta);
         meta.put("gram", gram);
-        meta.put("user_count", users);
-        meta.put("item_count", items);
-        meta.put("pair_count", m.nnz());
-        meta.put("event_count", events);
-        meta.put("train_seconds", totalSeconds);
+        TrainingRecord.put(meta, m, events, params.iterations(), totalSeconds);
+        // Per iteration, only the ALS fit counts: preparing and collecting happen once per run.
         meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : fitSeconds / params.iterations());
-        meta.put("created", Instant.now().toString());
-        meta.put("trainer_version", dev.mfrecs.trainer.train.TrainingRecord.TRAINER_VERSION);
         meta.putAll(extraMetadata);
         meta.put("engine", "spark");
         log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",

@@ -17,18 +17,26 @@ public final class TrainingRecord {
     private TrainingRecord() {}
 
     static void put(Map<String, Object> meta, InteractionMatrix data, int iterations, double seconds) {
-        CsrMatrix m = data.userItems();
+        put(meta, data.userItems(), data.events(), iterations, seconds);
+    }
+
+    /**
+     * The same for a trainer that built the user x item matrix {@code m} itself (the Spark engine) from {@code events}
+     * events; {@code seconds_per_iteration} is {@code seconds / iterations}.
+     */
+    public static void put(Map<String, Object> meta, CsrMatrix m, long events, int iterations, double seconds) {
         meta.put("user_count", m.rows());
         meta.put("item_count", m.cols());
         meta.put("pair_count", m.nnz());
-        meta.put("event_count", data.events());
+        meta.put("event_count", events);
         meta.put("train_seconds", seconds);
         meta.put("seconds_per_iteration", iterations == 0 ? 0 : seconds / iterations);
         meta.put("created", Instant.now().toString());
         meta.put("trainer_version", TRAINER_VERSION);
     }
 
-    static float[] popularity(CsrMatrix m) {
+    /** Pairs per item: the popularity the plugin's empty-history fallback ranks by. */
+    public static float[] popularity(CsrMatrix m) {
         float[] popularity = new float[m.cols()];
         for (int k = 0; k < m.nnz(); k++) {
             popularity[m.indices()[k]] += 1f;
