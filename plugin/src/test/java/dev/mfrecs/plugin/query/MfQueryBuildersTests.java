@@ -159,26 +159,19 @@ public class MfQueryBuildersTests extends ESTestCase {
         Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0, 2.0), "seen_items", List.of("a", "b"));
         ThreadPool threadPool = new TestThreadPool(getTestName());
         try {
-            NoOpClient client = new NoOpClient(threadPool) {
-                @Override
-                @SuppressWarnings("unchecked")
-                protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
-                                                                                                   ActionListener<Resp> listener) {
-                    if (request instanceof ResolveIndexAction.Request) {
-                        listener.onResponse((Resp) new ResolveIndexAction.Response(List.of(), List.of(resolvedAlias(ModelIndices
-                            .itemsAlias(model), ModelIndices.itemsIndex(model, 4))), List.of()));
-                    } else if (request instanceof GetRequest get) {
-                        // Published documents never change after the refresh that precedes the alias swap.
-                        assertFalse("the serving path reads from the refreshed reader: " + get, get.realtime());
-                        Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
-                        listener.onResponse((Resp) getResponse(get.index(), get.id(), source));
-                    } else if (request instanceof MultiGetRequest) {
-                        listener.onResponse((Resp) new MultiGetResponse(new MultiGetItemResponse[0]));
-                    } else {
-                        listener.onFailure(new UnsupportedOperationException(action.name()));
-                    }
+            NoOpClient client = answering(threadPool, request -> {
+                if (request instanceof ResolveIndexAction.Request) {
+                    return new ResolveIndexAction.Response(List.of(), List.of(resolvedAlias(ModelIndices.itemsAlias(model),
+                        ModelIndices.itemsIndex(model, 4))), List.of());
+                } else if (request instanceof GetRequest get) {
+                    // Published documents never change after the refresh that precedes the alias swap.
+                    assertFalse("the serving path reads from the refreshed reader: " + get, get.realtime());
+                    return getResponse(get.index(), get.id(), get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user);
+                } else if (request instanceof MultiGetRequest) {
+                    return new MultiGetResponse(new MultiGetItemResponse[0]);
                 }
-            };
+                return null;
+            });
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L);
             // k + seen fits within num_candidates: the kNN asks for k + 2 and the shards drop the seen items after it.
             QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70,
@@ -228,22 +221,15 @@ public class MfQueryBuildersTests extends ESTestCase {
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         ThreadPool threadPool = new TestThreadPool(getTestName());
         try {
-            NoOpClient client = new NoOpClient(threadPool) {
-                @Override
-                @SuppressWarnings("unchecked")
-                protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
-                                                                                                   ActionListener<Resp> listener) {
-                    if (request instanceof GetRequest get) {
-                        sent.add(get.index());
-                        Map<String, Object> source = get.index().equals(ModelIndices.METADATA_INDEX) ? metadata : user;
-                        listener.onResponse((Resp) getResponse(get.index().equals(ModelIndices.METADATA_INDEX) ? get.index()
-                            : ModelIndices.usersIndex(model, 6), get.id(), source));
-                    } else {
-                        sent.add(action.name());
-                        listener.onFailure(new UnsupportedOperationException(action.name()));
-                    }
+            NoOpClient client = answering(threadPool, request -> {
+                if (request instanceof GetRequest get) {
+                    sent.add(get.index());
+                    boolean meta = get.index().equals(ModelIndices.METADATA_INDEX);
+                    return getResponse(meta ? get.index() : ModelIndices.usersIndex(model, 6), get.id(), meta ? metadata : user);
                 }
-            };
+                sent.add(request.getClass().getName());
+                return null;
+            });
             String live = ModelIndices.itemsIndex(model, 6);
             org.elasticsearch.cluster.metadata.IndexMetadata liveIndex = org.elasticsearch.cluster.metadata.IndexMetadata.builder(live)
                 .settings(indexSettings(org.elasticsearch.index.IndexVersion.current(), 1, 0))
@@ -278,6 +264,23 @@ public class MfQueryBuildersTests extends ESTestCase {
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** A client that answers each request with what {@code answer} returns for it, and fails it when that is null. */
+    private static NoOpClient answering(ThreadPool threadPool, java.util.function.Function<ActionRequest, ActionResponse> answer) {
+        return new NoOpClient(threadPool) {
+            @Override
+            @SuppressWarnings("unchecked")
+            protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
+                                                                                               ActionListener<Resp> listener) {
+                ActionResponse response = answer.apply(request);
+                if (response == null) {
+                    listener.onFailure(new UnsupportedOperationException(action.name()));
+                } else {
+                    listener.onResponse((Resp) response);
+                }
+            }
+        };
     }
 
     private static QueryBuilder rewrite(QueryRewriteContext context, QueryBuilder query) throws Exception {
