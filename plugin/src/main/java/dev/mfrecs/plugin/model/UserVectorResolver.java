@@ -58,7 +58,10 @@ public final class UserVectorResolver {
         resolveModelAndUser(client, modelName, spec, null, listener);
     }
 
-    /** The same inside a search over {@code searched} indices: see {@link ModelResolver#resolve(Client, String, ResolvedIndices, ActionListener)}. */
+    /**
+     * The same inside a search over {@code searched} indices, which can spare the alias resolution: see
+     * {@link ModelResolver#resolve(Client, String, ResolvedIndices, ActionListener)}.
+     */
     public static void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
                                            ActionListener<ModelAndUser> listener) {
         if (spec.user() == null) {
