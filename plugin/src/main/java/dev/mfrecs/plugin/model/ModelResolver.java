@@ -161,7 +161,7 @@ public final class ModelResolver {
      * read as the caller. Null when the search does not target it (then the alias is resolved by an action).
      */
     @Nullable
-    static String liveItemsIndex(@Nullable ResolvedIndices searched, String model) {
+    public static String liveItemsIndex(@Nullable ResolvedIndices searched, String model) {
         if (searched == null) {
             return null;
         }

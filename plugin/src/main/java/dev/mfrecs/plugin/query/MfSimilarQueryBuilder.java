@@ -3,7 +3,6 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.plugin.model.ItemVectors;
 import dev.mfrecs.plugin.model.ModelMetadata;
-import dev.mfrecs.plugin.model.ModelResolver;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
@@ -144,12 +143,11 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
-        context.registerAsyncAction((client, listener) -> ModelResolver.INSTANCE.resolve(client, model, searched,
-            listener.delegateFailureAndWrap((l, metadata) -> ItemVectors.read(client, metadata, items,
-                l.delegateFailureAndWrap((l2, vectors) -> {
-                    result.set(toKnn(metadata, vectors));
-                    l2.onResponse(null);
-                })))));
+        context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(client, model, items, searched,
+            listener.delegateFailureAndWrap((l, read) -> {
+                result.set(toKnn(read.model(), read.vectors()));
+                l.onResponse(null);
+            })));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 

@@ -4,21 +4,16 @@ import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.search.SearchResponse;
-import org.elasticsearch.common.document.DocumentField;
 import org.elasticsearch.index.query.ConstantScoreQueryBuilder;
 import org.elasticsearch.index.query.IdsQueryBuilder;
-import org.elasticsearch.index.shard.ShardId;
-import org.elasticsearch.search.SearchHit;
-import org.elasticsearch.search.SearchHits;
-import org.elasticsearch.search.SearchResponseUtils;
-import org.elasticsearch.search.SearchShardTarget;
-import org.elasticsearch.search.fetch.subphase.FieldAndFormat;
 import org.elasticsearch.test.ESTestCase;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static dev.mfrecs.plugin.FakeCluster.itemHit;
+import static dev.mfrecs.plugin.FakeCluster.searchResponse;
 
 /**
  * The one-search read of item vectors: what the request asks for (no stored fields, no source, the vector and the item id
@@ -43,7 +38,7 @@ public class ItemVectorReadsTests extends ESTestCase {
 
     public void testHitsMapBackToItemsByTheirItemIdDocValue() {
         float[] a = { 1f, 2f };
-        SearchResponse response = response(hit(0, "m-items-v2", "a", a), hit(1, "m-items-v2", "b", null));
+        SearchResponse response = searchResponse(itemHit(0, "m-items-v2", "a", a), itemHit(1, "m-items-v2", "b", null));
         try {
             ItemVectorReads.Found found = ItemVectorReads.fromSearch(response);
             assertNotNull(found);
@@ -59,7 +54,8 @@ public class ItemVectorReadsTests extends ESTestCase {
     }
 
     public void testAHitWithoutItemIdMeansFallBack() {
-        SearchResponse response = response(hit(0, "m-items-v1", "a", new float[] { 1f }), hit(1, "m-items-v1", null, new float[] { 2f }));
+        SearchResponse response = searchResponse(itemHit(0, "m-items-v1", "a", new float[] { 1f }), itemHit(1, "m-items-v1", null,
+            new float[] { 2f }));
         try {
             assertNull(ItemVectorReads.fromSearch(response));
         } finally {
@@ -78,22 +74,5 @@ public class ItemVectorReadsTests extends ESTestCase {
         assertSame(f, ItemVectorReads.vectorOf(List.of(f)));
         assertArrayEquals(f, ItemVectorReads.vectorOf(List.of(0.5, -1)), 0f);
         assertArrayEquals(f, ItemVectorReads.vectorOf(List.of(List.of(0.5f, -1f))), 0f);
-    }
-
-    private static SearchHit hit(int doc, String index, String item, float[] vector) {
-        SearchHit hit = SearchHit.unpooled(doc);
-        hit.shard(new SearchShardTarget("node", new ShardId(index, "_na_", 0), null));
-        if (item != null) {
-            hit.setDocumentField(new DocumentField(ModelIndices.ITEM_ID, List.of(item)));
-        }
-        if (vector != null) {
-            hit.setDocumentField(new DocumentField(ModelIndices.VECTOR, List.of(vector)));
-        }
-        return hit;
-    }
-
-    private static SearchResponse response(SearchHit... hits) {
-        return SearchResponseUtils.successfulResponse(SearchHits.unpooled(new ArrayList<>(List.of(hits)).toArray(SearchHit[]::new), null,
-            1f));
     }
 }

@@ -5,22 +5,15 @@ import dev.mfrecs.plugin.MfRecommendationsPlugin;
 import dev.mfrecs.plugin.model.HistoryEntry;
 import dev.mfrecs.plugin.model.UserSpec;
 
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ActionRequest;
-import org.elasticsearch.action.ActionResponse;
-import org.elasticsearch.action.ActionType;
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
-import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.action.get.MultiGetItemResponse;
 import org.elasticsearch.action.get.MultiGetRequest;
 import org.elasticsearch.action.get.MultiGetResponse;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.common.ParsingException;
-import org.elasticsearch.common.bytes.BytesReference;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.index.get.GetResult;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
@@ -32,6 +25,7 @@ import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.test.EqualsHashCodeTestUtils;
 import org.elasticsearch.test.client.NoOpClient;
+
 import org.elasticsearch.threadpool.TestThreadPool;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.xcontent.NamedXContentRegistry;
@@ -44,6 +38,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.mfrecs.plugin.FakeCluster.answering;
+import static dev.mfrecs.plugin.FakeCluster.getResponse;
+import static dev.mfrecs.plugin.FakeCluster.index;
+import static dev.mfrecs.plugin.FakeCluster.resolvedAlias;
+import static dev.mfrecs.plugin.FakeCluster.resolvedIndices;
 
 /**
  * The mf query builders in Elasticsearch's style: wire and XContent round trips, equality over every field, parse
@@ -161,8 +161,7 @@ public class MfQueryBuildersTests extends ESTestCase {
         try {
             NoOpClient client = answering(threadPool, request -> {
                 if (request instanceof ResolveIndexAction.Request) {
-                    return new ResolveIndexAction.Response(List.of(), List.of(resolvedAlias(ModelIndices.itemsAlias(model),
-                        ModelIndices.itemsIndex(model, 4))), List.of());
+                    return resolvedAlias(ModelIndices.itemsAlias(model), ModelIndices.itemsIndex(model, 4));
                 } else if (request instanceof GetRequest get) {
                     // Published documents never change after the refresh that precedes the alias swap.
                     assertFalse("the serving path reads from the refreshed reader: " + get, get.realtime());
@@ -230,16 +229,8 @@ public class MfQueryBuildersTests extends ESTestCase {
                 sent.add(request.getClass().getName());
                 return null;
             });
-            String live = ModelIndices.itemsIndex(model, 6);
-            org.elasticsearch.cluster.metadata.IndexMetadata liveIndex = org.elasticsearch.cluster.metadata.IndexMetadata.builder(live)
-                .settings(indexSettings(org.elasticsearch.index.IndexVersion.current(), 1, 0))
-                .putAlias(org.elasticsearch.cluster.metadata.AliasMetadata.builder(ModelIndices.itemsAlias(model)))
-                .build();
-            org.elasticsearch.cluster.metadata.IndexMetadata other = org.elasticsearch.cluster.metadata.IndexMetadata.builder("catalog")
-                .settings(indexSettings(org.elasticsearch.index.IndexVersion.current(), 1, 0))
-                .build();
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L, resolvedIndices(
-                Map.of(liveIndex.getIndex(), liveIndex, other.getIndex(), other)), null, null);
+                index(ModelIndices.itemsIndex(model, 6), ModelIndices.itemsAlias(model)), index("catalog")), null, null);
             QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 3, 50, List.of(),
                 true, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
@@ -253,59 +244,9 @@ public class MfQueryBuildersTests extends ESTestCase {
         }
     }
 
-    /** {@code ResolvedIndices} has no public constructor; the test builds one as the search action would. */
-    private static org.elasticsearch.action.ResolvedIndices resolvedIndices(
-        Map<org.elasticsearch.index.Index, org.elasticsearch.cluster.metadata.IndexMetadata> local) {
-        try {
-            var ctor = org.elasticsearch.action.ResolvedIndices.class.getDeclaredConstructor(Map.class,
-                org.elasticsearch.action.OriginalIndices.class, Map.class);
-            ctor.setAccessible(true);
-            return ctor.newInstance(Map.of(), null, local);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** A client that answers each request with what {@code answer} returns for it, and fails it when that is null. */
-    private static NoOpClient answering(ThreadPool threadPool, java.util.function.Function<ActionRequest, ActionResponse> answer) {
-        return new NoOpClient(threadPool) {
-            @Override
-            @SuppressWarnings("unchecked")
-            protected <Req extends ActionRequest, Resp extends ActionResponse> void doExecute(ActionType<Resp> action, Req request,
-                                                                                               ActionListener<Resp> listener) {
-                ActionResponse response = answer.apply(request);
-                if (response == null) {
-                    listener.onFailure(new UnsupportedOperationException(action.name()));
-                } else {
-                    listener.onResponse((Resp) response);
-                }
-            }
-        };
-    }
-
     private static QueryBuilder rewrite(QueryRewriteContext context, QueryBuilder query) throws Exception {
         PlainActionFuture<QueryBuilder> future = new PlainActionFuture<>();
         Rewriteable.rewriteAndFetch(query, context, future);
         return future.get();
-    }
-
-    /** The resolve-index response's alias entry has no public constructor; the test builds one as the action would. */
-    private static ResolveIndexAction.ResolvedAlias resolvedAlias(String alias, String index) {
-        try {
-            var ctor = ResolveIndexAction.ResolvedAlias.class.getDeclaredConstructor(String.class, String[].class);
-            ctor.setAccessible(true);
-            return ctor.newInstance(alias, new String[] { index });
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static GetResponse getResponse(String index, String id, Map<String, Object> source) {
-        try {
-            BytesReference bytes = BytesReference.bytes(org.elasticsearch.xcontent.XContentFactory.jsonBuilder().map(source));
-            return new GetResponse(new GetResult(index, id, 0, 1, 1, true, bytes, Map.of(), Map.of()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,0 +1,108 @@
+package dev.mfrecs.plugin.model;
+
+import dev.mfrecs.mappings.ModelIndices;
+
+import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.search.SearchRequest;
+import org.elasticsearch.action.support.PlainActionFuture;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.test.ESTestCase;
+import org.elasticsearch.threadpool.TestThreadPool;
+import org.elasticsearch.threadpool.ThreadPool;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import static dev.mfrecs.plugin.FakeCluster.answering;
+import static dev.mfrecs.plugin.FakeCluster.getResponse;
+import static dev.mfrecs.plugin.FakeCluster.index;
+import static dev.mfrecs.plugin.FakeCluster.itemHit;
+import static dev.mfrecs.plugin.FakeCluster.resolvedAlias;
+import static dev.mfrecs.plugin.FakeCluster.resolvedIndices;
+import static dev.mfrecs.plugin.FakeCluster.searchResponse;
+
+/**
+ * Reading named items' vectors with the model (mf_similar's lookups): inside a search on the live items index the
+ * metadata read and the vector read go out together and no alias is resolved; outside one the alias is resolved first
+ * and the vectors are read from the version it names. Unknown items fail with a 404 naming them.
+ */
+public class ItemVectorsTests extends ESTestCase {
+
+    private static final int VERSION = 3;
+
+    private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+
+    private Client client(ThreadPool threadPool, String model) {
+        String live = ModelIndices.itemsIndex(model, VERSION);
+        Map<String, Object> metadata = Map.of("model", model, "version", VERSION, "algorithm", "ials", "factors", 2, "regularization",
+            0.1, "gram", List.of(1, 0, 0, 1));
+        return answering(threadPool, request -> {
+            if (request instanceof ResolveIndexAction.Request) {
+                sent.add("resolve");
+                return resolvedAlias(ModelIndices.itemsAlias(model), live);
+            } else if (request instanceof GetRequest get) {
+                sent.add("get " + get.index());
+                return getResponse(get.index(), get.id(), metadata);
+            } else if (request instanceof SearchRequest search) {
+                sent.add("search " + String.join(",", search.indices()));
+                return searchResponse(itemHit(0, live, "a", new float[] { 1f, 2f }), itemHit(1, live, "b", new float[] { 3f, 4f }));
+            }
+            return null;
+        });
+    }
+
+    public void testInsideSearchOnLiveIndexReadsMetadataAndVectorsTogether() throws Exception {
+        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
+        String live = ModelIndices.itemsIndex(model, VERSION);
+        ThreadPool threadPool = new TestThreadPool(getTestName());
+        try {
+            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
+            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("b", "a"), resolvedIndices(index(live,
+                ModelIndices.itemsAlias(model))), future);
+            ItemVectors.ModelAndVectors read = future.get();
+            assertEquals(VERSION, read.model().version());
+            assertArrayEquals(new float[] { 3f, 4f, 1f, 2f }, read.vectors(), 0f);
+            assertEquals(sent.toString(), 2, sent.size());
+            assertTrue(sent.toString(), sent.contains("get " + ModelIndices.METADATA_INDEX));
+            assertTrue(sent.toString(), sent.contains("search " + live));
+        } finally {
+            terminate(threadPool);
+        }
+    }
+
+    public void testOutsideSearchResolvesTheAliasFirst() throws Exception {
+        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
+        ThreadPool threadPool = new TestThreadPool(getTestName());
+        try {
+            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
+            // A search over some other index does not tell which version is live.
+            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("a"), resolvedIndices(index("catalog")), future);
+            assertArrayEquals(new float[] { 1f, 2f }, future.get().vectors(), 0f);
+            assertEquals(List.of("resolve", "get " + ModelIndices.METADATA_INDEX, "search " + ModelIndices.itemsIndex(model, VERSION)),
+                sent);
+        } finally {
+            terminate(threadPool);
+        }
+    }
+
+    public void testUnknownItemsAreNamedIn404() {
+        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
+        String live = ModelIndices.itemsIndex(model, VERSION);
+        ThreadPool threadPool = new TestThreadPool(getTestName());
+        try {
+            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
+            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("a", "zz9"), resolvedIndices(index(live,
+                ModelIndices.itemsAlias(model))), future);
+            ExecutionException e = expectThrows(ExecutionException.class, future::get);
+            assertTrue(e.getCause().toString(), e.getCause() instanceof ResourceNotFoundException);
+            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("[zz9]"));
+        } finally {
+            terminate(threadPool);
+        }
+    }
+}
