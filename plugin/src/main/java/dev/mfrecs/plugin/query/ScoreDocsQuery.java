@@ -39,17 +39,19 @@ final class ScoreDocsQuery extends Query {
         if (docs.length != scores.length) {
             throw new IllegalArgumentException("[" + docs.length + "] docs but [" + scores.length + "] scores");
         }
-        Integer[] order = new Integer[docs.length];
+        // Sort by doc id without boxing: the doc (non-negative) in the high half, its position in the low half.
+        long[] order = new long[docs.length];
         for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+            order[i] = ((long) docs[i] << 32) | i;
         }
-        Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+        Arrays.sort(order);
         this.docs = new int[docs.length];
         this.scores = new float[docs.length];
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < order.length; i++) {
-            this.docs[i] = docs[order[i]];
-            this.scores[i] = scores[order[i]];
+            int from = (int) order[i];
+            this.docs[i] = docs[from];
+            this.scores[i] = scores[from];
             max = Math.max(max, this.scores[i]);
         }
         this.maxScore = max;
