@@ -10,6 +10,7 @@ import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +98,22 @@ class TrainerPublishIT {
         var meta = SharedNode.rest().get("/_mf/model/rendle").body().path("versions").path(0);
         assertEquals(0.3, meta.path("rendle").path("alpha0").asDouble(), 1e-6);
         assertFoldInReproducesStoredUser("rendle", "u3");
+    }
+
+    @Test
+    void forceMergedVersionHasOneSegmentPerShardAndServes() throws IOException {
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
+        ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 2);
+        int version = new TrainJob("merged", Algorithm.IALS, fields, params, 1, 1, null, 2, TrainJob.Window.ALL, true).run(
+            SharedNode.client(), ProgressLog.stderr());
+        for (String index : new String[] { ModelIndices.itemsIndex("merged", version), ModelIndices.usersIndex("merged", version) }) {
+            var shards = SharedNode.rest().get("/" + index + "/_segments").body().path("indices").path(index).path("shards");
+            assertTrue(shards.size() > 0, index);
+            shards.forEach(copies -> copies.forEach(copy -> assertEquals(1, copy.path("num_search_segments").asInt(), index + " " + copy)));
+        }
+        var hits = SharedNode.rest().postOk("/merged-items/_search", "{\"query\": {\"mf_recommend\": {\"model\": \"merged\", "
+            + "\"user\": \"u3\", \"k\": 5}}, \"size\": 5}").path("hits").path("hits");
+        assertEquals(5, hits.size());
     }
 
     @Test

@@ -46,9 +46,11 @@ public final class ServingBenchmark implements Callable<Integer> {
     private final int[] dims;
     private final int queries;
     private final int threads;
+    private final boolean forceMerge;
     private final PrintStream out;
 
-    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, PrintStream out) {
+    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
+                            PrintStream out) {
         this.url = url;
         this.esZip = esZip;
         this.pluginZip = pluginZip;
@@ -56,6 +58,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         this.dims = dims;
         this.queries = queries;
         this.threads = threads;
+        this.forceMerge = forceMerge;
         this.out = out;
     }
 
@@ -126,7 +129,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         Arrays.fill(popularity, 1f);
         log.step("publishing " + items + " items at d=" + d);
         long t0 = System.nanoTime();
-        new ModelPublisher(client, log).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
+        new ModelPublisher(client, log).withForceMerge(forceMerge).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
             meta), null, 1);
         log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
 

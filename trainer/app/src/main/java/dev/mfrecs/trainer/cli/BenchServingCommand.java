@@ -33,11 +33,14 @@ final class BenchServingCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2")
     int threads;
 
+    @Option(names = "--force-merge", description = "Publish with train's --force-merge (each version merged to one segment).")
+    boolean forceMerge;
+
     @Override
     public Integer call() throws Exception {
         if (url == null && (esZip == null || pluginZip == null)) {
             throw new IllegalArgumentException("[bench-serving] needs [--es URL] or both [--es-zip] and [--plugin-zip]");
         }
-        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, System.out).call();
+        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, System.out).call();
     }
 }

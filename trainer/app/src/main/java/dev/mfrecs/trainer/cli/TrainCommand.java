@@ -155,6 +155,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
     int keep;
 
+    @Option(names = "--force-merge", description = "Merge the new version's indices to one segment before the alias swap: faster "
+        + "kNN, slower publishing, and lower recall at the same num_candidates (README, serving benchmark).")
+    boolean forceMerge;
+
     @Option(names = "--from", description = "With --es: only events at or after this ISO-8601 instant.")
     java.time.Instant from;
 
@@ -230,7 +234,8 @@ final class TrainCommand implements Callable<Integer> {
         java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.every(since)).interval());
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         TrainJob job = new TrainJob(model, algo, fields, params, minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt));
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt),
+            forceMerge);
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {
                 if (engine.equals("local") == false) {
@@ -250,6 +255,9 @@ final class TrainCommand implements Callable<Integer> {
     private int trainOffline(OfflineSettings settings) throws Exception {
         if (output == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--output=<output>' (required with --input)");
+        }
+        if (forceMerge) {
+            throw new ParameterException(spec.commandLine(), "[--force-merge] applies to publishing with --es, not to --input");
         }
         DuplicatePolicy policy = duplicates != null ? parse(() -> enumValue(DuplicatePolicy.class, "--duplicates", duplicates))
             : settings.algorithm().biased() ? DuplicatePolicy.LAST : DuplicatePolicy.SUM;

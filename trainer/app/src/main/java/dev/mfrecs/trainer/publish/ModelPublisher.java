@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.update_aliases.Action;
+import co.elastic.clients.elasticsearch.tasks.GetTasksResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,12 +20,14 @@ import dev.mfrecs.trainer.node.ProgressLog;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Publishes a trained model as a new immutable version and makes it live atomically: versioned item and user indices
@@ -52,15 +55,30 @@ public final class ModelPublisher {
     private final ElasticsearchClient client;
     private final ProgressLog log;
     private final BulkListener bulkListener;
+    private final boolean forceMerge;
 
     public ModelPublisher(ElasticsearchClient client, ProgressLog log) {
         this(client, log, BulkListener.NONE);
     }
 
     public ModelPublisher(ElasticsearchClient client, ProgressLog log, BulkListener bulkListener) {
+        this(client, log, bulkListener, false);
+    }
+
+    private ModelPublisher(ElasticsearchClient client, ProgressLog log, BulkListener bulkListener, boolean forceMerge) {
         this.client = client;
         this.log = log;
         this.bulkListener = bulkListener;
+        this.forceMerge = forceMerge;
+    }
+
+    /**
+     * This publisher, force-merging each new version's item and user indices to one segment before the alias swap. A
+     * version is never written again once live, so one segment is its final shape: a kNN search then walks one HNSW
+     * graph per shard instead of one per segment. The merge rebuilds the graph, so publishing takes longer.
+     */
+    public ModelPublisher withForceMerge(boolean on) {
+        return new ModelPublisher(client, log, bulkListener, on);
     }
 
     /** Publishes and swaps; returns the new version. Keeps the newest {@code keep} versions. */
@@ -85,6 +103,9 @@ public final class ModelPublisher {
             client.indices().refresh(r -> r.index(items, users));
             verifyCount(items, a.itemIds().size());
             verifyCount(users, a.userIds().size());
+            if (forceMerge) {
+                forceMergeToOneSegment(items, users);
+            }
             Map<String, Object> metadata = new LinkedHashMap<>(a.metadata());
             metadata.put("model", a.model());
             metadata.put("version", version);
@@ -266,6 +287,36 @@ public final class ModelPublisher {
             out.add(a.itemIds().get(order[i]));
         }
         return out;
+    }
+
+    /**
+     * Merges the indices to one segment, as a background task polled here: a large vector index can take longer to
+     * merge than an HTTP request may stay open.
+     */
+    private void forceMergeToOneSegment(String... indices) throws IOException {
+        long start = System.nanoTime();
+        log.step("force-merging " + String.join(", ", indices) + " to one segment");
+        String task = client.indices().forcemerge(f -> f.index(List.of(indices)).maxNumSegments(1L).waitForCompletion(false)).task();
+        if (task == null) {
+            throw new IOException("force merge of " + Arrays.toString(indices) + " returned no task to wait for");
+        }
+        while (true) {
+            GetTasksResponse status = client.tasks().get(t -> t.taskId(task));
+            if (status.error() != null) {
+                throw new IOException("force merge of " + Arrays.toString(indices) + " failed: " + status.error().reason());
+            }
+            if (status.completed()) {
+                break;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the force merge of " + Arrays.toString(indices), e);
+            }
+        }
+        client.indices().refresh(r -> r.index(List.of(indices)));
+        log.step(String.format(Locale.ROOT, "force-merged in %.1fs", (System.nanoTime() - start) / 1e9));
     }
 
     private void verifyCount(String index, long expected) throws IOException {

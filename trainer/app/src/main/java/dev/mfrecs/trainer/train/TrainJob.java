@@ -38,7 +38,8 @@ public record TrainJob(
     int minPerItem,
     CatalogSource catalog,
     int keep,
-    Window window
+    Window window,
+    boolean forceMerge
 ) {
 
     /** Which events to read: a time window, a query (JSON, Elasticsearch query DSL) and an optional binarization. */
@@ -53,6 +54,12 @@ public record TrainJob(
     public TrainJob(String model, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem, CatalogSource catalog,
                     int keep) {
         this(model, Algorithm.IALS, fields, params, minPerUser, minPerItem, catalog, keep, Window.ALL);
+    }
+
+    /** Without force-merging the published version (see {@link ModelPublisher#withForceMerge}). */
+    public TrainJob(String model, Algorithm algorithm, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem,
+                    CatalogSource catalog, int keep, Window window) {
+        this(model, algorithm, fields, params, minPerUser, minPerItem, catalog, keep, window, false);
     }
 
     /** Runs the job; returns the published version. */
@@ -122,7 +129,7 @@ public record TrainJob(
             throw new IllegalArgumentException("[algorithm] [als] reads ratings: set [--value-field]");
         }
         checkFields(client);
-        ModelPublisher publisher = new ModelPublisher(client, log, bulkListener);
+        ModelPublisher publisher = new ModelPublisher(client, log, bulkListener).withForceMerge(forceMerge);
         publisher.ensureMetadataIndex();
         try (TrainerLock lock = TrainerLock.acquire(client, model, LOCK_TTL)) {
             Map<String, Object> extra = Map.of("interactions", fields.toMetadata(), "engine", engine.name());

@@ -278,6 +278,7 @@ class TrainCommandOfflineTest {
         assertEquals(2, run("train", "--input", in, "--output", out, "--algorithm", "bpr"), "unknown algorithm");
         assertEquals(2, run("train", "--input", in, "--output", out, "--solver", "lu"), "unknown solver");
         assertEquals(2, run("train", "--input", in, "--output", out, "--duplicates", "max"), "unknown duplicates policy");
+        assertEquals(2, run("train", "--input", in, "--output", out, "--force-merge"), "--force-merge is a publishing option");
         assertEquals(2, run("train"), "no source");
         assertFalse(Files.exists(dir.resolve("unused")), "nothing may be written on a usage error");
         assertNotEquals(0, run("train", "--input", dir.resolve("missing.csv").toString(), "--output", out), "missing input");
