@@ -47,10 +47,11 @@ public final class ServingBenchmark implements Callable<Integer> {
     private final int queries;
     private final int threads;
     private final boolean forceMerge;
+    private final int numCandidates;
     private final PrintStream out;
 
     public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
-                            PrintStream out) {
+                            int numCandidates, PrintStream out) {
         this.url = url;
         this.esZip = esZip;
         this.pluginZip = pluginZip;
@@ -59,6 +60,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         this.queries = queries;
         this.threads = threads;
         this.forceMerge = forceMerge;
+        this.numCandidates = numCandidates;
         this.out = out;
     }
 
@@ -162,7 +164,7 @@ public final class ServingBenchmark implements Callable<Integer> {
                 v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
             }
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
-                + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "]}}");
+                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "]}}");
         };
         Request filteredQuery = n -> {
             int u = n % users;
@@ -175,7 +177,7 @@ public final class ServingBenchmark implements Callable<Integer> {
                 ids.append(k == seen.indptr()[u] ? "" : ",").append("\"p").append(seen.indices()[k]).append('"');
             }
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
-                + "\"k\": 10, \"num_candidates\": 100, \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
+                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
                 + "{\"ids\": {\"values\": [" + ids + "]}}}}}}");
         };
         // the three searches are compared with each other, so they are measured interleaved (rounds, order rotated) rather than
@@ -202,8 +204,8 @@ public final class ServingBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn + seen-items filter", filtered);
         out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in (100 items)", foldIn,
             serverTook[0] / (double) queries);
-        out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates 100, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
-            recallUsers, recall, personalized.p50 / plain.p50);
+        out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates %d, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
+            numCandidates, recallUsers, recall, personalized.p50 / plain.p50);
         out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
         out.printf(Locale.ROOT, "%-5d load average after the measurements (1, 5, 15 min): %s%n", d, loadAverage());
         rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
@@ -219,9 +221,9 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
     }
 
-    private static String recommendBody(String model, int u) {
+    private String recommendBody(String model, int u) {
         return "{\"size\": 10, \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": \"u" + u
-            + "\", \"k\": 10, \"num_candidates\": 100}}}";
+            + "\", \"k\": 10, \"num_candidates\": " + numCandidates + "}}}";
     }
 
     /** One request body per call, numbered. */

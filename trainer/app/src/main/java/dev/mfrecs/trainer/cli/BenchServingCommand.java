@@ -36,11 +36,14 @@ final class BenchServingCommand implements Callable<Integer> {
     @Option(names = "--force-merge", description = "Publish with train's --force-merge (each version merged to one segment).")
     boolean forceMerge;
 
+    @Option(names = "--num-candidates", defaultValue = "100", description = "num_candidates of every measured kNN search.")
+    int numCandidates;
+
     @Override
     public Integer call() throws Exception {
         if (url == null && (esZip == null || pluginZip == null)) {
             throw new IllegalArgumentException("[bench-serving] needs [--es URL] or both [--es-zip] and [--plugin-zip]");
         }
-        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, System.out).call();
+        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, numCandidates, System.out).call();
     }
 }
