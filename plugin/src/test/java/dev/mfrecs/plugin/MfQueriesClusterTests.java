@@ -239,6 +239,41 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         }
     }
 
+    /**
+     * Inside a {@code bool}, {@code mf_recommend} is a query like Elasticsearch's {@code knn} query: its k per shard are
+     * chosen first and the bool's other clauses apply to them, so a bool filter keeps exactly the matching ones, in order.
+     */
+    public void testRecommendInsideBoolIsFilteredAfterItsTopK() throws Exception {
+        String model = model();
+        publish(model, randomIntBetween(2, 4));
+        MfRecommendQueryBuilder recommend = new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, 10, ITEMS, null, null,
+            null);
+        List<String> alone = new ArrayList<>();
+        SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model)).setQuery(recommend).setSize(ITEMS).get();
+        try {
+            for (SearchHit hit : r.getHits().getHits()) {
+                alone.add(hit.getId());
+            }
+        } finally {
+            r.decRef();
+        }
+        List<String> expected = alone.stream().filter(id -> Integer.parseInt(id.substring(1)) % 2 == 0).toList();
+        assertFalse(expected.isEmpty());
+        r = client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(QueryBuilders.boolQuery().must(recommend).filter(QueryBuilders.termQuery("category", "even")))
+            .setSize(ITEMS)
+            .get();
+        try {
+            List<String> filtered = new ArrayList<>();
+            for (SearchHit hit : r.getHits().getHits()) {
+                filtered.add(hit.getId());
+            }
+            assertEquals(expected, filtered);
+        } finally {
+            r.decRef();
+        }
+    }
+
     public void testSimilarExcludesItemsAndMatchesCosineRanking() throws Exception {
         String model = model();
         float[] items = publish(model, 2);
