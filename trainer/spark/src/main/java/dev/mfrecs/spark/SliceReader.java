@@ -9,6 +9,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 
 import dev.mfrecs.factorization.EventWeights;
 import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.trainer.es.InteractionReader;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -16,7 +17,6 @@ import org.apache.spark.sql.RowFactory;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StringReader;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,7 +109,7 @@ public record SliceReader(
                     }
                     Object event = doc.get(eventField);
                     Object value = valueField == null ? null : doc.get(valueField);
-                    long age = decay ? newestMillis - timestampMillis(doc.get(timestampField)) : 0;
+                    long age = decay ? newestMillis - InteractionReader.timestampMillis(doc.get(timestampField)) : 0;
                     float weight = w.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
                     if (weight != 0f) {
                         sums.computeIfAbsent(new Pair(user.toString(), item.toString()), k -> new float[1])[0] += weight;
@@ -127,19 +127,4 @@ public record SliceReader(
     }
 
     private record Pair(String user, String item) {}
-
-    /** As the single-machine reader: epoch millis or an ISO-8601 instant; anything else counts as 0 (not decayed). */
-    static long timestampMillis(Object ts) {
-        if (ts instanceof Number n) {
-            return n.longValue();
-        }
-        if (ts instanceof String s) {
-            try {
-                return Instant.parse(s).toEpochMilli();
-            } catch (RuntimeException e) {
-                return 0;
-            }
-        }
-        return 0;
-    }
 }

@@ -141,7 +141,8 @@ public final class InteractionReader {
         return v == null || v.isInfinite() ? 0 : v.longValue();
     }
 
-    static long timestampMillis(Object ts) {
+    /** An event's timestamp as epoch millis: a number as is, an ISO-8601 instant parsed; anything else counts as 0 (not decayed). */
+    public static long timestampMillis(Object ts) {
         if (ts instanceof Number n) {
             return n.longValue();
         }
