@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.model;
 import dev.mfrecs.mappings.ModelIndices;
 
 import org.elasticsearch.ResourceNotFoundException;
+import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.search.SearchRequest;
@@ -11,6 +12,8 @@ import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.threadpool.TestThreadPool;
 import org.elasticsearch.threadpool.ThreadPool;
+import org.junit.After;
+import org.junit.Before;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,9 +39,11 @@ public class ItemVectorsTests extends ESTestCase {
     private static final int VERSION = 3;
 
     private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
+    private final String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
+    private final String live = ModelIndices.itemsIndex(model, VERSION);
+    private ThreadPool threadPool;
 
-    private Client client(ThreadPool threadPool, String model) {
-        String live = ModelIndices.itemsIndex(model, VERSION);
+    private Client client() {
         Map<String, Object> metadata = Map.of("model", model, "version", VERSION, "algorithm", "ials", "factors", 2, "regularization",
             0.1, "gram", List.of(1, 0, 0, 1));
         return answering(threadPool, request -> {
@@ -56,53 +61,44 @@ public class ItemVectorsTests extends ESTestCase {
         });
     }
 
+    @Before
+    public void startThreadPool() {
+        threadPool = new TestThreadPool(getTestName());
+    }
+
+    @After
+    public void stopThreadPool() {
+        terminate(threadPool);
+    }
+
+    /** Resolves the model and reads {@code items} inside a search over {@code searched}. */
+    private PlainActionFuture<ItemVectors.ModelAndVectors> resolveAndRead(List<String> items, ResolvedIndices searched) {
+        PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
+        ItemVectors.resolveAndRead(client(), model, items, searched, future);
+        return future;
+    }
+
     public void testInsideSearchOnLiveIndexReadsMetadataAndVectorsTogether() throws Exception {
-        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
-        String live = ModelIndices.itemsIndex(model, VERSION);
-        ThreadPool threadPool = new TestThreadPool(getTestName());
-        try {
-            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
-            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("b", "a"), resolvedIndices(index(live,
-                ModelIndices.itemsAlias(model))), future);
-            ItemVectors.ModelAndVectors read = future.get();
-            assertEquals(VERSION, read.model().version());
-            assertArrayEquals(new float[] { 3f, 4f, 1f, 2f }, read.vectors(), 0f);
-            assertEquals(sent.toString(), 2, sent.size());
-            assertTrue(sent.toString(), sent.contains("get " + ModelIndices.METADATA_INDEX));
-            assertTrue(sent.toString(), sent.contains("search " + live));
-        } finally {
-            terminate(threadPool);
-        }
+        ItemVectors.ModelAndVectors read = resolveAndRead(List.of("b", "a"), resolvedIndices(index(live, ModelIndices.itemsAlias(model))))
+            .get();
+        assertEquals(VERSION, read.model().version());
+        assertArrayEquals(new float[] { 3f, 4f, 1f, 2f }, read.vectors(), 0f);
+        assertEquals(sent.toString(), 2, sent.size());
+        assertTrue(sent.toString(), sent.contains("get " + ModelIndices.METADATA_INDEX));
+        assertTrue(sent.toString(), sent.contains("search " + live));
     }
 
     public void testOutsideSearchResolvesTheAliasFirst() throws Exception {
-        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
-        ThreadPool threadPool = new TestThreadPool(getTestName());
-        try {
-            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
-            // A search over some other index does not tell which version is live.
-            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("a"), resolvedIndices(index("catalog")), future);
-            assertArrayEquals(new float[] { 1f, 2f }, future.get().vectors(), 0f);
-            assertEquals(List.of("resolve", "get " + ModelIndices.METADATA_INDEX, "search " + ModelIndices.itemsIndex(model, VERSION)),
-                sent);
-        } finally {
-            terminate(threadPool);
-        }
+        // A search over some other index does not tell which version is live.
+        assertArrayEquals(new float[] { 1f, 2f }, resolveAndRead(List.of("a"), resolvedIndices(index("catalog"))).get().vectors(), 0f);
+        assertEquals(List.of("resolve", "get " + ModelIndices.METADATA_INDEX, "search " + live), sent);
     }
 
     public void testUnknownItemsAreNamedIn404() {
-        String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
-        String live = ModelIndices.itemsIndex(model, VERSION);
-        ThreadPool threadPool = new TestThreadPool(getTestName());
-        try {
-            PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
-            ItemVectors.resolveAndRead(client(threadPool, model), model, List.of("a", "zz9"), resolvedIndices(index(live,
-                ModelIndices.itemsAlias(model))), future);
-            ExecutionException e = expectThrows(ExecutionException.class, future::get);
-            assertTrue(e.getCause().toString(), e.getCause() instanceof ResourceNotFoundException);
-            assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("[zz9]"));
-        } finally {
-            terminate(threadPool);
-        }
+        PlainActionFuture<ItemVectors.ModelAndVectors> future = resolveAndRead(List.of("a", "zz9"), resolvedIndices(index(live,
+            ModelIndices.itemsAlias(model))));
+        ExecutionException e = expectThrows(ExecutionException.class, future::get);
+        assertTrue(e.getCause().toString(), e.getCause() instanceof ResourceNotFoundException);
+        assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("[zz9]"));
     }
 }
