@@ -10,17 +10,21 @@ import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
+import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
 
+import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
+import org.elasticsearch.common.breaker.CircuitBreaker;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.ClusterSettings;
 import org.elasticsearch.common.settings.IndexScopedSettings;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.plugins.ActionPlugin;
@@ -28,6 +32,8 @@ import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.threadpool.FixedExecutorBuilder;
 
 import java.util.Collection;
 import java.util.List;
@@ -35,29 +41,61 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the
- * {@code mf_user} query-vector builder for the {@code knn} section, the
- * internal wire form those queries rewrite to, and the {@code _mf} REST APIs. Nothing else
- * happens here.
+ * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the {@code mf_user}
+ * query-vector builder for the {@code knn} section, the internal wire form those queries rewrite to, the {@code _mf} REST APIs,
+ * the settings, and the {@value MfServices#FOLD_IN_POOL} thread pool. Its one piece of state is this node's {@link MfServices},
+ * created in {@link #createComponents} and handed to parsers, readers and actions. Nothing else happens here.
  */
 public final class MfRecommendationsPlugin extends Plugin implements ActionPlugin, SearchPlugin {
 
-    @Override
-    public List<Setting<?>> getSettings() {
-        return List.of(MfSettings.MAX_HISTORY);
+    private final SetOnce<MfServices> services = new SetOnce<>();
+
+    public MfRecommendationsPlugin() {}
+
+    /** A plugin whose components already exist: for unit tests that parse queries without starting a node. */
+    public static MfRecommendationsPlugin withServices(MfServices services) {
+        MfRecommendationsPlugin plugin = new MfRecommendationsPlugin();
+        plugin.services.set(services);
+        return plugin;
+    }
+
+    /** This node's components; parsing happens only after they were created. */
+    MfServices services() {
+        MfServices s = services.get();
+        if (s == null) {
+            throw new IllegalStateException("the mf-recommendations plugin's components are not created yet on this node");
+        }
+        return s;
     }
 
     @Override
-    public Collection<?> createComponents(PluginServices services) {
-        MfSettings.bind(services.clusterService().getClusterSettings());
-        return List.of();
+    public List<Setting<?>> getSettings() {
+        return MfSettings.ALL;
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        int processors = EsExecutors.allocatedProcessors(settings);
+        return List.of(new FixedExecutorBuilder(settings, MfServices.FOLD_IN_POOL, processors, 1000, "thread_pool." + MfServices.FOLD_IN_POOL,
+            EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
+    }
+
+    @Override
+    public Collection<?> createComponents(PluginServices node) {
+        MfServices created = new MfServices(MfSettings.bound(node.clusterService().getClusterSettings()),
+            node.threadPool().executor(MfServices.FOLD_IN_POOL), node.indicesService().getCircuitBreakerService()
+                .getBreaker(CircuitBreaker.REQUEST));
+        services.set(created);
+        return List.of(created);
     }
 
     @Override
     public List<QuerySpec<?>> getQueries() {
         return List.of(
-            new QuerySpec<>(MfRecommendQueryBuilder.NAME, MfRecommendQueryBuilder::new, MfRecommendQueryBuilder::fromXContent),
-            new QuerySpec<>(MfSimilarQueryBuilder.NAME, MfSimilarQueryBuilder::new, MfSimilarQueryBuilder::fromXContent)
+            new QuerySpec<>(MfRecommendQueryBuilder.NAME, in -> new MfRecommendQueryBuilder(in, services()),
+                p -> MfRecommendQueryBuilder.fromXContent(p, services())),
+            new QuerySpec<>(MfSimilarQueryBuilder.NAME, in -> new MfSimilarQueryBuilder(in, services()),
+                p -> MfSimilarQueryBuilder.fromXContent(p, services()))
         );
     }
 
@@ -69,9 +107,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
 
     @Override
     public List<QueryVectorBuilderSpec<?>> getQueryVectorBuilders() {
-        return List.of(
-            new QueryVectorBuilderSpec<>(MfUserQueryVectorBuilder.NAME, MfUserQueryVectorBuilder::new, MfUserQueryVectorBuilder::fromXContent)
-        );
+        return List.of(new QueryVectorBuilderSpec<>(MfUserQueryVectorBuilder.NAME, in -> new MfUserQueryVectorBuilder(in, services()),
+            (p, c) -> MfUserQueryVectorBuilder.fromXContent(p, services())));
     }
 
     @Override
@@ -95,6 +132,7 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         Supplier<DiscoveryNodes> nodesInCluster,
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
-        return List.of(RestFoldInAction.foldIn(), RestFoldInAction.explain(), new RestGetModelAction());
+        Supplier<MfServices> s = this::services;
+        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction());
     }
 }

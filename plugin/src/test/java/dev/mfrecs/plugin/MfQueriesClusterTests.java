@@ -4,12 +4,12 @@ import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.Gram;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.TopK;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.plugin.action.FoldInAction;
 import dev.mfrecs.plugin.action.FoldInRequest;
 import dev.mfrecs.plugin.action.FoldInResponse;
-import dev.mfrecs.plugin.model.HistoryEntry;
-import dev.mfrecs.plugin.model.UserSpec;
+import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSpec;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 
@@ -100,25 +100,18 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         bulk.add(client().prepareIndex(usersIndex).setId("bob").setSource(Map.of("user_id", "bob", "vector", bob, "seen_items", bobSeen,
             "seen_values", List.of(1f, 1f, 1f, 1f, 1f))));
         assertFalse(bulk.get().hasFailures());
-        Map<String, Object> meta = new HashMap<>();
-        meta.put("model", model);
-        meta.put("version", 1);
-        meta.put("algorithm", "ials");
-        meta.put("factors", D);
-        meta.put("regularization", 0.1);
-        meta.put("confidence", Map.of("kind", "linear", "alpha", 2.0, "epsilon", 1.0));
-        float[] gram = Gram.compute(items, ITEMS, D);
-        List<Float> g = new ArrayList<>();
-        for (float x : gram) {
-            g.add(x);
-        }
-        meta.put("gram", g);
+        Map<String, Object> meta = TestModels.implicit(model, 1, Gram.compute(items, ITEMS, D), ITEMS, 0.1f, Confidence.linear(2f)).toMap();
         client().prepareIndex(ModelIndices.METADATA_INDEX).setId(ModelIndices.metadataId(model, 1)).setSource(meta)
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
         indicesAdmin().prepareAliases(TEST_REQUEST_TIMEOUT, TEST_REQUEST_TIMEOUT).addAlias(itemsIndex, ModelIndices.itemsAlias(model))
             .addAlias(usersIndex, ModelIndices.usersAlias(model)).get();
         ensureGreen(itemsIndex, usersIndex);
         return items;
+    }
+
+    /** A node's plugin components, as a query parsed there would carry them. */
+    private static MfServices services() {
+        return internalCluster().getInstance(MfServices.class);
     }
 
     private static String model() {
@@ -131,7 +124,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         List<HistoryEntry> history = List.of(new HistoryEntry("i5", 2f), new HistoryEntry("i9", 1f), new HistoryEntry("i40", 3f));
         int k = 10;
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec(null, history), null, k, ITEMS, null, null, null))
+            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec(null, history), null, k, ITEMS, null, null, null))
             .setSize(k)
             .get();
         try {
@@ -159,7 +152,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         String model = model();
         publish(model, 3);
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("alice", null), null, 20, 100,
+            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("alice", null), null, 20, 100,
                 List.of(QueryBuilders.termQuery("category", "even")), null, null))
             .setSize(20)
             .get();
@@ -199,7 +192,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         int[] expected = TopK.recommend(x, items, ITEMS, D, k, i -> seen.contains("i" + i));
         for (int numCandidates : new int[] { ITEMS, k + 2 }) {
             SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
-                .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, k, numCandidates, null, null, null))
+                .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, k, numCandidates, null, null, null))
                 .setSize(ITEMS)
                 .get();
             try {
@@ -220,7 +213,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         }
         // Profiling and explaining run the same post-filter (its rewrite builds a weight inside the shard's rewrite).
         SearchResponse profiled = client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, k, ITEMS, null, null, null))
+            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, k, ITEMS, null, null, null))
             .setSize(k)
             .setProfile(true)
             .setExplain(true)
@@ -246,7 +239,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
     public void testRecommendInsideBoolIsFilteredAfterItsTopK() throws Exception {
         String model = model();
         publish(model, randomIntBetween(2, 4));
-        MfRecommendQueryBuilder recommend = new MfRecommendQueryBuilder(model, new UserSpec("bob", null), null, 10, ITEMS, null, null,
+        MfRecommendQueryBuilder recommend = new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, 10, ITEMS, null, null,
             null);
         List<String> alone = new ArrayList<>();
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model)).setQuery(recommend).setSize(ITEMS).get();
@@ -278,7 +271,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         String model = model();
         float[] items = publish(model, 2);
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfSimilarQueryBuilder(model, List.of("i7"), null, 5, ITEMS, null))
+            .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("i7"), null, 5, ITEMS, null))
             .setSize(5)
             .get();
         try {
@@ -304,7 +297,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(missing, ResourceNotFoundException.class));
         assertTrue(missing.getMessage(), missing.getMessage().contains("[nosuchmodel]"));
         Exception ghost = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfRecommendQueryBuilder(model, new UserSpec("ghost", null), null, 5, 50, null, null,
+            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("ghost", null), null, 5, 50, null, null,
                 dev.mfrecs.plugin.query.OnEmpty.ERROR))
             .get()
             .decRef());
@@ -338,7 +331,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         }
         // Explanations and similar items read the same way; an unknown item there is a 404 naming it.
         Exception unknown = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfSimilarQueryBuilder(model, List.of("i7", "nope"), null, 5, ITEMS, null))
+            .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("i7", "nope"), null, 5, ITEMS, null))
             .get()
             .decRef());
         assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));
@@ -346,13 +339,13 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
     }
 
     public void testValidationNamesTheField() {
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder("m", new UserSpec("u",
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m", new UserSpec("u",
             null), null, 0, null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[k]"));
-        e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder("m", new UserSpec(null, List.of(new HistoryEntry(
+        e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m", new UserSpec(null, List.of(new HistoryEntry(
             "x", Float.NaN))), null, null, null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[NaN]"));
-        e = expectThrows(IllegalArgumentException.class, () -> new MfSimilarQueryBuilder("m", List.of(), null, null, null, null));
+        e = expectThrows(IllegalArgumentException.class, () -> new MfSimilarQueryBuilder(services(), "m", List.of(), null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[items]"));
         assertNotNull(new FoldInRequest("mf_fold_in", "BAD NAME", new UserSpec("u", null), null).validate());
         assertNull(new FoldInRequest("mf_fold_in", "good", new UserSpec("u", null), null).validate());

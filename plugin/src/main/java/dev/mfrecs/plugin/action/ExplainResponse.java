@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The predicted score of an item for a user and its decomposition into one contribution per history item, largest
- * first; the contributions sum to the score.
+ * first; the contributions plus the item's bias (explicit models; 0 for implicit ones) sum to the score, which is the dot
+ * product of the published user and item vectors.
  */
 public final class ExplainResponse extends ActionResponse implements ToXContentObject {
 
@@ -21,15 +22,17 @@ public final class ExplainResponse extends ActionResponse implements ToXContentO
     private final int version;
     private final String item;
     private final float score;
+    private final float bias;
     private final List<Contribution> contributions;
     private final List<String> ignoredItems;
 
-    public ExplainResponse(String model, int version, String item, float score, List<Contribution> contributions,
+    public ExplainResponse(String model, int version, String item, float score, float bias, List<Contribution> contributions,
                            List<String> ignoredItems) {
         this.model = model;
         this.version = version;
         this.item = item;
         this.score = score;
+        this.bias = bias;
         this.contributions = contributions;
         this.ignoredItems = ignoredItems;
     }
@@ -40,6 +43,7 @@ public final class ExplainResponse extends ActionResponse implements ToXContentO
         out.writeVInt(version);
         out.writeString(item);
         out.writeFloat(score);
+        out.writeFloat(bias);
         out.writeCollection(contributions, (o, c) -> {
             o.writeString(c.item());
             o.writeFloat(c.value());
@@ -55,6 +59,7 @@ public final class ExplainResponse extends ActionResponse implements ToXContentO
         builder.field("version", version);
         builder.field("item", item);
         builder.field("score", score);
+        builder.field("bias", bias);
         builder.startArray("contributions");
         for (Contribution c : contributions) {
             builder.startObject().field("item", c.item()).field("value", c.value()).field("contribution", c.contribution()).endObject();

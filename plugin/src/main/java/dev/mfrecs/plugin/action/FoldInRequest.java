@@ -1,7 +1,7 @@
 package dev.mfrecs.plugin.action;
 
-import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.plugin.model.UserSpec;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
@@ -9,7 +9,12 @@ import org.elasticsearch.action.ValidateActions;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 
+import org.elasticsearch.tasks.CancellableTask;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.tasks.TaskId;
+
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +22,9 @@ import java.util.Objects;
  * explain API reuses the same request shape and validation.
  */
 public final class FoldInRequest extends ActionRequest {
+
+    /** The API name of the fold-in endpoint, for messages. */
+    public static final String FOLD_IN_API = "mf_fold_in";
 
     private final String api;
     private final String model;
@@ -54,7 +62,8 @@ public final class FoldInRequest extends ActionRequest {
         if (invalid != null) {
             e = ValidateActions.addValidationError("[" + api + "] " + invalid, e);
         }
-        String userError = userSpec.validate(api);
+        // The history's length is bounded while parsing and against the node's setting in the transport action.
+        String userError = userSpec.validate(api, Integer.MAX_VALUE);
         if (userError != null) {
             e = ValidateActions.addValidationError(userError, e);
         }
@@ -74,5 +83,14 @@ public final class FoldInRequest extends ActionRequest {
 
     public String item() {
         return item;
+    }
+
+    public String api() {
+        return api;
+    }
+
+    @Override
+    public Task createTask(long id, String type, String action, TaskId parentTaskId, Map<String, String> headers) {
+        return new CancellableTask(id, type, action, "model[" + model + "] user[" + userSpec.describe() + "]", parentTaskId, headers);
     }
 }

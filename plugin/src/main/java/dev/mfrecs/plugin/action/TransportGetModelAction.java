@@ -1,7 +1,8 @@
 package dev.mfrecs.plugin.action;
 
-import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.plugin.model.ModelResolver;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.plugin.MfServices;
 
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.search.SearchRequest;
@@ -28,20 +29,22 @@ public final class TransportGetModelAction extends HandledTransportAction<GetMod
     static final int MAX_VERSIONS = 100;
 
     private final Client client;
+    private final MfServices services;
 
     @Inject
-    public TransportGetModelAction(TransportService transportService, ActionFilters actionFilters, Client client) {
+    public TransportGetModelAction(TransportService transportService, ActionFilters actionFilters, Client client, MfServices services) {
         super(GetModelAction.NAME, transportService, actionFilters, GetModelRequest::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
+        this.services = services;
     }
 
     @Override
     protected void doExecute(Task task, GetModelRequest request, ActionListener<GetModelResponse> listener) {
-        ModelResolver.INSTANCE.resolve(client, request.model(), listener.delegateFailureAndWrap((l, live) -> {
-            SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.termQuery("model", request.model()))
-                .sort("version", SortOrder.DESC)
+        services.models().resolve(client, request.model(), listener.delegateFailureAndWrap((l, live) -> {
+            SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.termQuery(ModelMetadata.MODEL, request.model()))
+                .sort(ModelMetadata.VERSION, SortOrder.DESC)
                 .size(MAX_VERSIONS)
-                .fetchSource(FetchSourceContext.of(true, null, new String[] { "gram" }));
+                .fetchSource(FetchSourceContext.of(true, null, new String[] { ModelMetadata.GRAM_PATH }));
             client.search(new SearchRequest(ModelIndices.METADATA_INDEX).source(source), l.delegateFailureAndWrap((l2, response) -> {
                 List<Map<String, Object>> versions = new ArrayList<>();
                 for (SearchHit hit : response.getHits().getHits()) {

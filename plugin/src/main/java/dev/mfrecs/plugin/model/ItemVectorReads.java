@@ -1,6 +1,6 @@
 package dev.mfrecs.plugin.model;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
@@ -50,7 +50,7 @@ public final class ItemVectorReads {
      */
     public record Found(Map<String, float[]> vectors, Set<String> indices) {
         /** True when every document came from {@code index}: what a read through an alias must check. */
-        boolean allFrom(String index) {
+        public boolean allFrom(String index) {
             return indices.isEmpty() || (indices.size() == 1 && indices.contains(index));
         }
     }
@@ -111,9 +111,9 @@ public final class ItemVectorReads {
             return f;
         }
         if (values.size() == 1 && values.get(0) instanceof List<?> list) {
-            return UserVectorResolver.floats(list);
+            return SourceValues.floats(list);
         }
-        return UserVectorResolver.floats(values);
+        return SourceValues.floats(values);
     }
 
     static MultiGetRequest multiGetRequest(String index, Iterable<String> items) {
@@ -136,7 +136,7 @@ public final class ItemVectorReads {
                         item.getFailure().getFailure(), item.getId());
             }
             if (item.getResponse().isExists()) {
-                vectors.put(item.getId(), UserVectorResolver.floats(item.getResponse().getSourceAsMap().get(ModelIndices.VECTOR)));
+                vectors.put(item.getId(), SourceValues.floats(item.getResponse().getSourceAsMap().get(ModelIndices.VECTOR)));
                 indices.add(item.getResponse().getIndex());
             }
         }

@@ -1,5 +1,7 @@
 package dev.mfrecs.plugin.model;
 
+import dev.mfrecs.contract.ModelMetadata;
+
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ResolvedIndices;
@@ -31,25 +33,25 @@ public final class ItemVectors {
      * {@link ModelResolver#liveItemsIndex}) both reads are sent together, the vectors from that index; otherwise the
      * vectors are read after the model resolved, from the version it resolved to.
      */
-    public static void resolveAndRead(Client client, String modelName, List<String> items, @Nullable ResolvedIndices searched,
-                                      ActionListener<ModelAndVectors> listener) {
+    public static void resolveAndRead(ModelResolver models, Client client, String modelName, List<String> items,
+                                      @Nullable ResolvedIndices searched, ActionListener<ModelAndVectors> listener) {
         String live = ModelResolver.liveItemsIndex(searched, modelName);
         if (live == null) {
-            ModelResolver.INSTANCE.resolve(client, modelName, searched, listener.delegateFailureAndWrap(
+            models.resolve(client, modelName, searched, listener.delegateFailureAndWrap(
                 (l, model) -> read(client, model, items, l.map(v -> new ModelAndVectors(model, v)))));
             return;
         }
-        BothAnswered.<ModelMetadata, ItemVectorReads.Found>run(
-            l -> ModelResolver.INSTANCE.resolve(client, modelName, searched, l),
+        BothAnswered.<ModelMetadata, ItemVectorReads.Found, ModelAndVectors>run(
+            l -> models.resolve(client, modelName, searched, l),
             l -> ItemVectorReads.read(client, live, items, l),
-            (model, found) -> {
+            listener,
+            (model, found, l) -> {
                 if (model.failed()) {
-                    listener.onFailure(model.failure());
+                    l.onFailure(model.failure());
                 } else if (found.failed()) {
-                    listener.onFailure(found.failure());
+                    l.onFailure(found.failure());
                 } else {
-                    ActionListener.completeWith(listener, () -> new ModelAndVectors(model.value(), flat(model.value(), items,
-                        found.value())));
+                    l.onResponse(new ModelAndVectors(model.value(), flat(model.value(), items, found.value())));
                 }
             }
         );

@@ -1,12 +1,17 @@
 package dev.mfrecs.plugin.model;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.MetadataException;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
 
+import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.cache.Cache;
@@ -15,44 +20,49 @@ import org.elasticsearch.core.Nullable;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Executor;
 
 /**
  * Finds the live version of a model and its metadata without blocking: the items alias names the live concrete index
  * (one {@code _resolve/index} call, answered from the coordinating node's cluster state), and the metadata document of
- * that version is parsed once and cached.
+ * that version is parsed once (on the plugin's executor: a Gram matrix of d^2 numbers is not parsed on a network thread) and
+ * then cached.
  * <p>
  * Every read runs with the caller's privileges. The alias is resolved with {@code indices:admin/resolve/index}, which
  * the {@code read} index privilege grants (a get-aliases call would need {@code view_index_metadata}). The cache is
  * never an authorization shortcut: on a hit the metadata document is still read, without its source, so a caller
  * without {@code read} on {@value ModelIndices#METADATA_INDEX} gets a 403 even after another user warmed the cache.
  * <p>
- * The cache is keyed by the concrete items index: versions are immutable, so an entry never needs invalidation; a
- * rollback or a new version moves the alias and therefore changes the key. Entries expire after an hour unused so a
- * deleted model does not pin memory.
+ * That read also validates the entry: a cached document is used only while the stored document still has the
+ * {@code _seq_no} and {@code _primary_term} it was parsed from, so a document rewritten under the same id (a version number
+ * published again after a delete) is read again instead of served stale. A caller who cannot see the document (document-level
+ * security) gets a 404 and leaves the entry alone. A view with fields filtered away (field-level security) fails the contract's
+ * strict read, which requires every declared key, with a 500 that names the field; it is never cached.
  * <p>
- * Metadata documents are written with {@code refresh=wait_for} before the alias moves to their version and never change,
- * so they are read with {@code realtime=false}: from the last refreshed reader, which skips the realtime get's
- * version-map lookup (measurably cheaper per read on the serving path).
+ * Metadata documents are written with {@code refresh=wait_for} before the alias moves to their version, so they are read
+ * with {@code realtime=false}: from the last refreshed reader, which skips the realtime get's version-map lookup.
  * <p>
  * A query whose search targets the model's items alias needs no alias resolution at all: the search has resolved its
- * indices already, so only the metadata (authorization) read is sent.
- * <p>
- * Otherwise, to keep a query at one round trip before its kNN, the authorization read of the cached metadata is sent
- * speculatively, at the same time as the alias resolution, for the version this node saw live last time; when the alias
- * still points there (the usual case) both answers are used, otherwise the metadata of the new version is read after.
+ * indices already, so only the metadata (authorization) read is sent. Otherwise the authorization read of the cached
+ * metadata is sent speculatively, at the same time as the alias resolution, for the version this node saw live last time;
+ * when the alias still points there (the usual case) both answers are used, otherwise the new version's metadata is read
+ * after.
  */
 public final class ModelResolver {
 
-    /** One per JVM: query builders are created by parsers and have no other route to shared state. */
-    public static final ModelResolver INSTANCE = new ModelResolver();
+    /** A parsed document with the sequence number and primary term it was parsed at. */
+    private record Cached(ModelMetadata metadata, long seqNo, long primaryTerm) {
+        boolean current(GetResponse response) {
+            return response.getSeqNo() == seqNo && response.getPrimaryTerm() == primaryTerm;
+        }
+    }
 
-    private final Cache<String, ModelMetadata> cache = CacheBuilder.<String, ModelMetadata>builder()
+    private final Cache<String, Cached> cache = CacheBuilder.<String, Cached>builder()
         .setMaximumWeight(256)
         .setExpireAfterAccess(TimeValue.timeValueHours(1))
         .build();
@@ -60,7 +70,11 @@ public final class ModelResolver {
     /** The concrete items index each model's alias pointed to when last resolved here: the speculation's guess. */
     private final ConcurrentHashMap<String, String> lastLive = new ConcurrentHashMap<>();
 
-    private ModelResolver() {}
+    private final Executor executor;
+
+    public ModelResolver(Executor executor) {
+        this.executor = executor;
+    }
 
     public void resolve(Client client, String model, ActionListener<ModelMetadata> listener) {
         resolve(client, model, null, listener);
@@ -84,74 +98,60 @@ public final class ModelResolver {
             readMetadata(client, model, ModelIndices.versionOfItemsIndex(model, live), live, listener);
             return;
         }
-        String alias = ModelIndices.itemsAlias(model);
         String guess = lastLive.get(model);
-        ModelMetadata guessed = guess == null ? null : cache.get(guess);
-        AtomicReference<String> resolved = new AtomicReference<>();
-        AtomicReference<Exception> resolveFailure = new AtomicReference<>();
-        AtomicReference<Exception> guessFailure = new AtomicReference<>();
-        AtomicReference<Boolean> guessExists = new AtomicReference<>();
-        AtomicInteger pending = new AtomicInteger(guessed == null ? 1 : 2);
-        Runnable join = () -> {
-            if (pending.decrementAndGet() != 0) {
-                return;
-            }
-            if (resolveFailure.get() != null) {
-                Exception e = resolveFailure.get();
-                listener.onFailure(e instanceof IndexNotFoundException ? notFound(model) : e);
-                return;
-            }
-            String concrete = resolved.get();
-            int version = ModelIndices.versionOfItemsIndex(model, concrete);
-            if (guessed != null && concrete.equals(guess)) {
-                if (guessFailure.get() != null) {
-                    Exception e = guessFailure.get();
-                    listener.onFailure(e instanceof IndexNotFoundException ? missingMetadata(model, version, ModelIndices.metadataId(model, version)) : e);
-                } else if (Boolean.TRUE.equals(guessExists.get())) {
-                    listener.onResponse(guessed);
+        Cached guessed = guess == null ? null : cache.get(guess);
+        if (guessed == null) {
+            resolveAlias(client, model, listener.delegateFailureAndWrap((l, concrete) -> readMetadata(client, model,
+                ModelIndices.versionOfItemsIndex(model, concrete), concrete, l)));
+            return;
+        }
+        String id = guessed.metadata().documentId();
+        BothAnswered.<String, GetResponse, ModelMetadata>run(
+            l -> resolveAlias(client, model, l),
+            l -> client.get(authorizationRead(id), l),
+            listener,
+            (alias, check, l) -> {
+                if (alias.failed()) {
+                    l.onFailure(alias.failure());
+                } else if (alias.value().equals(guess) == false) {
+                    readMetadata(client, model, ModelIndices.versionOfItemsIndex(model, alias.value()), alias.value(), l);
+                } else if (check.failed()) {
+                    l.onFailure(check.failure() instanceof IndexNotFoundException ? missingMetadata(guessed.metadata().model(),
+                        guessed.metadata().version(), id) : check.failure());
                 } else {
-                    cache.invalidate(concrete);
-                    listener.onFailure(missingMetadata(model, version, ModelIndices.metadataId(model, version)));
+                    useOrReread(client, guess, id, guessed, check.value(), l);
                 }
-                return;
             }
-            readMetadata(client, model, version, concrete, listener);
-        };
+        );
+    }
+
+    private static GetRequest authorizationRead(String id) {
+        GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, id).realtime(false);
+        get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);
+        return get;
+    }
+
+    private void resolveAlias(Client client, String model, ActionListener<String> listener) {
+        String alias = ModelIndices.itemsAlias(model);
         ResolveIndexAction.Request request = new ResolveIndexAction.Request(new String[] { alias });
         client.execute(ResolveIndexAction.INSTANCE, request, ActionListener.wrap(response -> {
-            String concrete = response.getAliases()
-                .stream()
-                .filter(a -> a.getName().equals(alias) && a.getIndices().length == 1)
-                .map(a -> a.getIndices()[0])
-                .findFirst()
-                .orElse(null);
-            if (concrete == null) {
-                boolean multiple = response.getAliases().stream().anyMatch(a -> a.getName().equals(alias) && a.getIndices().length > 1);
-                resolveFailure.set(multiple ? new ResourceNotFoundException("model [{}] not found: alias [{}] points to several indices {}",
-                    model, alias, response.getAliases().stream().map(a -> Arrays.toString(a.getIndices())).toList()) : notFound(model));
-            } else if (ModelIndices.versionOfItemsIndex(model, concrete) < 0) {
-                resolveFailure.set(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index", model,
-                    alias, concrete));
+            var targets = response.getAliases().stream().filter(a -> a.getName().equals(alias)).toList();
+            if (targets.isEmpty()) {
+                listener.onFailure(notFound(model));
+            } else if (targets.get(0).getIndices().length != 1) {
+                listener.onFailure(new ResourceNotFoundException("model [{}] not found: alias [{}] points to several indices {}", model,
+                    alias, Arrays.toString(targets.get(0).getIndices())));
             } else {
-                resolved.set(concrete);
-                lastLive.put(model, concrete);
+                String concrete = targets.get(0).getIndices()[0];
+                if (ModelIndices.versionOfItemsIndex(model, concrete) < 0) {
+                    listener.onFailure(new ResourceNotFoundException("model [{}] not found: alias [{}] points to [{}], not a model index",
+                        model, alias, concrete));
+                } else {
+                    lastLive.put(model, concrete);
+                    listener.onResponse(concrete);
+                }
             }
-            join.run();
-        }, e -> {
-            resolveFailure.set(e);
-            join.run();
-        }));
-        if (guessed != null) {
-            GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, ModelIndices.metadataId(model, guessed.version())).realtime(false);
-            get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);
-            client.get(get, ActionListener.wrap(r -> {
-                guessExists.set(r.isExists());
-                join.run();
-            }, e -> {
-                guessFailure.set(e);
-                join.run();
-            }));
-        }
+        }, e -> listener.onFailure(e instanceof IndexNotFoundException ? notFound(model) : e)));
     }
 
     /**
@@ -180,26 +180,53 @@ public final class ModelResolver {
 
     private void readMetadata(Client client, String model, int version, String concrete, ActionListener<ModelMetadata> listener) {
         String id = ModelIndices.metadataId(model, version);
-        ModelMetadata cached = cache.get(concrete);
-        GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, id).realtime(false);
-        if (cached != null) {
-            // Only the authorization and existence check: the parsed document is immutable and already here.
-            get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);
-        }
+        Cached cached = cache.get(concrete);
+        GetRequest get = cached != null ? authorizationRead(id) : new GetRequest(ModelIndices.METADATA_INDEX, id).realtime(false);
         client.get(get, ActionListener.wrap(response -> {
-            if (response.isExists() == false) {
-                cache.invalidate(concrete);
-                listener.onFailure(missingMetadata(model, version, id));
-                return;
-            }
             if (cached != null) {
-                listener.onResponse(cached);
-                return;
+                useOrReread(client, concrete, id, cached, response, listener);
+            } else {
+                parseAndCache(concrete, model, version, response, listener);
             }
-            ModelMetadata metadata = ModelMetadata.parse(id, response.getSourceAsMap());
-            cache.put(concrete, metadata);
-            listener.onResponse(metadata);
         }, e -> listener.onFailure(e instanceof IndexNotFoundException ? missingMetadata(model, version, id) : e)));
+    }
+
+    /** Serves the cached document if the authorization read found it unchanged; reads it again if it was rewritten. */
+    private void useOrReread(Client client, String concrete, String id, Cached cached, GetResponse check,
+                             ActionListener<ModelMetadata> listener) {
+        if (check.isExists() == false) {
+            // Deleted, or invisible to this caller (document-level security): a 404 for this caller only.
+            listener.onFailure(missingMetadata(cached.metadata().model(), cached.metadata().version(), id));
+        } else if (cached.current(check)) {
+            listener.onResponse(cached.metadata());
+        } else {
+            cache.invalidate(concrete, cached);
+            ModelMetadata stale = cached.metadata();
+            client.get(new GetRequest(ModelIndices.METADATA_INDEX, id).realtime(false), listener.delegateFailureAndWrap(
+                (l, response) -> parseAndCache(concrete, stale.model(), stale.version(), response, l)));
+        }
+    }
+
+    private void parseAndCache(String concrete, String model, int version, GetResponse response, ActionListener<ModelMetadata> listener) {
+        if (response.isExists() == false) {
+            listener.onFailure(missingMetadata(model, version, response.getId()));
+            return;
+        }
+        executor.execute(ActionRunnable.supply(listener, () -> {
+            ModelMetadata metadata = parse(response.getId(), response);
+            cache.put(concrete, new Cached(metadata, response.getSeqNo(), response.getPrimaryTerm()));
+            return metadata;
+        }));
+    }
+
+    /** Reads a metadata document through the contract; a document that does not satisfy it is a 500 naming the field. */
+    public static ModelMetadata parse(String id, GetResponse response) {
+        try {
+            return ModelMetadata.fromMap(id, response.getSourceAsMap());
+        } catch (MetadataException e) {
+            throw new ElasticsearchStatusException("{}; if field-level security applies to [{}], grant read on all of its fields",
+                RestStatus.INTERNAL_SERVER_ERROR, e, e.getMessage(), ModelIndices.METADATA_INDEX);
+        }
     }
 
     private static ResourceNotFoundException missingMetadata(String model, int version, String id) {

@@ -1,10 +1,11 @@
 package dev.mfrecs.plugin.query;
 
-import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.plugin.model.ModelMetadata;
-import dev.mfrecs.plugin.model.ResolvedUser;
-import dev.mfrecs.plugin.model.UserSpec;
-import dev.mfrecs.plugin.model.UserVectorResolver;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.user.ResolvedUser;
+import dev.mfrecs.plugin.user.UserResolver;
+import dev.mfrecs.plugin.user.UserSpec;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
@@ -12,7 +13,6 @@ import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
 import org.elasticsearch.action.ResolvedIndices;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
@@ -35,22 +35,24 @@ import java.util.function.Supplier;
 /**
  * {@code mf_recommend}: personalized recommendations as a query on a model's items alias. The coordinating rewrite
  * reads the model and the user's vector asynchronously (stored, or folded in from a history) and turns this query into
- * Elasticsearch's own {@code knn} query, with the caller's filters and the seen items excluded inside the kNN filter so
- * that k results still come back.
+ * Elasticsearch's own {@code knn} query, with the caller's filters and the seen items excluded so that k results still come
+ * back. A user with nothing to fold in gets {@code on_empty}: the popular ranking (default) or a 404 naming the user.
  */
 public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecommendQueryBuilder> {
 
     public static final String NAME = "mf_recommend";
 
-    private static final ObjectParser<MfRequestFields, Void> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
+    private static final ObjectParser<MfRequestFields, MfServices> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
 
     static {
         MfRequestFields.declareModelAndUser(PARSER, NAME);
-        MfRequestFields.declareKnn(PARSER);
+        MfRequestFields.declareKnn(PARSER, NAME);
         PARSER.declareBoolean((p, v) -> p.excludeSeen = v, MfRequestFields.EXCLUDE_SEEN);
         PARSER.declareString((p, v) -> p.onEmpty = v, MfRequestFields.ON_EMPTY);
     }
 
+    /** The node's components (not part of the query: excluded from equality and the wire). */
+    private final MfServices services;
     private final String model;
     private final UserSpec userSpec;
     private final String field;
@@ -61,16 +63,17 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     private final OnEmpty onEmpty;
     private final Supplier<QueryBuilder> rewritten;
 
-    public MfRecommendQueryBuilder(String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+    public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
                                    List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
+        this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
-        String userError = Objects.requireNonNull(userSpec).validate(NAME);
+        String userError = Objects.requireNonNull(userSpec).validate(NAME, services.settings().maxHistory());
         if (userError != null) {
             throw new IllegalArgumentException(userError);
         }
         this.model = model;
         this.userSpec = userSpec;
-        this.field = field == null ? ModelIndices.VECTOR : field;
+        this.field = MfRequestFields.requireVectorField(NAME, field == null ? ModelIndices.VECTOR : field);
         this.k = k == null ? KnnLimits.DEFAULT_K : k;
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
@@ -81,6 +84,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     }
 
     private MfRecommendQueryBuilder(MfRecommendQueryBuilder other, Supplier<QueryBuilder> rewritten) {
+        this.services = other.services;
         this.model = other.model;
         this.userSpec = other.userSpec;
         this.field = other.field;
@@ -94,8 +98,9 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.queryName = other.queryName;
     }
 
-    public MfRecommendQueryBuilder(StreamInput in) throws IOException {
+    public MfRecommendQueryBuilder(StreamInput in, MfServices services) throws IOException {
         super(in);
+        this.services = services;
         this.model = in.readString();
         this.userSpec = new UserSpec(in);
         this.field = in.readString();
@@ -107,16 +112,10 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.rewritten = null;
     }
 
-    public static MfRecommendQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        MfRequestFields f = PARSER.parse(parser, null);
-        try {
-            MfRecommendQueryBuilder b = new MfRecommendQueryBuilder(f.model, new UserSpec(f.user, f.history), f.field, f.k,
-                f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty));
-            b.boost(f.boost).queryName(f.queryName);
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
-        }
+    public static MfRecommendQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
+        return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, new UserSpec(f.user,
+            f.history), f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME,
+                f.onEmpty)).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -163,7 +162,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
-        context.registerAsyncAction((client, listener) -> UserVectorResolver.resolveModelAndUser(client, model, userSpec, searched,
+        context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
             listener.delegateFailureAndWrap((l, resolved) -> {
                 result.set(toTargetQuery(resolved.model(), resolved.user()));
                 l.onResponse(null);
@@ -176,10 +175,13 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         if (user.empty()) {
             if (onEmpty == OnEmpty.ERROR) {
                 throw new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,
-                    userSpec.user() == null ? "history" : userSpec.user(), model, user.ignoredItems());
+                    userSpec.describe(), model, user.ignoredItems());
             }
             BoolQueryBuilder popular = QueryBuilders.boolQuery();
             filters.forEach(popular::filter);
+            if (excludeSeen && user.seenItems().isEmpty() == false) {
+                popular.mustNot(QueryBuilders.idsQuery().addIds(user.seenItems().toArray(String[]::new)));
+            }
             popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY)
                 .missing(0)));
             return popular.boost(boost).queryName(queryName);

@@ -1,7 +1,10 @@
 package dev.mfrecs.plugin.query;
 
-import dev.mfrecs.plugin.model.HistoryEntry;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.user.HistoryEntry;
 
+import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
@@ -11,10 +14,14 @@ import org.elasticsearch.xcontent.XContentParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The mutable bag the mf query and request parsers fill before the immutable, validated object is built from it.
- * Parsing collects; the validating constructor of the target decides, so every error names the API and the value.
+ * The shared skeleton of the mf query and query-vector parsers: the mutable bag each parser fills, the declarations of the
+ * fields they have in common, and the step that builds the immutable, validated object from the bag. Parsing collects; the
+ * validating constructor of the target decides, and its refusal becomes a parse error at the query's location, so every
+ * error is a 400 naming the API and the value. The parse context is the node's {@link MfServices} (the history limit).
  */
 final class MfRequestFields {
 
@@ -29,6 +36,9 @@ final class MfRequestFields {
     static final ParseField ON_EMPTY = new ParseField("on_empty");
     static final ParseField ITEMS = new ParseField("items");
 
+    /** The vector fields every published items index has: the kNN of an mf query runs on one of them. */
+    static final Set<String> VECTOR_FIELDS = Set.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE);
+
     String model;
     String user;
     List<HistoryEntry> history;
@@ -42,32 +52,72 @@ final class MfRequestFields {
     float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     String queryName;
 
+    /** Parses with {@code parser} and builds the target; a refusal of the target's constructor becomes a parse error. */
+    static <T> T parse(ObjectParser<MfRequestFields, MfServices> parser, XContentParser xContent, MfServices services,
+                       Function<MfRequestFields, T> build) throws IOException {
+        MfRequestFields f = parser.parse(xContent, services);
+        try {
+            return build.apply(f);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(xContent.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
     /** Throws, naming the API, unless {@code model} is a valid model name. */
     static String requireModel(String api, String model) {
         if (model == null) {
             throw new IllegalArgumentException("[" + api + "] requires [model]");
         }
-        String invalid = dev.mfrecs.mappings.ModelIndices.validateModelName(model);
+        String invalid = ModelIndices.validateModelName(model);
         if (invalid != null) {
             throw new IllegalArgumentException("[" + api + "] " + invalid);
         }
         return model;
     }
 
-    static void declareModelAndUser(ObjectParser<MfRequestFields, Void> parser, String api) {
-        parser.declareString((p, v) -> p.model = v, MODEL);
-        parser.declareString((p, v) -> p.user = v, USER);
-        parser.declareField((p, v) -> p.history = v, (xp, c) -> HistoryEntry.parseList(xp, api), HISTORY,
-            ObjectParser.ValueType.VALUE_ARRAY);
+    /** Throws, naming the API, unless {@code field} is one of the items index's vector fields. */
+    static String requireVectorField(String api, String field) {
+        if (VECTOR_FIELDS.contains(field) == false) {
+            throw new IllegalArgumentException("[" + api + "] [field] must be one of [" + ModelIndices.VECTOR + ", "
+                + ModelIndices.VECTOR_COSINE + "], got [" + field + "]");
+        }
+        return field;
     }
 
-    static void declareKnn(ObjectParser<MfRequestFields, Void> parser) {
+    static void declareModelAndUser(ObjectParser<MfRequestFields, MfServices> parser, String api) {
+        parser.declareString((p, v) -> p.model = v, MODEL);
+        parser.declareString((p, v) -> p.user = v, USER);
+        parser.declareField((p, v) -> p.history = v, (xp, services) -> HistoryEntry.parseList(xp, api, services.settings().maxHistory()),
+            HISTORY, ObjectParser.ValueType.VALUE_ARRAY);
+    }
+
+    static void declareKnn(ObjectParser<MfRequestFields, MfServices> parser, String api) {
         parser.declareString((p, v) -> p.field = v, FIELD);
-        parser.declareInt((p, v) -> p.k = v, K);
-        parser.declareInt((p, v) -> p.numCandidates = v, NUM_CANDIDATES);
+        parser.declareField((p, v) -> p.k = v, (xp, c) -> strictInt(xp, api, K), K, ObjectParser.ValueType.INT);
+        parser.declareField((p, v) -> p.numCandidates = v, (xp, c) -> strictInt(xp, api, NUM_CANDIDATES), NUM_CANDIDATES,
+            ObjectParser.ValueType.INT);
         parser.declareField((p, v) -> p.filters = v, (xp, c) -> parseFilters(xp), FILTER, ObjectParser.ValueType.OBJECT_ARRAY);
         parser.declareFloat((p, v) -> p.boost = v, AbstractQueryBuilder.BOOST_FIELD);
         parser.declareString((p, v) -> p.queryName = v, AbstractQueryBuilder.NAME_FIELD);
+    }
+
+    /** An integer, refusing fractions (Elasticsearch's own int parsing would silently truncate {@code 1.5} to 1). */
+    static int strictInt(XContentParser parser, String api, ParseField field) throws IOException {
+        String text = parser.text();
+        try {
+            if (parser.currentToken() == XContentParser.Token.VALUE_NUMBER) {
+                XContentParser.NumberType type = parser.numberType();
+                if (type == XContentParser.NumberType.INT || type == XContentParser.NumberType.LONG) {
+                    return Math.toIntExact(parser.longValue());
+                }
+            } else if (parser.currentToken() == XContentParser.Token.VALUE_STRING) {
+                return Integer.parseInt(text);
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            // reported below
+        }
+        throw new ParsingException(parser.getTokenLocation(), "[" + api + "] [" + field.getPreferredName() + "] must be an integer, got ["
+            + text + "]");
     }
 
     private static List<QueryBuilder> parseFilters(XContentParser parser) throws IOException {

@@ -1,15 +1,15 @@
 package dev.mfrecs.plugin.query;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.model.ItemVectors;
-import dev.mfrecs.plugin.model.ModelMetadata;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
 import org.elasticsearch.action.ResolvedIndices;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
@@ -38,14 +38,16 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     public static final String NAME = "mf_similar";
     static final int MAX_ITEMS = 100;
 
-    private static final ObjectParser<MfRequestFields, Void> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
+    private static final ObjectParser<MfRequestFields, MfServices> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
 
     static {
         PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
         PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
-        MfRequestFields.declareKnn(PARSER);
+        MfRequestFields.declareKnn(PARSER, NAME);
     }
 
+    /** The node's components (not part of the query: excluded from equality and the wire). */
+    private final MfServices services;
     private final String model;
     private final List<String> items;
     private final String field;
@@ -54,8 +56,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     private final List<QueryBuilder> filters;
     private final Supplier<QueryBuilder> rewritten;
 
-    public MfSimilarQueryBuilder(String model, List<String> items, String field, Integer k, Integer numCandidates,
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
+        this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
             throw new IllegalArgumentException("[" + NAME + "] requires at least one item in [items]");
@@ -64,8 +67,11 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             throw new IllegalArgumentException("[" + NAME + "] [items] has [" + items.size() + "] items, more than [" + MAX_ITEMS + "]");
         }
         this.model = model;
+        if (items.stream().anyMatch(i -> i == null || i.isEmpty())) {
+            throw new IllegalArgumentException("[" + NAME + "] [items] ids must not be empty");
+        }
         this.items = List.copyOf(items);
-        this.field = field == null ? ModelIndices.VECTOR_COSINE : field;
+        this.field = MfRequestFields.requireVectorField(NAME, field == null ? ModelIndices.VECTOR_COSINE : field);
         this.k = k == null ? KnnLimits.DEFAULT_K : k;
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
@@ -74,6 +80,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     }
 
     private MfSimilarQueryBuilder(MfSimilarQueryBuilder other, Supplier<QueryBuilder> rewritten) {
+        this.services = other.services;
         this.model = other.model;
         this.items = other.items;
         this.field = other.field;
@@ -85,8 +92,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.queryName = other.queryName;
     }
 
-    public MfSimilarQueryBuilder(StreamInput in) throws IOException {
+    public MfSimilarQueryBuilder(StreamInput in, MfServices services) throws IOException {
         super(in);
+        this.services = services;
         this.model = in.readString();
         this.items = in.readStringCollectionAsList();
         this.field = in.readString();
@@ -96,15 +104,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.rewritten = null;
     }
 
-    public static MfSimilarQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        MfRequestFields f = PARSER.parse(parser, null);
-        try {
-            MfSimilarQueryBuilder b = new MfSimilarQueryBuilder(f.model, f.items, f.field, f.k, f.numCandidates, f.filters);
-            b.boost(f.boost).queryName(f.queryName);
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
-        }
+    public static MfSimilarQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
+        return MfRequestFields.parse(PARSER, parser, services, f -> new MfSimilarQueryBuilder(services, f.model, f.items, f.field, f.k,
+            f.numCandidates, f.filters).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -143,7 +145,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         }
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
-        context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(client, model, items, searched,
+        context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
             listener.delegateFailureAndWrap((l, read) -> {
                 result.set(toKnn(read.model(), read.vectors()));
                 l.onResponse(null);

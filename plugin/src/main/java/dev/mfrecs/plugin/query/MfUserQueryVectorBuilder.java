@@ -1,15 +1,14 @@
 package dev.mfrecs.plugin.query;
 
-import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.plugin.model.UserSpec;
-import dev.mfrecs.plugin.model.UserVectorResolver;
+import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.user.UserResolver;
+import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
 import org.elasticsearch.TransportVersions;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.search.vectors.QueryVectorBuilder;
@@ -33,18 +32,21 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     public static final String NAME = "mf_user";
 
-    private static final ObjectParser<MfRequestFields, Void> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
+    private static final ObjectParser<MfRequestFields, MfServices> PARSER = new ObjectParser<>(NAME, MfRequestFields::new);
 
     static {
         MfRequestFields.declareModelAndUser(PARSER, NAME);
     }
 
+    /** The node's components (not part of the builder's value: excluded from equality and the wire). */
+    private final MfServices services;
     private final String model;
     private final UserSpec userSpec;
 
-    public MfUserQueryVectorBuilder(String model, UserSpec userSpec) {
+    public MfUserQueryVectorBuilder(MfServices services, String model, UserSpec userSpec) {
+        this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
-        String userError = userSpec.validate(NAME);
+        String userError = userSpec.validate(NAME, services.settings().maxHistory());
         if (userError != null) {
             throw new IllegalArgumentException(userError);
         }
@@ -52,30 +54,25 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
         this.userSpec = userSpec;
     }
 
-    public MfUserQueryVectorBuilder(StreamInput in) throws IOException {
-        this(in.readString(), new UserSpec(in));
+    public MfUserQueryVectorBuilder(StreamInput in, MfServices services) throws IOException {
+        this(services, in.readString(), new UserSpec(in));
     }
 
-    public static MfUserQueryVectorBuilder fromXContent(XContentParser parser, Void context) {
-        MfRequestFields f;
+    public static MfUserQueryVectorBuilder fromXContent(XContentParser parser, MfServices services) {
         try {
-            f = PARSER.parse(parser, null);
+            return MfRequestFields.parse(PARSER, parser, services, f -> new MfUserQueryVectorBuilder(services, f.model, new UserSpec(f.user,
+                f.history)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        try {
-            return new MfUserQueryVectorBuilder(f.model, new UserSpec(f.user, f.history));
-        } catch (IllegalArgumentException e) {
-            throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
     }
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        UserVectorResolver.resolveModelAndUser(client, model, userSpec, listener.delegateFailureAndWrap((l, resolved) -> {
+        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, listener.delegateFailureAndWrap((l, resolved) -> {
             if (resolved.user().empty()) {
-                l.onFailure(new ResourceNotFoundException("[{}] no usable history in model [{}] (ignored items {})", NAME, model,
-                    resolved.user().ignoredItems()));
+                l.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,
+                    userSpec.describe(), model, resolved.user().ignoredItems()));
             } else {
                 l.onResponse(resolved.user().vector());
             }

@@ -1,6 +1,8 @@
 package dev.mfrecs.plugin.model;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
+
+import dev.mfrecs.plugin.TestModels;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ResolvedIndices;
@@ -9,6 +11,7 @@ import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.threadpool.TestThreadPool;
 import org.elasticsearch.threadpool.ThreadPool;
@@ -44,8 +47,7 @@ public class ItemVectorsTests extends ESTestCase {
     private ThreadPool threadPool;
 
     private Client client() {
-        Map<String, Object> metadata = Map.of("model", model, "version", VERSION, "algorithm", "ials", "factors", 2, "regularization",
-            0.1, "gram", List.of(1, 0, 0, 1));
+        Map<String, Object> metadata = TestModels.identityDocument(model, VERSION, 2);
         return answering(threadPool, request -> {
             if (request instanceof ResolveIndexAction.Request) {
                 sent.add("resolve");
@@ -74,7 +76,7 @@ public class ItemVectorsTests extends ESTestCase {
     /** Resolves the model and reads {@code items} inside a search over {@code searched}. */
     private PlainActionFuture<ItemVectors.ModelAndVectors> resolveAndRead(List<String> items, ResolvedIndices searched) {
         PlainActionFuture<ItemVectors.ModelAndVectors> future = new PlainActionFuture<>();
-        ItemVectors.resolveAndRead(client(), model, items, searched, future);
+        ItemVectors.resolveAndRead(new ModelResolver(EsExecutors.DIRECT_EXECUTOR_SERVICE), client(), model, items, searched, future);
         return future;
     }
 

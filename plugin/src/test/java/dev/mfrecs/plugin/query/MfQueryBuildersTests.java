@@ -1,9 +1,11 @@
 package dev.mfrecs.plugin.query;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.plugin.MfRecommendationsPlugin;
-import dev.mfrecs.plugin.model.HistoryEntry;
-import dev.mfrecs.plugin.model.UserSpec;
+import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.TestModels;
+import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
@@ -52,9 +54,10 @@ import static dev.mfrecs.plugin.FakeCluster.resolvedIndices;
  */
 public class MfQueryBuildersTests extends ESTestCase {
 
-    private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(new MfRecommendationsPlugin()));
+    private static final MfServices SERVICES = MfServices.direct();
+    private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(MfRecommendationsPlugin.withServices(SERVICES)));
     private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(java.util.stream.Stream.concat(
-        searchModule.getNamedWriteables().stream(), new MfRecommendationsPlugin().getNamedWriteables().stream()).toList());
+        searchModule.getNamedWriteables().stream(), MfRecommendationsPlugin.withServices(SERVICES).getNamedWriteables().stream()).toList());
 
     @Override
     protected NamedXContentRegistry xContentRegistry() {
@@ -75,7 +78,7 @@ public class MfQueryBuildersTests extends ESTestCase {
     private static MfRecommendQueryBuilder randomRecommend() {
         int k = randomIntBetween(1, 100);
         List<QueryBuilder> filters = randomBoolean() ? List.of() : List.of(QueryBuilders.termQuery("category", randomAlphaOfLength(3)));
-        MfRecommendQueryBuilder b = new MfRecommendQueryBuilder("m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), randomUser(),
+        MfRecommendQueryBuilder b = new MfRecommendQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), randomUser(),
             randomBoolean() ? null : "vector", k, randomBoolean() ? null : randomIntBetween(k, 1000), filters, randomBoolean() ? null
                 : randomBoolean(), randomFrom(OnEmpty.values()));
         if (randomBoolean()) {
@@ -92,7 +95,7 @@ public class MfQueryBuildersTests extends ESTestCase {
         for (int i = 0, n = randomIntBetween(1, 4); i < n; i++) {
             items.add(randomAlphaOfLength(5));
         }
-        return new MfSimilarQueryBuilder("m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), items, null, randomIntBetween(1,
+        return new MfSimilarQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), items, null, randomIntBetween(1,
             50), null, List.of());
     }
 
@@ -116,18 +119,18 @@ public class MfQueryBuildersTests extends ESTestCase {
     }
 
     public void testEqualsAndHashCodeCoverEveryField() {
-        MfRecommendQueryBuilder original = new MfRecommendQueryBuilder("shop", new UserSpec("u1", null), null, 10, 100, List.of(), true,
+        MfRecommendQueryBuilder original = new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null, 10, 100, List.of(), true,
             OnEmpty.POPULAR);
-        EqualsHashCodeTestUtils.checkEqualsAndHashCode(original, o -> new MfRecommendQueryBuilder("shop", new UserSpec("u1", null), null,
+        EqualsHashCodeTestUtils.checkEqualsAndHashCode(original, o -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null,
             10, 100, List.of(), true, OnEmpty.POPULAR), o -> switch (randomIntBetween(0, 6)) {
-                case 0 -> new MfRecommendQueryBuilder("shop2", o.userSpec(), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
-                case 1 -> new MfRecommendQueryBuilder("shop", new UserSpec("u2", null), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
-                case 2 -> new MfRecommendQueryBuilder("shop", o.userSpec(), "other", 10, 100, List.of(), true, OnEmpty.POPULAR);
-                case 3 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 11, 100, List.of(), true, OnEmpty.POPULAR);
-                case 4 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 101, List.of(), true, OnEmpty.POPULAR);
-                case 5 -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 100, List.of(QueryBuilders.matchAllQuery()), true,
+                case 0 -> new MfRecommendQueryBuilder(SERVICES, "shop2", o.userSpec(), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 1 -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u2", null), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 2 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), "vector_cosine", 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 3 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 11, 100, List.of(), true, OnEmpty.POPULAR);
+                case 4 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 101, List.of(), true, OnEmpty.POPULAR);
+                case 5 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 100, List.of(QueryBuilders.matchAllQuery()), true,
                     OnEmpty.POPULAR);
-                default -> new MfRecommendQueryBuilder("shop", o.userSpec(), null, 10, 100, List.of(), false, OnEmpty.ERROR);
+                default -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 100, List.of(), false, OnEmpty.ERROR);
             });
     }
 
@@ -149,13 +152,7 @@ public class MfQueryBuildersTests extends ESTestCase {
     public void testRewriteFetchesModelAndUserThenBecomesKnn() throws Exception {
         String model = "shop";
         int dims = 3;
-        Map<String, Object> metadata = new HashMap<>();
-        metadata.put("model", model);
-        metadata.put("version", 4);
-        metadata.put("algorithm", "ials");
-        metadata.put("factors", dims);
-        metadata.put("regularization", 0.1);
-        metadata.put("gram", List.of(1, 0, 0, 0, 1, 0, 0, 0, 1));
+        Map<String, Object> metadata = TestModels.identityDocument(model, 4, dims);
         Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0, 2.0), "seen_items", List.of("a", "b"));
         ThreadPool threadPool = new TestThreadPool(getTestName());
         try {
@@ -173,7 +170,7 @@ public class MfQueryBuildersTests extends ESTestCase {
             });
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L);
             // k + seen fits within num_candidates: the kNN asks for k + 2 and the shards drop the seen items after it.
-            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70,
+            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 7, 70,
                 List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
             KnnExcludingQueryBuilder excluding = (KnnExcludingQueryBuilder) rewritten;
@@ -188,7 +185,7 @@ public class MfQueryBuildersTests extends ESTestCase {
             assertEquals(excluding, copyNamedWriteable(excluding, writeables, QueryBuilder.class));
 
             // k + seen exceeds num_candidates: the seen items are excluded inside the kNN filter instead.
-            rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 8,
+            rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 7, 8,
                 List.of(QueryBuilders.termQuery("category", "x")), true, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
             knn = (KnnVectorQueryBuilder) rewritten;
@@ -199,7 +196,7 @@ public class MfQueryBuildersTests extends ESTestCase {
             assertEquals(QueryBuilders.idsQuery().addIds("a", "b"), exclude.mustNot().get(0));
 
             // exclude_seen false: a plain kNN.
-            rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 7, 70, List.of(), false,
+            rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 7, 70, List.of(), false,
                 OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
             assertEquals(List.of(), ((KnnVectorQueryBuilder) rewritten).filterQueries());
@@ -214,8 +211,7 @@ public class MfQueryBuildersTests extends ESTestCase {
      */
     public void testRewriteInsideSearchOnItemsAliasSkipsAliasResolution() throws Exception {
         String model = "shop" + randomAlphaOfLength(4).toLowerCase(java.util.Locale.ROOT);
-        Map<String, Object> metadata = new HashMap<>(Map.of("model", model, "version", 6, "algorithm", "ials", "factors", 2,
-            "regularization", 0.1, "gram", List.of(1, 0, 0, 1)));
+        Map<String, Object> metadata = TestModels.identityDocument(model, 6, 2);
         Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0), "model_version", 6, "seen_items", List.of("a"));
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         ThreadPool threadPool = new TestThreadPool(getTestName());
@@ -231,7 +227,7 @@ public class MfQueryBuildersTests extends ESTestCase {
             });
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L, resolvedIndices(
                 index(ModelIndices.itemsIndex(model, 6), ModelIndices.itemsAlias(model)), index("catalog")), null, null);
-            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(model, new UserSpec("u1", null), null, 3, 50, List.of(),
+            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 3, 50, List.of(),
                 true, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
             assertArrayEquals(new float[] { 0.5f, -1f }, ((KnnExcludingQueryBuilder) rewritten).candidates().queryVector().asFloatVector(),

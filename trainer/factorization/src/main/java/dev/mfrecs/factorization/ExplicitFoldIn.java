@@ -9,6 +9,8 @@ public final class ExplicitFoldIn {
 
     private final int factors;
     private final ExplicitRowSolver solver;
+    private final double[] z;
+    private final float[] p;
 
     public ExplicitFoldIn(int factors) {
         if (factors <= 0) {
@@ -16,6 +18,8 @@ public final class ExplicitFoldIn {
         }
         this.factors = factors;
         this.solver = new ExplicitRowSolver(factors);
+        this.z = new double[factors + 1];
+        this.p = new float[factors];
     }
 
     public int factors() {
@@ -46,5 +50,40 @@ public final class ExplicitFoldIn {
         CsrMatrix.requireLength("ExplicitFoldIn.foldIn", "ratings", ratings.length, k);
         CsrMatrix.requireLength("ExplicitFoldIn.foldIn", "out", out.length, factors);
         return solver.solve(historyVectors, historyBiases, null, ratings, 0, k, globalMean, regularization, out, 0, -1);
+    }
+
+    /**
+     * Explains the predicted score of one item for the folded-in user. The user's {@code [p, b_u]} is linear in the residuals
+     * {@code t_j = r_j - mu - c_j}: {@code [p, b_u] = W sum_j t_j [q_j, 1]} with {@code W} the inverse of the row's regularized
+     * augmented Gram matrix, so the ranking score {@code b_i + q_i . p} (the dot product of the published vectors
+     * {@code (q_i, b_i) . (p, 1)}) splits into the item's bias and one contribution per rated item,
+     * {@code s_j = t_j [q_i, 0]^T W [q_j, 1]}. Writes the {@code k} contributions and returns the score.
+     *
+     * @param itemVector    the explained item's {@code d} factors
+     * @param itemBias      the explained item's bias {@code b_i}
+     * @param contributions receives {@code k} floats
+     */
+    public float explain(float globalMean, float regularization, float[] historyVectors, float[] historyBiases, float[] ratings, int k,
+                         float[] itemVector, float itemBias, float[] contributions) {
+        CsrMatrix.requireLength("ExplicitFoldIn.explain", "itemVector", itemVector.length, factors);
+        CsrMatrix.requireLength("ExplicitFoldIn.explain", "contributions", contributions.length, k);
+        foldIn(globalMean, regularization, historyVectors, historyBiases, ratings, k, p);
+        if (k == 0) {
+            return itemBias;
+        }
+        for (int i = 0; i < factors; i++) {
+            z[i] = itemVector[i];
+        }
+        z[factors] = 0;
+        solver.solveFactored(z);
+        for (int j = 0; j < k; j++) {
+            double t = (double) ratings[j] - globalMean - historyBiases[j];
+            double zy = z[factors];
+            for (int i = 0; i < factors; i++) {
+                zy += z[i] * historyVectors[j * factors + i];
+            }
+            contributions[j] = (float) (t * zy);
+        }
+        return itemBias + Vectors.dot(itemVector, 0, p, 0, factors);
     }
 }

@@ -73,4 +73,13 @@ final class ExplicitRowSolver {
         }
         return (float) b[d];
     }
+
+    /**
+     * After {@link #solve} of a packed history ({@code indices == null}): solves the factored system for {@code rhs} in place,
+     * {@code rhs = W rhs} with {@code W} the inverse of the row's regularized augmented Gram matrix. {@code rhs} has {@code d + 1}
+     * entries.
+     */
+    void solveFactored(double[] rhs) {
+        Cholesky.solve(a, e, rhs);
+    }
 }

@@ -62,6 +62,17 @@ public final class ImplicitFoldIn {
         solver.solveCholesky(gram, regularization, rendle, items, confidence, historyVectors, null, values, 0, k, out, 0, -1);
     }
 
+    /** As {@link #foldIn(float[], float, Confidence, ImplicitAlsParams.Rendle, int, float[], float[], int, float[])} for a model's item side. */
+    public void foldIn(ImplicitItemSide side, float[] historyVectors, float[] values, int k, float[] out) {
+        foldIn(side.gram(), side.regularization(), side.confidence(), side.rendle(), side.items(), historyVectors, values, k, out);
+    }
+
+    /** As {@link #explain(float[], float, Confidence, ImplicitAlsParams.Rendle, int, float[], float[], int, float[], float[])}. */
+    public float explain(ImplicitItemSide side, float[] historyVectors, float[] values, int k, float[] itemVector, float[] contributions) {
+        return explain(side.gram(), side.regularization(), side.confidence(), side.rendle(), side.items(), historyVectors, values, k,
+            itemVector, contributions);
+    }
+
     /**
      * Explains the predicted score of one item (Hu, Koren, Volinsky 2008, section 5): with {@code W = (Y^T C_u Y + lambda I)^-1},
      * history item {@code j} contributes {@code s_j = y_i^T W y_j c_j}, and the contributions sum to the score

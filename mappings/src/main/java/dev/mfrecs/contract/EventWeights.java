@@ -1,4 +1,4 @@
-package dev.mfrecs.factorization;
+package dev.mfrecs.contract;
 
 import java.util.Map;
 
@@ -8,7 +8,8 @@ import java.util.Map;
  * purchases), times the event's own value when a value field is used, halved every {@code halfLifeDays} of age.
  * <p>
  * The trainer applies it when it reads events and the plugin when it folds a user in from their events at query time,
- * so both must go through this one definition.
+ * so both must go through this one definition. Ages are in milliseconds relative to the recipe's decay reference time
+ * ({@link InteractionRecipe#decayReferenceMillis()}); an event newer than the reference is not decayed.
  */
 public record EventWeights(Map<String, Float> weights, boolean useValue, double halfLifeDays) {
 
@@ -21,8 +22,8 @@ public record EventWeights(Map<String, Float> weights, boolean useValue, double 
                 throw new IllegalArgumentException("event weight for [" + e.getKey() + "] must be finite, got [" + e.getValue() + "]");
             }
         }
-        if (halfLifeDays < 0 || Double.isNaN(halfLifeDays)) {
-            throw new IllegalArgumentException("[half_life_days] must be >= 0, got [" + halfLifeDays + "]");
+        if (halfLifeDays < 0 || Double.isFinite(halfLifeDays) == false) {
+            throw new IllegalArgumentException("[half_life_days] must be finite and >= 0, got [" + halfLifeDays + "]");
         }
     }
 

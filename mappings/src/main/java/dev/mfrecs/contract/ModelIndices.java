@@ -1,4 +1,4 @@
-package dev.mfrecs.mappings;
+package dev.mfrecs.contract;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +24,13 @@ public final class ModelIndices {
     public static final String VECTOR = "vector";
     /** The same item vector under cosine similarity: what similar-items queries rank by, free of popularity (norm). */
     public static final String VECTOR_COSINE = "vector_cosine";
+    /** Explicit models only: the item's bias {@code b_i} (also the vector's last component) and the user's bias {@code b_u}. */
     public static final String BIAS = "bias";
     public static final String POPULARITY = "popularity";
+    /** A stored user's training history, largest value first: what exclude-seen and explanations of that user use. */
     public static final String SEEN_ITEMS = "seen_items";
+    /** The values of {@link #SEEN_ITEMS}, aligned with it: the matrix values the user was trained on. */
+    public static final String SEEN_VALUES = "seen_values";
     public static final String MODEL = "model";
     public static final String MODEL_VERSION = "model_version";
 

@@ -1,12 +1,11 @@
-package dev.mfrecs.plugin.model;
-
-import dev.mfrecs.plugin.MfSettings;
+package dev.mfrecs.plugin.user;
 
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.common.io.stream.Writeable;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -14,6 +13,9 @@ import java.util.List;
  * inline history (always folded in). Exactly one of the two is set; {@link #validate} says which rule is broken.
  */
 public record UserSpec(String user, List<HistoryEntry> history) implements Writeable {
+
+    /** Elasticsearch's limit on a document id, which a user id is. */
+    static final int MAX_ID_BYTES = 512;
 
     public UserSpec {
         history = history == null ? null : List.copyOf(history);
@@ -32,8 +34,13 @@ public record UserSpec(String user, List<HistoryEntry> history) implements Write
         }
     }
 
+    /** Who the request is for, as error messages name it: the user id, or {@code history}. */
+    public String describe() {
+        return user != null ? user : "history";
+    }
+
     /** Returns null when valid, otherwise a message naming the API and the offending value. */
-    public String validate(String api) {
+    public String validate(String api, int maxHistory) {
         if (user == null && history == null) {
             return "[" + api + "] requires one of [user] or [history]";
         }
@@ -43,6 +50,10 @@ public record UserSpec(String user, List<HistoryEntry> history) implements Write
         if (user != null && user.isEmpty()) {
             return "[" + api + "] [user] must not be empty";
         }
-        return history == null ? null : HistoryEntry.validate(api, history, MfSettings.maxHistory());
+        if (user != null && user.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            return "[" + api + "] [user] must be at most [" + MAX_ID_BYTES + "] bytes, got [" + user.getBytes(StandardCharsets.UTF_8).length
+                + "]";
+        }
+        return history == null ? null : HistoryEntry.validate(api, history, maxHistory);
     }
 }

@@ -1,0 +1,190 @@
+package dev.mfrecs.plugin.user;
+
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.UserHistory;
+import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.model.BothAnswered;
+import dev.mfrecs.plugin.model.ItemVectorReads;
+import dev.mfrecs.plugin.model.SourceValues;
+
+import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ActionRunnable;
+import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.action.get.GetRequest;
+import org.elasticsearch.action.get.GetResponse;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.core.Nullable;
+import org.elasticsearch.rest.RestStatus;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link UserSpec} into a query vector with asynchronous reads only, so it can run inside a coordinating rewrite or a
+ * query-vector builder: a trained user's stored vector, or a fold-in ({@link UserFoldIn}, on the plugin's executor) of a history
+ * given inline or read from the interactions index ({@link InteractionHistoryReader}), aggregated by the model's recipe.
+ * <p>
+ * Stored users are read with {@code realtime=false}: a published users index is refreshed before the alias moves to it
+ * and never written again, so the last refreshed reader has every document. A user with nothing usable (no stored vector, no
+ * events, no known items) resolves to an empty {@link ResolvedUser}; each caller decides what that means.
+ */
+public final class UserResolver {
+
+    private final MfServices services;
+
+    public UserResolver(MfServices services) {
+        this.services = services;
+    }
+
+    /** A model's live version together with a user resolved against it. */
+    public record ModelAndUser(ModelMetadata model, ResolvedUser user) {}
+
+    /**
+     * Resolves the model and the user with as few sequential round trips as possible: for a user id, the user's stored
+     * vector is read through the users alias while the model's live version and metadata are resolved, so a personalized
+     * query waits for one lookup chain, not two. The aliases move together, but a swap can land between the two reads:
+     * the stored document's {@code model_version} must match the resolved version, otherwise the user is read again from
+     * the resolved version's index. Inside a search over {@code searched} indices the alias resolution may be spared
+     * (see {@code ModelResolver#resolve}).
+     */
+    public void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
+                                    ActionListener<ModelAndUser> listener) {
+        if (spec.user() == null) {
+            resolveModelAndHistory(client, modelName, spec, searched, listener);
+            return;
+        }
+        BothAnswered.<ModelMetadata, GetResponse, ModelAndUser>run(
+            l -> services.models().resolve(client, modelName, searched, l),
+            l -> client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()).realtime(false), l),
+            listener,
+            (model, user, l) -> {
+                if (model.failed()) {
+                    l.onFailure(model.failure());
+                    return;
+                }
+                ModelMetadata m = model.value();
+                ActionListener<ResolvedUser> done = l.map(u -> new ModelAndUser(m, u));
+                GetResponse get = user.value();
+                if (user.failed()) {
+                    resolve(client, m, spec, done);
+                } else if (get.isExists() == false) {
+                    fromInteractions(client, m, spec.user(), done);
+                } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
+                    done.onResponse(stored(m, spec.user(), get.getSourceAsMap()));
+                } else {
+                    resolve(client, m, spec, done);
+                }
+            }
+        );
+    }
+
+    /** The inline-history case of {@link #resolveModelAndUser}: the items' vectors are read while the model resolves. */
+    private void resolveModelAndHistory(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
+                                        ActionListener<ModelAndUser> listener) {
+        List<String> items = spec.history().stream().map(HistoryEntry::item).distinct().toList();
+        BothAnswered.<ModelMetadata, ItemVectorReads.Found, ModelAndUser>run(
+            l -> services.models().resolve(client, modelName, searched, l),
+            l -> ItemVectorReads.read(client, ModelIndices.itemsAlias(modelName), items, l),
+            listener,
+            (model, found, l) -> {
+                if (model.failed()) {
+                    l.onFailure(model.failure());
+                    return;
+                }
+                ModelMetadata m = model.value();
+                ActionListener<ResolvedUser> done = l.map(u -> new ModelAndUser(m, u));
+                Map<String, Float> history = aggregate(m, spec.history());
+                // Read through the alias: usable only if every vector came from the version the model resolved to.
+                if (found.failed() == false && found.value().allFrom(m.itemsIndex())) {
+                    solve(m, history, "history", found.value(), done);
+                } else {
+                    foldIn(client, m, history, "history", done);
+                }
+            }
+        );
+    }
+
+    /** An inline history aggregated by the model's recipe: repeated items combined, binarized, dropped as training would. */
+    static Map<String, Float> aggregate(ModelMetadata model, List<HistoryEntry> entries) {
+        UserHistory history = model.interactions().newHistory();
+        for (HistoryEntry e : entries) {
+            history.addValue(e.item(), e.value());
+        }
+        return history.pairs();
+    }
+
+    /** Resolves a user against a known model version. */
+    public void resolve(Client client, ModelMetadata model, UserSpec spec, ActionListener<ResolvedUser> listener) {
+        if (spec.history() != null) {
+            foldIn(client, model, aggregate(model, spec.history()), "history", listener);
+            return;
+        }
+        GetRequest get = new GetRequest(model.usersIndex(), spec.user()).realtime(false);
+        client.get(get, listener.delegateFailureAndWrap((l, response) -> {
+            if (response.isExists()) {
+                l.onResponse(stored(model, spec.user(), response.getSourceAsMap()));
+            } else {
+                fromInteractions(client, model, spec.user(), l);
+            }
+        }));
+    }
+
+    private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
+        float[] vector = SourceValues.floats(src.get(ModelIndices.VECTOR));
+        if (vector == null || vector.length != model.vectorDims()) {
+            throw new ElasticsearchStatusException(
+                "user [{}] of model [{}] version [{}] has a vector of [{}] dims, expected [{}]",
+                RestStatus.INTERNAL_SERVER_ERROR,
+                user,
+                model.model(),
+                model.version(),
+                vector == null ? 0 : vector.length,
+                model.vectorDims()
+            );
+        }
+        List<String> seen = SourceValues.strings(src.get(ModelIndices.SEEN_ITEMS));
+        return new ResolvedUser(vector, "stored", seen, List.of(), seen, null, SourceValues.floats(src.get(ModelIndices.SEEN_VALUES)));
+    }
+
+    private void fromInteractions(Client client, ModelMetadata model, String user, ActionListener<ResolvedUser> listener) {
+        InteractionHistoryReader.read(client, model.interactions(), user, services.settings().maxEvents(), listener
+            .delegateFailureAndWrap((l, history) -> foldIn(client, model, capped(history.pairs()), "interactions", l)));
+    }
+
+    /** The newest {@code mf.fold_in.max_history} distinct items of a history read from the index (first added = oldest). */
+    private Map<String, Float> capped(Map<String, Float> pairs) {
+        int max = services.settings().maxHistory();
+        if (pairs.size() <= max) {
+            return pairs;
+        }
+        Map<String, Float> newest = new LinkedHashMap<>();
+        int skip = pairs.size() - max;
+        for (Map.Entry<String, Float> e : pairs.entrySet()) {
+            if (skip-- <= 0) {
+                newest.put(e.getKey(), e.getValue());
+            }
+        }
+        return newest;
+    }
+
+    /** Reads the history items' vectors from the model's version and folds the user in. */
+    public void foldIn(Client client, ModelMetadata model, Map<String, Float> history, String source,
+                       ActionListener<ResolvedUser> listener) {
+        if (history.isEmpty()) {
+            listener.onResponse(ResolvedUser.empty(source, List.of(), List.of()));
+            return;
+        }
+        ItemVectorReads.read(client, model.itemsIndex(), history.keySet(), listener.delegateFailureAndWrap(
+            (l, found) -> solve(model, history, source, found, l)));
+    }
+
+    /** The solve itself, forked to the plugin's executor: never on the network thread that delivered the last read. */
+    private void solve(ModelMetadata model, Map<String, Float> history, String source, ItemVectorReads.Found found,
+                       ActionListener<ResolvedUser> listener) {
+        services.executor().execute(ActionRunnable.supply(listener, () -> UserFoldIn.solve(model, history, source, found,
+            services.breaker())));
+    }
+}
