@@ -113,9 +113,9 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     }
 
     public static MfRecommendQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
-        return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, new UserSpec(f.user,
-            f.history), f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME,
-                f.onEmpty)).boost(f.boost).queryName(f.queryName));
+        return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, f.userSpec(NAME),
+            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty))
+            .boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -137,11 +137,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
         builder.field(MfRequestFields.MODEL.getPreferredName(), model);
-        if (userSpec.user() != null) {
-            builder.field(MfRequestFields.USER.getPreferredName(), userSpec.user());
-        } else {
-            builder.xContentList(MfRequestFields.HISTORY.getPreferredName(), userSpec.history());
-        }
+        MfRequestFields.userToXContent(builder, userSpec);
         builder.field(MfRequestFields.FIELD.getPreferredName(), field);
         builder.field(MfRequestFields.K.getPreferredName(), k);
         builder.field(MfRequestFields.NUM_CANDIDATES.getPreferredName(), numCandidates);

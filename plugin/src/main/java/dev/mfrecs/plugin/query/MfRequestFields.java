@@ -3,12 +3,15 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSource;
+import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.ParseField;
+import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 
 import java.io.IOException;
@@ -35,6 +38,7 @@ final class MfRequestFields {
     static final ParseField EXCLUDE_SEEN = new ParseField("exclude_seen");
     static final ParseField ON_EMPTY = new ParseField("on_empty");
     static final ParseField ITEMS = new ParseField("items");
+    static final ParseField SOURCE = new ParseField("source");
 
     /** The vector fields every published items index has: the kNN of an mf query runs on one of them. */
     static final Set<String> VECTOR_FIELDS = Set.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE);
@@ -42,6 +46,7 @@ final class MfRequestFields {
     String model;
     String user;
     List<HistoryEntry> history;
+    String source;
     String field;
     Integer k;
     Integer numCandidates;
@@ -60,6 +65,23 @@ final class MfRequestFields {
             return build.apply(f);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(xContent.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    /** The user the request is for, as parsed. */
+    UserSpec userSpec(String api) {
+        return new UserSpec(user, history, source == null ? null : UserSource.parse(api, source));
+    }
+
+    /** Writes the user the request is for in the form {@link #declareModelAndUser} parses. */
+    static void userToXContent(XContentBuilder builder, UserSpec spec) throws IOException {
+        if (spec.user() != null) {
+            builder.field(USER.getPreferredName(), spec.user());
+            if (spec.source() != UserSource.AUTO) {
+                builder.field(SOURCE.getPreferredName(), spec.source().toString());
+            }
+        } else {
+            builder.xContentList(HISTORY.getPreferredName(), spec.history());
         }
     }
 
@@ -87,6 +109,7 @@ final class MfRequestFields {
     static void declareModelAndUser(ObjectParser<MfRequestFields, MfServices> parser, String api) {
         parser.declareString((p, v) -> p.model = v, MODEL);
         parser.declareString((p, v) -> p.user = v, USER);
+        parser.declareString((p, v) -> p.source = v, SOURCE);
         parser.declareField((p, v) -> p.history = v, (xp, services) -> HistoryEntry.parseList(xp, api, services.settings().maxHistory()),
             HISTORY, ObjectParser.ValueType.VALUE_ARRAY);
     }

@@ -60,8 +60,7 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     public static MfUserQueryVectorBuilder fromXContent(XContentParser parser, MfServices services) {
         try {
-            return MfRequestFields.parse(PARSER, parser, services, f -> new MfUserQueryVectorBuilder(services, f.model, new UserSpec(f.user,
-                f.history)));
+            return MfRequestFields.parse(PARSER, parser, services, f -> new MfUserQueryVectorBuilder(services, f.model, f.userSpec(NAME)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,11 +82,7 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject();
         builder.field(MfRequestFields.MODEL.getPreferredName(), model);
-        if (userSpec.user() != null) {
-            builder.field(MfRequestFields.USER.getPreferredName(), userSpec.user());
-        } else {
-            builder.xContentList(MfRequestFields.HISTORY.getPreferredName(), userSpec.history());
-        }
+        MfRequestFields.userToXContent(builder, userSpec);
         return builder.endObject();
     }
 

@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.rest;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.action.FoldInRequest;
 import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSource;
 import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.rest.RestRequest;
@@ -14,14 +15,15 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The body the user-centred REST endpoints share, {@code {"user": ...}} or {@code {"history": [...]}} plus, for explanations,
- * {@code "item"}: parsed into a {@link FoldInRequest} so every endpoint validates a user the same way. Unknown fields and an
+ * The body the user-centred REST endpoints share, {@code {"user": ...}} (with an optional {@code "source"}) or
+ * {@code {"history": [...]}} plus, for explanations, {@code "item"}: parsed into a {@link FoldInRequest} so every endpoint validates a user the same way. Unknown fields and an
  * over-long history are refused while parsing.
  */
 final class UserRequestBody {
 
     private String user;
     private List<HistoryEntry> history;
+    private String source;
     private String item;
 
     private UserRequestBody() {}
@@ -30,6 +32,7 @@ final class UserRequestBody {
     static FoldInRequest parse(RestRequest request, String api, boolean withItem, MfServices services) throws IOException {
         ObjectParser<UserRequestBody, Void> parser = new ObjectParser<>(api, UserRequestBody::new);
         parser.declareString((b, v) -> b.user = v, new ParseField("user"));
+        parser.declareString((b, v) -> b.source = v, new ParseField("source"));
         parser.declareField((b, v) -> b.history = v, (p, c) -> HistoryEntry.parseList(p, api, services.settings().maxHistory()),
             new ParseField("history"), ObjectParser.ValueType.VALUE_ARRAY);
         if (withItem) {
@@ -39,6 +42,7 @@ final class UserRequestBody {
         try (XContentParser xContent = request.contentParser()) {
             body = parser.parse(xContent, null);
         }
-        return new FoldInRequest(api, request.param("model"), new UserSpec(body.user, body.history), body.item);
+        UserSource source = body.source == null ? null : UserSource.parse(api, body.source);
+        return new FoldInRequest(api, request.param("model"), new UserSpec(body.user, body.history, source), body.item);
     }
 }

@@ -56,6 +56,11 @@ public final class UserResolver {
             resolveModelAndHistory(client, modelName, spec, searched, listener);
             return;
         }
+        if (spec.source() == UserSource.INTERACTIONS) {
+            services.models().resolve(client, modelName, searched, listener.delegateFailureAndWrap((l, m) -> fromInteractions(client, m,
+                spec.user(), l.map(u -> new ModelAndUser(m, u)))));
+            return;
+        }
         BothAnswered.<ModelMetadata, GetResponse, ModelAndUser>run(
             l -> services.models().resolve(client, modelName, searched, l),
             l -> client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()).realtime(false), l),
@@ -71,7 +76,7 @@ public final class UserResolver {
                 if (user.failed()) {
                     resolve(client, m, spec, done);
                 } else if (get.isExists() == false) {
-                    fromInteractions(client, m, spec.user(), done);
+                    notStored(client, m, spec, done);
                 } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
                     done.onResponse(stored(m, spec.user(), get.getSourceAsMap()));
                 } else {
@@ -122,14 +127,27 @@ public final class UserResolver {
             foldIn(client, model, aggregate(model, spec.history()), "history", listener);
             return;
         }
+        if (spec.source() == UserSource.INTERACTIONS) {
+            fromInteractions(client, model, spec.user(), listener);
+            return;
+        }
         GetRequest get = new GetRequest(model.usersIndex(), spec.user()).realtime(false);
         client.get(get, listener.delegateFailureAndWrap((l, response) -> {
             if (response.isExists()) {
                 l.onResponse(stored(model, spec.user(), response.getSourceAsMap()));
             } else {
-                fromInteractions(client, model, spec.user(), l);
+                notStored(client, model, spec, l);
             }
         }));
+    }
+
+    /** A user the model was not trained on: folded in from their events, unless only a stored vector was asked for. */
+    private void notStored(Client client, ModelMetadata model, UserSpec spec, ActionListener<ResolvedUser> listener) {
+        if (spec.source() == UserSource.STORED) {
+            listener.onResponse(ResolvedUser.empty("stored", List.of(), List.of()));
+        } else {
+            fromInteractions(client, model, spec.user(), listener);
+        }
     }
 
     private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {

@@ -9,20 +9,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Who a request is for: a user id (their trained vector, or a fold-in of their events in the interactions index) or an
- * inline history (always folded in). Exactly one of the two is set; {@link #validate} says which rule is broken.
+ * Who a request is for: a user id (their trained vector, or a fold-in of their events in the interactions index, as
+ * {@code source} allows) or an inline history (always folded in). Exactly one of the two is set; {@link #validate} says which
+ * rule is broken.
  */
-public record UserSpec(String user, List<HistoryEntry> history) implements Writeable {
+public record UserSpec(String user, List<HistoryEntry> history, UserSource source) implements Writeable {
 
     /** Elasticsearch's limit on a document id, which a user id is. */
     static final int MAX_ID_BYTES = 512;
 
     public UserSpec {
         history = history == null ? null : List.copyOf(history);
+        source = source == null ? UserSource.AUTO : source;
+    }
+
+    /** A user id or a history, with the default source. */
+    public UserSpec(String user, List<HistoryEntry> history) {
+        this(user, history, UserSource.AUTO);
     }
 
     public UserSpec(StreamInput in) throws IOException {
-        this(in.readOptionalString(), in.readBoolean() ? in.readCollectionAsList(HistoryEntry::new) : null);
+        this(in.readOptionalString(), in.readBoolean() ? in.readCollectionAsList(HistoryEntry::new) : null, in.readEnum(UserSource.class));
     }
 
     @Override
@@ -32,6 +39,7 @@ public record UserSpec(String user, List<HistoryEntry> history) implements Write
         if (history != null) {
             out.writeCollection(history);
         }
+        out.writeEnum(source);
     }
 
     /** Who the request is for, as error messages name it: the user id, or {@code history}. */
@@ -46,6 +54,9 @@ public record UserSpec(String user, List<HistoryEntry> history) implements Write
         }
         if (user != null && history != null) {
             return "[" + api + "] takes [user] or [history], not both";
+        }
+        if (history != null && source != UserSource.AUTO) {
+            return "[" + api + "] [source] applies to [user], not to [history]";
         }
         if (user != null && user.isEmpty()) {
             return "[" + api + "] [user] must not be empty";

@@ -5,6 +5,7 @@ import dev.mfrecs.plugin.MfRecommendationsPlugin;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.TestModels;
 import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSource;
 import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
@@ -66,7 +67,7 @@ public class MfQueryBuildersTests extends ESTestCase {
 
     private static UserSpec randomUser() {
         if (randomBoolean()) {
-            return new UserSpec(randomAlphaOfLength(6), null);
+            return new UserSpec(randomAlphaOfLength(6), null, randomFrom(UserSource.values()));
         }
         List<HistoryEntry> history = new ArrayList<>();
         for (int i = 0, n = randomIntBetween(1, 5); i < n; i++) {
