@@ -7,7 +7,7 @@ import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.CatalogSource;

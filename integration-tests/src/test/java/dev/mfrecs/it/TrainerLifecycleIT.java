@@ -10,7 +10,7 @@ import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.es.RestJson;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelPublisher;

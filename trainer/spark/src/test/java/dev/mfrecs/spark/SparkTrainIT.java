@@ -14,7 +14,7 @@ import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.cli.RecsysCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelArtifacts;

@@ -9,8 +9,8 @@ import dev.mfrecs.factorization.Gram;
 import dev.mfrecs.factorization.TopK;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.node.LocalNode;
-import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 

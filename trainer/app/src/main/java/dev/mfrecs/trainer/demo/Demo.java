@@ -10,8 +10,8 @@ import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.node.LocalNode;
-import dev.mfrecs.trainer.node.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
 

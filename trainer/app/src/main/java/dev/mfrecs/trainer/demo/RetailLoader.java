@@ -3,7 +3,7 @@ package dev.mfrecs.trainer.demo;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.mfrecs.trainer.node;
 
+import dev.mfrecs.trainer.log.ProgressLog;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
 import java.nio.file.Path;

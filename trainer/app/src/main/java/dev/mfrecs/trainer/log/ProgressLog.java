@@ -1,4 +1,4 @@
-package dev.mfrecs.trainer.node;
+package dev.mfrecs.trainer.log;
 
 import java.io.PrintStream;
 import java.time.Instant;
