@@ -44,6 +44,6 @@ final class LoadCommand implements Callable<Integer> {
         QueryLoad load = new QueryLoad(connection.connection(), System.out);
         QueryLoad.Result result = load.run(new QueryLoad.Params(model, threads, requests, warmup, k, seed));
         load.print(result);
-        return result.errors() == 0 ? 0 : MfrecsCommand.EXIT_FAILED;
+        return result.errors() == 0 ? 0 : CommandLines.EXIT_FAILED;
     }
 }

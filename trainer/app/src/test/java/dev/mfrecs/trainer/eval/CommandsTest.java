@@ -3,6 +3,7 @@ package dev.mfrecs.trainer.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mfrecs.trainer.cli.CommandLines;
 import dev.mfrecs.trainer.cli.MfrecsCommand;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class CommandsTest {
     }
 
     private int run(StringWriter err, String... args) {
-        CommandLine cli = MfrecsCommand.commandLine();
+        CommandLine cli = CommandLines.of(new MfrecsCommand());
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
         return cli.execute(args);
@@ -120,7 +121,7 @@ class CommandsTest {
     void tuneGridsTheItemKnnNeighbourCount() throws IOException {
         Path best = dir.resolve("knn.json");
         StringWriter out = new StringWriter();
-        CommandLine cli = MfrecsCommand.commandLine();
+        CommandLine cli = CommandLines.of(new MfrecsCommand());
         cli.setErr(new PrintWriter(new StringWriter()));
         cli.setOut(new PrintWriter(out));
         assertEquals(0, cli.execute("tune", "--input", input.toString(), "--model", "item-knn", "--grid", "neighbors=1,30", "--protocol",

@@ -3,6 +3,7 @@ package dev.mfrecs.trainer.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mfrecs.trainer.cli.CommandLines;
 import dev.mfrecs.trainer.cli.MfrecsCommand;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -114,7 +115,7 @@ class MovieLensFileEndToEndTest {
         args.addAll(List.of(PARAMS));
         args.addAll(List.of(protocol));
         StringWriter err = new StringWriter();
-        CommandLine cli = MfrecsCommand.commandLine();
+        CommandLine cli = CommandLines.of(new MfrecsCommand());
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
         assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
