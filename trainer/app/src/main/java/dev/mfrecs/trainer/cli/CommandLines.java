@@ -3,12 +3,14 @@ package dev.mfrecs.trainer.cli;
 import java.net.ConnectException;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The exit codes and version shared by every mfrecs program (the trainer {@code mfrecs}, the offline evaluation
  * {@code mfrecs-eval}, the dev kit {@code mfrecs-dev}), kept in one place so scripts and schedulers see the same codes
  * whichever program they run: 0 success, 2 bad arguments (also when a command rejects a value), 3 cluster unreachable,
- * 4 training, publishing or another job failed.
+ * 4 training, publishing or another job failed. Every command and subcommand also answers {@code --help} and
+ * {@code --version}.
  */
 public final class CommandLines {
 
@@ -20,9 +22,10 @@ public final class CommandLines {
 
     private CommandLines() {}
 
-    /** The command line of one program's top-level command with the exit codes above. */
+    /** The command line of one program's top-level command with the exit codes above and help on every command. */
     public static CommandLine of(Object command) {
         CommandLine cli = new CommandLine(command);
+        addHelpOptions(cli);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + ex.getMessage());
             if (ex instanceof ConnectException || ex.getCause() instanceof ConnectException) {
@@ -34,6 +37,19 @@ public final class CommandLines {
             return EXIT_FAILED;
         });
         return cli;
+    }
+
+    private static void addHelpOptions(CommandLine cli) {
+        CommandSpec spec = cli.getCommandSpec();
+        if (spec.mixinStandardHelpOptions() == false) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        if (spec.version().length == 0) {
+            spec.version(VERSION);
+        }
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            addHelpOptions(sub);
+        }
     }
 
     /** Runs one program's top-level command with {@code args} and exits the JVM with its exit code. */

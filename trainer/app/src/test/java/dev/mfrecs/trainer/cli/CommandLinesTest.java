@@ -46,6 +46,29 @@ class CommandLinesTest {
         return cli.execute(args);
     }
 
+    /** A program with one subcommand that declares no help option of its own. */
+    @Command(name = "program", subcommands = Failing.class)
+    static final class Program implements Runnable {
+        @Override
+        public void run() {}
+    }
+
+    @Test
+    void everyCommandAnswersHelpAndVersion() {
+        for (String[] args : new String[][] { { "--help" }, { "fails", "--help" }, { "fails", "-h" } }) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = CommandLines.of(new Program());
+            cli.setOut(new PrintWriter(out, true));
+            assertEquals(0, cli.execute(args), String.join(" ", args));
+            assertTrue(out.toString().contains("Usage:"), out.toString());
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cli = CommandLines.of(new Program());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("fails", "--version"));
+        assertEquals(CommandLines.VERSION, out.toString().strip());
+    }
+
     @Test
     void exitCodes() {
         assertEquals(0, run(new StringWriter()));
