@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.factorization.ImplicitAls;
@@ -15,7 +16,6 @@ import dev.mfrecs.trainer.cli.MfrecsCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.node.SharedNode;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;

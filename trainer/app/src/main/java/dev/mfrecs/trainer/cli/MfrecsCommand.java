@@ -4,8 +4,9 @@ import dev.mfrecs.trainer.eval.EvaluateCommand;
 import dev.mfrecs.trainer.eval.ReportCommand;
 import dev.mfrecs.trainer.eval.TuneCommand;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The trainer's command line ({@code mfrecs}): the production jobs, training and managing published models. Exit codes
@@ -16,14 +17,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = CommandLines.VERSION,
     description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { DemoCommand.class, TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, TuneCommand.class,
-        ReportCommand.class, BenchServingCommand.class, LoadCommand.class }
+    subcommands = { TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, TuneCommand.class, ReportCommand.class }
 )
 public final class MfrecsCommand implements Runnable {
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

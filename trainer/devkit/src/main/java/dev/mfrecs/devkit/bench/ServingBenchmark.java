@@ -1,16 +1,16 @@
-package dev.mfrecs.trainer.bench;
+package dev.mfrecs.devkit.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.Gram;
 import dev.mfrecs.factorization.TopK;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.node.LocalNode;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 

@@ -1,4 +1,4 @@
-package dev.mfrecs.trainer.bench;
+package dev.mfrecs.devkit.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * deletes the indices) and, for the {@code _s4} probes, a 4-shard copy {@code <model>-items-r4} of its items index.
  * Prints p50, p90, mean (client ms) and the mean server {@code took}. A diagnostic, not a benchmark with goals.
  * <p>
- * {@code java -cp mfrecs-trainer.jar dev.mfrecs.trainer.bench.ServingProbe URL bench64 300 [probe,probe,...]}
+ * {@code java -cp trainer/devkit/target/mfrecs-devkit.jar dev.mfrecs.devkit.bench.ServingProbe URL bench64 300 [probe,probe,...]}
  */
 public final class ServingProbe {
 

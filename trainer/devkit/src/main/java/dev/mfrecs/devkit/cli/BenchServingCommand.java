@@ -1,6 +1,6 @@
-package dev.mfrecs.trainer.cli;
+package dev.mfrecs.devkit.cli;
 
-import dev.mfrecs.trainer.bench.ServingBenchmark;
+import dev.mfrecs.devkit.bench.ServingBenchmark;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
-package dev.mfrecs.trainer.cli;
+package dev.mfrecs.devkit.cli;
 
-import dev.mfrecs.trainer.demo.Demo;
+import dev.mfrecs.devkit.demo.Demo;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

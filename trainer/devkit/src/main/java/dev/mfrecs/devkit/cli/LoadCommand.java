@@ -1,6 +1,8 @@
-package dev.mfrecs.trainer.cli;
+package dev.mfrecs.devkit.cli;
 
-import dev.mfrecs.trainer.bench.QueryLoad;
+import dev.mfrecs.devkit.bench.QueryLoad;
+import dev.mfrecs.trainer.cli.CommandLines;
+import dev.mfrecs.trainer.cli.ConnectionOptions;
 
 import java.util.concurrent.Callable;
 

@@ -1,9 +1,10 @@
-package dev.mfrecs.trainer.demo;
+package dev.mfrecs.devkit.demo;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
@@ -11,7 +12,6 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.node.LocalNode;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
 

@@ -1,8 +1,9 @@
-package dev.mfrecs.trainer.demo;
+package dev.mfrecs.devkit.demo;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.trainer.demo.RetailCsv;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 

@@ -1,4 +1,4 @@
-package dev.mfrecs.trainer.node;
+package dev.mfrecs.devkit.node;
 
 import dev.mfrecs.trainer.log.ProgressLog;
 

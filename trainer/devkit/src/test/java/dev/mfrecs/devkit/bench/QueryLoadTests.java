@@ -1,4 +1,4 @@
-package dev.mfrecs.trainer.bench;
+package dev.mfrecs.devkit.bench;
 
 import org.junit.jupiter.api.Test;
 
