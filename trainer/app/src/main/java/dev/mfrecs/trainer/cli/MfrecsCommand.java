@@ -1,23 +1,20 @@
 package dev.mfrecs.trainer.cli;
 
-import dev.mfrecs.trainer.eval.EvaluateCommand;
-import dev.mfrecs.trainer.eval.ReportCommand;
-import dev.mfrecs.trainer.eval.TuneCommand;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The trainer's command line ({@code mfrecs}): the production jobs, training and managing published models. Exit codes
- * are the ones of {@link CommandLines}.
+ * The trainer's command line ({@code mfrecs}, the release binary): the production jobs only, training (from an index or a
+ * file) and managing published model versions. Offline evaluation ({@code mfrecs-eval}) and the dev kit
+ * ({@code mfrecs-dev}) are programs of their own. Exit codes are the ones of {@link CommandLines}.
  */
 @Command(
     name = "mfrecs",
     mixinStandardHelpOptions = true,
     version = CommandLines.VERSION,
-    description = "Matrix-factorization recommendations inside Elasticsearch.",
-    subcommands = { TrainCommand.class, ModelsCommand.class, EvaluateCommand.class, TuneCommand.class, ReportCommand.class }
+    description = "Train matrix-factorization models (from an Elasticsearch index or a file) and manage the published versions.",
+    subcommands = { TrainCommand.class, ModelsCommand.class }
 )
 public final class MfrecsCommand implements Runnable {
 
