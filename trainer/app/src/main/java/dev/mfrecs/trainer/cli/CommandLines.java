@@ -27,7 +27,7 @@ public final class CommandLines {
         CommandLine cli = new CommandLine(command);
         addHelpOptions(cli);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("error: " + ex.getMessage());
+            cmd.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex));
             if (ex instanceof ConnectException || ex.getCause() instanceof ConnectException) {
                 return EXIT_UNREACHABLE;
             }

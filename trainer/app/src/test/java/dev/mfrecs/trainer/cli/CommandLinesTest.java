@@ -32,6 +32,7 @@ class CommandLinesTest {
             return switch (with) {
                 case "bad-value" -> throw new IllegalArgumentException("[--with] bad value");
                 case "unreachable" -> throw new ConnectException("Connection refused");
+                case "no-message" -> throw new ConnectException();
                 case "wrapped-unreachable" -> throw new IOException("request failed", new ConnectException("Connection refused"));
                 case "failed" -> throw new IllegalStateException("training failed");
                 default -> 0;
@@ -79,6 +80,9 @@ class CommandLinesTest {
         assertTrue(err.toString().contains("error: [--with] bad value"), err.toString());
         assertEquals(3, run(new StringWriter(), "--with", "unreachable"));
         assertEquals(3, run(new StringWriter(), "--with", "wrapped-unreachable"));
+        err = new StringWriter();
+        assertEquals(3, run(err, "--with", "no-message"));
+        assertTrue(err.toString().contains("error: java.net.ConnectException"), "names the exception when it has no message: " + err);
         assertEquals(4, run(new StringWriter(), "--with", "failed"));
         assertEquals(CommandLines.EXIT_USAGE, 2);
         assertEquals(CommandLines.EXIT_UNREACHABLE, 3);
