@@ -2,8 +2,8 @@ package dev.mfrecs.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.trainer.es.RestJson;
-import dev.mfrecs.trainer.node.SharedNode;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

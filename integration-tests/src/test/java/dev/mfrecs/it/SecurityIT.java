@@ -2,6 +2,8 @@ package dev.mfrecs.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.devkit.node.LocalNode;
+import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
@@ -9,9 +11,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
-import dev.mfrecs.trainer.node.LocalNode;
-import dev.mfrecs.trainer.node.ProgressLog;
-import dev.mfrecs.trainer.node.SharedNode;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.train.TrainJob;
 

@@ -2,13 +2,13 @@ package dev.mfrecs.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.node.ProgressLog;
-import dev.mfrecs.trainer.node.SharedNode;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;

@@ -1,7 +1,7 @@
 package dev.mfrecs.spark;
 
 import dev.mfrecs.trainer.es.EsConnection;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.TrainJob;

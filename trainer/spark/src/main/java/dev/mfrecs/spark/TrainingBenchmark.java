@@ -6,7 +6,7 @@ import dev.mfrecs.factorization.ImplicitAls;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.train.ImplicitTrainer;
 

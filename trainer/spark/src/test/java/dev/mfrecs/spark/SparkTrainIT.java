@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.factorization.ImplicitAls;
@@ -11,11 +12,10 @@ import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.cli.RecsysCommand;
+import dev.mfrecs.trainer.cli.MfrecsCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
-import dev.mfrecs.trainer.node.ProgressLog;
-import dev.mfrecs.trainer.node.SharedNode;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
@@ -293,7 +293,7 @@ class SparkTrainIT {
     @Test
     @Order(5)
     void cliTrainsWithEngineSpark() throws IOException {
-        int code = new CommandLine(new RecsysCommand()).execute("train", "--es", SharedNode.node().url(), "--model", "shop_cli", "--index",
+        int code = new CommandLine(new MfrecsCommand()).execute("train", "--es", SharedNode.node().url(), "--model", "shop_cli", "--index",
             INDEX, "--weight", "purchase=1", "--factors", "8", "--iterations", "3", "--engine", "spark", "--master", "local[2]");
         assertEquals(0, code);
         JsonNode meta = metadata("shop_cli", 1);

@@ -2,7 +2,7 @@ package dev.mfrecs.trainer.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 
 import java.util.Map;

@@ -11,7 +11,7 @@ import dev.mfrecs.trainer.data.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.ModelDirectory;

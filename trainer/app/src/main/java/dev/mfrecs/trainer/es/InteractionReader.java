@@ -11,7 +11,7 @@ import dev.mfrecs.factorization.EventWeights;
 import dev.mfrecs.factorization.InteractionFields;
 import dev.mfrecs.trainer.data.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
 import java.time.Instant;

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.mappings.ModelIndices;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
 import java.io.StringReader;

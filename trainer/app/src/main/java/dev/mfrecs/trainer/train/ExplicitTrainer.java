@@ -5,7 +5,7 @@ import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.ExplicitAls;
 import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 
 import java.util.LinkedHashMap;

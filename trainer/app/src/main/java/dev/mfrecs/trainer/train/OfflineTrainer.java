@@ -12,7 +12,7 @@ import dev.mfrecs.factorization.PureSvdParams;
 import dev.mfrecs.factorization.SvdModel;
 import dev.mfrecs.factorization.TrainingListener;
 import dev.mfrecs.trainer.data.InteractionMatrix;
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.mfrecs.trainer.train;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
-import dev.mfrecs.trainer.node.ProgressLog;
+import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.time.Duration;
 import java.time.ZoneId;

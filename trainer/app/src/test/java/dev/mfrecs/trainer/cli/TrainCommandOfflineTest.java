@@ -102,7 +102,7 @@ class TrainCommandOfflineTest {
     }
 
     private static int run(String... args) {
-        CommandLine cli = new CommandLine(new RecsysCommand());
+        CommandLine cli = new CommandLine(new MfrecsCommand());
         cli.setErr(new PrintWriter(new StringWriter()));
         cli.setOut(new PrintWriter(new StringWriter()));
         return cli.execute(args);

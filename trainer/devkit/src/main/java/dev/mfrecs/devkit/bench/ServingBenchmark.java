@@ -1,0 +1,309 @@
+package dev.mfrecs.devkit.bench;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.mfrecs.devkit.node.LocalNode;
+import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.factorization.Gram;
+import dev.mfrecs.factorization.TopK;
+import dev.mfrecs.trainer.es.EsConnection;
+import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.log.ProgressLog;
+import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.publish.ModelPublisher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The serving benchmark: publishes a synthetic model of {@code items} items at each requested dimension through the
+ * real publish path onto a real node with the plugin, then measures, over HTTP, the personalized query
+ * ({@code mf_recommend} with a stored user) against a plain {@code knn} search given the same vector, the fold-in of a
+ * 100-item history, and recall@10 of the HNSW results against the exact top-10 computed from the factors in memory.
+ * Prints figures; asserts nothing (speed goals live here, not in timed tests).
+ */
+public final class ServingBenchmark implements Callable<Integer> {
+
+    private final String url;
+    private final Path esZip;
+    private final Path pluginZip;
+    private final int items;
+    private final int[] dims;
+    private final int queries;
+    private final int threads;
+    private final boolean forceMerge;
+    private final int numCandidates;
+    private final PrintStream out;
+
+    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
+                            int numCandidates, PrintStream out) {
+        this.url = url;
+        this.esZip = esZip;
+        this.pluginZip = pluginZip;
+        this.items = items;
+        this.dims = dims;
+        this.queries = queries;
+        this.threads = threads;
+        this.forceMerge = forceMerge;
+        this.numCandidates = numCandidates;
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ProgressLog log = new ProgressLog(System.err);
+        LocalNode node = url == null ? LocalNode.start(esZip, pluginZip, Path.of(".recsys"), "2g", log) : null;
+        try {
+            String base = node != null ? node.url() : url;
+            try (ElasticsearchClient client = EsConnection.of(base).client()) {
+                RestJson rest = new RestJson(base, null);
+                out.printf(Locale.ROOT, "%-5s %-28s %9s %9s %9s %10s%n", "d", "query", "p50 ms", "p99 ms", "mean ms", "req/s");
+                for (int d : dims) {
+                    run(client, rest, d, log);
+                }
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+        return 0;
+    }
+
+    private void run(ElasticsearchClient client, RestJson rest, int d, ProgressLog log) throws Exception {
+        String model = "bench" + d;
+        int users = 1_000;
+        SplittableRandom random = new SplittableRandom(d);
+        float[] itemVectors = new float[items * d];
+        for (int i = 0; i < items; i++) {
+            // Norms vary like MF item norms do (popular items are longer).
+            double scale = 0.05 + 0.3 * Math.pow(random.nextDouble(), 3);
+            for (int j = 0; j < d; j++) {
+                itemVectors[i * d + j] = (float) (random.nextGaussian() * scale);
+            }
+        }
+        float[] userVectors = new float[users * d];
+        for (int k = 0; k < userVectors.length; k++) {
+            userVectors[k] = (float) random.nextGaussian();
+        }
+        int seenPerUser = 20;
+        int[] rows = new int[users * seenPerUser];
+        int[] cols = new int[users * seenPerUser];
+        float[] vals = new float[users * seenPerUser];
+        for (int u = 0, n = 0; u < users; u++) {
+            for (int s = 0; s < seenPerUser; s++, n++) {
+                rows[n] = u;
+                cols[n] = random.nextInt(items);
+                vals[n] = 1f;
+            }
+        }
+        CsrMatrix seen = CsrMatrix.fromTriplets(users, items, rows, cols, vals, rows.length);
+        List<String> itemIds = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            itemIds.add("p" + i);
+        }
+        List<String> userIds = new ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            userIds.add("u" + u);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("algorithm", "ials");
+        meta.put("factors", d);
+        meta.put("regularization", 0.1f);
+        meta.put("confidence", Map.of("kind", "linear", "alpha", 1.0f, "epsilon", 1.0f));
+        meta.put("gram", Gram.compute(itemVectors, items, d));
+        float[] popularity = new float[items];
+        Arrays.fill(popularity, 1f);
+        log.step("publishing " + items + " items at d=" + d);
+        long t0 = System.nanoTime();
+        new ModelPublisher(client, log).withForceMerge(forceMerge).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
+            meta), null, 1);
+        log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
+
+        // Recall@10 of HNSW at the default num_candidates against the exact top-10 excluding seen items.
+        int recallUsers = 100;
+        double recall = 0;
+        for (int u = 0; u < recallUsers; u++) {
+            float[] x = Arrays.copyOfRange(userVectors, u * d, (u + 1) * d);
+            Set<Integer> excluded = new HashSet<>();
+            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
+                excluded.add(seen.indices()[k]);
+            }
+            int[] exact = TopK.recommend(x, itemVectors, items, d, 10, excluded::contains);
+            JsonNode hits = rest.postOk("/" + model + "-items/_search", recommendBody(model, u)).path("hits").path("hits");
+            Set<String> got = new HashSet<>();
+            hits.forEach(h -> got.add(h.path("_id").asText()));
+            int match = 0;
+            for (int i : exact) {
+                match += got.contains("p" + i) ? 1 : 0;
+            }
+            recall += match / 10.0;
+        }
+        recall /= recallUsers;
+
+        Request personalizedQuery = n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, n % users));
+        Request plainQuery = n -> {
+            int u = n % users;
+            StringBuilder v = new StringBuilder();
+            for (int j = 0; j < d; j++) {
+                v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
+            }
+            return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
+                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "]}}");
+        };
+        Request filteredQuery = n -> {
+            int u = n % users;
+            StringBuilder v = new StringBuilder();
+            for (int j = 0; j < d; j++) {
+                v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
+            }
+            StringBuilder ids = new StringBuilder();
+            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
+                ids.append(k == seen.indptr()[u] ? "" : ",").append("\"p").append(seen.indices()[k]).append('"');
+            }
+            return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
+                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
+                + "{\"ids\": {\"values\": [" + ids + "]}}}}}}");
+        };
+        // the three searches are compared with each other, so they are measured interleaved (rounds, order rotated) rather than
+        // one after the other: drift over the run (segment merges after publishing, caches, JIT) then affects them alike
+        Stats[] searches = measureInterleaved(List.of(personalizedQuery, plainQuery, filteredQuery));
+        Stats personalized = searches[0];
+        Stats plain = searches[1];
+        Stats filtered = searches[2];
+        StringBuilder history = new StringBuilder();
+        for (int h = 0; h < 100; h++) {
+            history.append(h == 0 ? "" : ",").append("\"p").append(random.nextInt(items)).append('"');
+        }
+        String foldBody = "{\"history\": [" + history + "]}";
+        long[] serverTook = new long[1];
+        Stats foldIn = measure(n -> {
+            JsonNode r = rest.postOk("/_mf/model/" + model + "/_fold_in", foldBody);
+            synchronized (serverTook) {
+                serverTook[0] += r.path("took").asLong();
+            }
+            return r;
+        });
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (stored user)", personalized);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn (vector given)", plain);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn + seen-items filter", filtered);
+        out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in (100 items)", foldIn,
+            serverTook[0] / (double) queries);
+        out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates %d, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
+            numCandidates, recallUsers, recall, personalized.p50 / plain.p50);
+        out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
+        out.printf(Locale.ROOT, "%-5d load average after the measurements (1, 5, 15 min): %s%n", d, loadAverage());
+        rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
+    }
+
+    /** The machine's load average from /proc/loadavg (Linux), or "n/a": the benchmark shares its cores with the node. */
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private String recommendBody(String model, int u) {
+        return "{\"size\": 10, \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": \"u" + u
+            + "\", \"k\": 10, \"num_candidates\": " + numCandidates + "}}}";
+    }
+
+    /** One request body per call, numbered. */
+    private interface Request {
+        Object send(int n) throws Exception;
+    }
+
+    /** Latency percentiles and throughput of one measured run. */
+    private record Stats(double p50, double p99, double mean, double throughput) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%9.2f %9.2f %9.2f %10.1f", p50, p99, mean, throughput);
+        }
+    }
+
+    /** Rounds of interleaved measurement: kinds take turns, each round a share of the queries, the order rotated per round. */
+    static final int ROUNDS = 5;
+
+    private Stats[] measureInterleaved(List<Request> kinds) throws Exception {
+        for (Request kind : kinds) {
+            for (int n = 0; n < Math.min(200, queries); n++) {
+                kind.send(n); // warm up
+            }
+        }
+        int k = kinds.size();
+        double[][] millis = new double[k][queries];
+        double[] seconds = new double[k];
+        for (int round = 0; round < ROUNDS; round++) {
+            int from = (int) ((long) queries * round / ROUNDS);
+            int to = (int) ((long) queries * (round + 1) / ROUNDS);
+            for (int turn = 0; turn < k; turn++) {
+                int kind = (round + turn) % k;
+                seconds[kind] += run(kinds.get(kind), from, to, millis[kind]);
+            }
+        }
+        Stats[] out = new Stats[k];
+        for (int kind = 0; kind < k; kind++) {
+            out[kind] = stats(millis[kind], seconds[kind]);
+        }
+        return out;
+    }
+
+    private Stats measure(Request request) throws Exception {
+        for (int n = 0; n < Math.min(200, queries); n++) {
+            request.send(n); // warm up
+        }
+        double[] millis = new double[queries];
+        return stats(millis, run(request, 0, queries, millis));
+    }
+
+    /** Sends requests {@code [from, to)} from {@code threads} clients, records each latency, returns the wall seconds. */
+    private double run(Request request, int from, int to, double[] millis) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int first = from + t;
+                futures.add(pool.submit(() -> {
+                    for (int n = first; n < to; n += threads) {
+                        long s = System.nanoTime();
+                        request.send(n);
+                        millis[n] = (System.nanoTime() - s) / 1e6;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private Stats stats(double[] millis, double seconds) {
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        return new Stats(sorted[(int) (0.50 * (queries - 1))], sorted[(int) (0.99 * (queries - 1))], Arrays.stream(millis).average()
+            .orElse(0), queries / seconds);
+    }
+}

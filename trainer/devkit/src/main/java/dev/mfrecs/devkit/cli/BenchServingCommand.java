@@ -1,0 +1,49 @@
+package dev.mfrecs.devkit.cli;
+
+import dev.mfrecs.devkit.bench.ServingBenchmark;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code recsys bench-serving}: the serving benchmark (personalized vs plain kNN, fold-in, HNSW recall). */
+@Command(name = "bench-serving", description = "Benchmark serving on a real node: mf_recommend vs plain knn, fold-in, HNSW recall@10.")
+final class BenchServingCommand implements Callable<Integer> {
+
+    @Option(names = "--es", description = "A running node with the plugin; default: start a local one from --es-zip/--plugin-zip.")
+    String url;
+
+    @Option(names = "--es-zip")
+    Path esZip;
+
+    @Option(names = "--plugin-zip")
+    Path pluginZip;
+
+    @Option(names = "--items", defaultValue = "100000")
+    int items;
+
+    @Option(names = "--dims", defaultValue = "64,128", split = ",")
+    int[] dims;
+
+    @Option(names = "--queries", defaultValue = "2000")
+    int queries;
+
+    @Option(names = "--threads", defaultValue = "2")
+    int threads;
+
+    @Option(names = "--force-merge", description = "Publish with train's --force-merge (each version merged to one segment).")
+    boolean forceMerge;
+
+    @Option(names = "--num-candidates", defaultValue = "100", description = "num_candidates of every measured kNN search.")
+    int numCandidates;
+
+    @Override
+    public Integer call() throws Exception {
+        if (url == null && (esZip == null || pluginZip == null)) {
+            throw new IllegalArgumentException("[bench-serving] needs [--es URL] or both [--es-zip] and [--plugin-zip]");
+        }
+        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, numCandidates, System.out).call();
+    }
+}

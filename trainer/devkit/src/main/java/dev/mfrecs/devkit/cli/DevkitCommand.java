@@ -1,0 +1,34 @@
+package dev.mfrecs.devkit.cli;
+
+import dev.mfrecs.trainer.cli.CommandLines;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The dev kit's command line ({@code mfrecs-dev}): the tools for trying and measuring mfrecs on a local or running node
+ * (the end-to-end demo, the serving benchmark, the load driver), kept out of the trainer's release jar. Exit codes are
+ * the trainer's ({@link CommandLines}).
+ */
+@Command(
+    name = "mfrecs-dev",
+    mixinStandardHelpOptions = true,
+    version = CommandLines.VERSION,
+    description = "mfrecs dev kit: demo, serving benchmark and load driver against a real Elasticsearch node.",
+    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class }
+)
+public final class DevkitCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        CommandLines.main(new DevkitCommand(), args);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.mfrecs.devkit.cli;
+
+import dev.mfrecs.devkit.bench.QueryLoad;
+import dev.mfrecs.trainer.cli.CommandLines;
+import dev.mfrecs.trainer.cli.ConnectionOptions;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code recsys load}: measures {@code mf_recommend} latency and throughput against a running cluster, so the figures
+ * in the README can be reproduced on any node (for example the one {@code ./recsys demo --keep-running} leaves up).
+ */
+@Command(name = "load", description = "Send concurrent mf_recommend requests (stored users and 3-item histories); print p50/p95/p99 "
+    + "latency and throughput.")
+final class LoadCommand implements Callable<Integer> {
+
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
+
+    @Option(names = "--model", defaultValue = "retail", description = "Model name (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Concurrent clients, each waiting for its answer (default: "
+        + "${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--requests", defaultValue = "2000", description = "Measured requests, half stored users, half histories (default: "
+        + "${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--k", defaultValue = "10", description = "Recommendations per request (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for picking users and items (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        QueryLoad load = new QueryLoad(connection.connection(), System.out);
+        QueryLoad.Result result = load.run(new QueryLoad.Params(model, threads, requests, warmup, k, seed));
+        load.print(result);
+        return result.errors() == 0 ? 0 : CommandLines.EXIT_FAILED;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.mfrecs.evaluation;
+
+import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.factorization.TopK;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * Runs one model through one protocol: splits (or takes a given split), trains on the training pairs with wall-clock timing, then
+ * ranks for every evaluated user and accumulates {@link RankingMetrics}. Ranks are exact: a held-out item's rank is 1 plus the
+ * number of eligible items scoring higher (ties go to the smaller item index, the order {@link TopK} uses); eligible means not in the
+ * user's training pairs (or fold-in pairs), and NaN scores rank last. Users are scored in parallel into per-user slots and summed in
+ * user order, so results do not depend on the thread count.
+ */
+public final class Evaluator {
+
+    private Evaluator() {}
+
+    public static EvalResult evaluate(ModelSpec spec, Interactions data, EvalOptions options) {
+        if (options.protocol() == Protocol.RATINGS) {
+            return evaluateRatings(spec, data, options);
+        }
+        return evaluateSplit(spec, data, Splitter.split(data, options), options);
+    }
+
+    /** Trains on {@code split.train()} and ranks {@code split.test()} (strong generalization: after folding in {@code foldIn()}). */
+    public static EvalResult evaluateSplit(ModelSpec spec, Interactions data, PairSplit split, EvalOptions options) {
+        return evaluateSplit(spec.create(options.seed(), options.threads()), spec.model(), spec.orderedParams(), data, split, options);
+    }
+
+    /** As {@link #evaluateSplit(ModelSpec, Interactions, PairSplit, EvalOptions)} for an already constructed recommender. */
+    public static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Double> params, Interactions data, PairSplit split,
+                                           EvalOptions options) {
+        CsrMatrix train = data.subset(split.train()).toMatrix();
+        CsrMatrix test = data.subset(split.test()).toMatrix();
+        boolean strong = split.foldIn().length > 0;
+        CsrMatrix history = strong ? data.subset(split.foldIn()).toMatrix() : train;
+        long start = System.nanoTime();
+        int iterations = rec.fit(train);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int items = data.itemCount();
+        int[] evalUsers = IntStream.range(0, test.rows()).filter(u -> test.indptr()[u + 1] > test.indptr()[u]).toArray();
+        int[][] negatives = options.sampled() > 0 ? sampleNegatives(evalUsers, train, test, options.sampled(), options.seed()) : null;
+        int maxK = options.maxCutoff();
+        int[][] ranks = new int[evalUsers.length][];
+        int[][] tops = new int[evalUsers.length][];
+        ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);
+        parallel(options.threads(), evalUsers.length, e -> {
+            int u = evalUsers[e];
+            float[] scores = scratch.get();
+            if (strong) {
+                int from = history.indptr()[u];
+                int n = history.indptr()[u + 1] - from;
+                rec.scoreHistory(Arrays.copyOfRange(history.indices(), from, from + n),
+                    Arrays.copyOfRange(history.values(), from, from + n), n, scores);
+            } else {
+                rec.scoreUser(u, scores);
+            }
+            for (int i = 0; i < items; i++) {
+                if (scores[i] != scores[i]) {
+                    scores[i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            for (int p = history.indptr()[u]; p < history.indptr()[u + 1]; p++) {
+                scores[history.indices()[p]] = Float.NaN; // not eligible
+            }
+            int from = test.indptr()[u];
+            int n = test.indptr()[u + 1] - from;
+            int[] r = new int[n];
+            for (int j = 0; j < n; j++) {
+                int t = test.indices()[from + j];
+                r[j] = negatives == null ? rankAmongAll(scores, items, t) : rankAmong(scores, negatives[e], t);
+            }
+            Arrays.sort(r);
+            ranks[e] = r;
+            if (negatives == null) {
+                tops[e] = TopK.topK(scores, items, maxK, null);
+            }
+        });
+        MetricsAccumulator acc = new MetricsAccumulator(options.cutoffs(), items);
+        for (int e = 0; e < evalUsers.length; e++) {
+            acc.addUser(ranks[e], ranks[e].length);
+            if (tops[e] != null) {
+                acc.addTop(tops[e]);
+            }
+        }
+        return new EvalResult(model, params, options.protocolName(), acc.means(), seconds,
+            iterations == 0 ? 0 : seconds / iterations, acc.users(), data.userCount(), items, data.size());
+    }
+
+    /** Rating prediction: RMSE and MAE of predictions clamped to the training values' range, pooled over all folds' test pairs. */
+    static EvalResult evaluateRatings(ModelSpec spec, Interactions data, EvalOptions options) {
+        return evaluateRatings(spec, data, Splitter.ratingsFolds(data, options.folds(), options.holdoutFraction(), options.seed()),
+            options);
+    }
+
+    /** As {@link #evaluateRatings(ModelSpec, Interactions, EvalOptions)} on given splits (the test pairs are pooled). */
+    public static EvalResult evaluateRatings(ModelSpec spec, Interactions data, PairSplit[] folds, EvalOptions options) {
+        MetricsAccumulator acc = new MetricsAccumulator(options.cutoffs(), 0);
+        double seconds = 0;
+        int iterations = 0;
+        boolean[] evaluated = new boolean[data.userCount()];
+        for (PairSplit fold : folds) {
+            Interactions train = data.subset(fold.train());
+            Recommender rec = spec.create(options.seed(), options.threads());
+            if (rec.predictsRatings() == false) {
+                throw new IllegalArgumentException("[--protocol] [ratings] needs a rating model ([als], [funk] or "
+                    + "[biases]) (model was [" + spec.model() + "])");
+            }
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : train.value()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            long start = System.nanoTime();
+            iterations = rec.fit(train.toMatrix());
+            seconds += (System.nanoTime() - start) / 1e9;
+            for (int p : fold.test()) {
+                int u = data.user()[p];
+                float predicted = Math.max(min, Math.min(max, rec.predict(u, data.item()[p])));
+                acc.addError(data.value()[p] - predicted);
+                evaluated[u] = true;
+            }
+        }
+        int users = 0;
+        for (boolean b : evaluated) {
+            users += b ? 1 : 0;
+        }
+        seconds /= folds.length;
+        return new EvalResult(spec.model(), spec.orderedParams(), options.protocolName(), acc.means(), seconds,
+            iterations == 0 ? 0 : seconds / iterations, users, data.userCount(), data.itemCount(), data.size());
+    }
+
+    /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}. */
+    static int rankAmongAll(float[] scores, int items, int t) {
+        float st = scores[t];
+        int better = 0;
+        for (int j = 0; j < items; j++) {
+            float s = scores[j];
+            if (s > st || (s == st && j < t)) {
+                better++;
+            }
+        }
+        return better + 1;
+    }
+
+    /** 1 + the number of {@code candidates} ranked before item {@code t}. */
+    static int rankAmong(float[] scores, int[] candidates, int t) {
+        float st = scores[t];
+        int better = 0;
+        for (int j : candidates) {
+            float s = scores[j];
+            if (s > st || (s == st && j < t)) {
+                better++;
+            }
+        }
+        return better + 1;
+    }
+
+    /**
+     * For each evaluated user, {@code count} distinct items drawn uniformly (seeded, in user order) from the items the user has
+     * neither in training nor in test (fewer if the catalog is too small).
+     */
+    static int[][] sampleNegatives(int[] evalUsers, CsrMatrix train, CsrMatrix test, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int items = train.cols();
+        boolean[] taken = new boolean[items];
+        int[][] out = new int[evalUsers.length][];
+        for (int e = 0; e < evalUsers.length; e++) {
+            int u = evalUsers[e];
+            int seen = 0;
+            for (CsrMatrix m : new CsrMatrix[] { train, test }) {
+                for (int p = m.indptr()[u]; p < m.indptr()[u + 1]; p++) {
+                    if (taken[m.indices()[p]] == false) {
+                        taken[m.indices()[p]] = true;
+                        seen++;
+                    }
+                }
+            }
+            int n = Math.min(count, items - seen);
+            int[] neg = new int[n];
+            for (int j = 0; j < n; j++) {
+                int i;
+                do {
+                    i = random.nextInt(items);
+                } while (taken[i]);
+                taken[i] = true;
+                neg[j] = i;
+            }
+            for (int i : neg) {
+                taken[i] = false;
+            }
+            for (CsrMatrix m : new CsrMatrix[] { train, test }) {
+                for (int p = m.indptr()[u]; p < m.indptr()[u + 1]; p++) {
+                    taken[m.indices()[p]] = false;
+                }
+            }
+            out[e] = neg;
+        }
+        return out;
+    }
+
+    /** Runs {@code body(e)} for {@code e in [0, n)} on a pool of {@code threads} workers. */
+    static void parallel(int threads, int n, java.util.function.IntConsumer body) {
+        if (threads <= 1) {
+            for (int e = 0; e < n; e++) {
+                body.accept(e);
+            }
+            return;
+        }
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).join();
+        } finally {
+            pool.shutdown();
+        }
+    }
+}

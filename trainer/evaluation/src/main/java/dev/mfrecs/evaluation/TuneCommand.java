@@ -1,0 +1,73 @@
+package dev.mfrecs.evaluation;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code recsys tune}: grid search on a validation split carved from the training data; reports the winner's test metrics. */
+@Command(name = "tune", mixinStandardHelpOptions = true, description = "Grid-search a model's parameters on a validation split carved "
+    + "from the training data, then score the best on the test split.")
+public final class TuneCommand implements Callable<Integer> {
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
+
+    @Option(names = "--model", defaultValue = "ials", description = "The model to tune (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--grid", required = true, description = "Parameter values, e.g. --grid factors=10,50,100 --grid "
+        + "regularization=0.001,0.01,0.1 --grid alpha=1,10,40.")
+    List<String> grid = new ArrayList<>();
+
+    @Option(names = "--param", description = "Fixed parameter for every grid point, e.g. --param iterations=10.")
+    Map<String, Double> params = new LinkedHashMap<>();
+
+    @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by (default ${DEFAULT-VALUE}; "
+        + "rmse or mae for the ratings protocol).")
+    String metric;
+
+    @Option(names = "--best", description = "Write the best parameters (and their validation and test scores) here as JSON; "
+        + "'recsys train --params FILE' reads it.")
+    Path best;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        EvalOptions options = protocol.options();
+        Grid g = Grid.parse(grid);
+        Interactions interactions = data.load();
+        err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s; %d grid points%n", interactions.userCount(),
+            interactions.itemCount(), interactions.size(), options.protocolName(), g.combinations().size());
+        out.printf(Locale.ROOT, "%-50s %14s %10s%n", "parameters", "valid " + metric, "train_s");
+        Tuner.Outcome outcome = Tuner.tune(model, params, g, interactions, options, metric, row -> out.printf(Locale.ROOT,
+            "%-50s %14.4f %10.2f%n", row.spec().label(g.names()), row.validation().metric(metric), row.validation().trainSeconds()));
+        out.println();
+        out.println("best: " + outcome.best().label(new ArrayList<>(outcome.best().orderedParams().keySet())));
+        out.printf(Locale.ROOT, "validation %s: %.4f%n", metric, outcome.bestValidation().metric(metric));
+        out.println("test:");
+        out.print(ResultTable.format(List.of(outcome.test())));
+        if (best != null) {
+            EvalResult.writeJson(best, outcome.bestJson());
+        }
+        out.flush();
+        err.flush();
+        return 0;
+    }
+}
