@@ -4,10 +4,11 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
@@ -71,7 +72,7 @@ class ExplicitModelIT {
         client.indices().refresh(r -> r.index(INDEX));
         InteractionFields fields = new InteractionFields(INDEX, "user_id", "item_id", "event_type", "value", "timestamp", Map.of(), 0);
         new TrainJob(MODEL, Algorithm.ALS, fields, new ImplicitAlsParams(6, 8, 0.1f, Confidence.linear(1f), Solver.CG, 3, 9L, 2), 1, 1, null, 3,
-            TrainJob.Window.ALL).run(client, ProgressLog.stderr());
+            ReadPlan.Window.ALL).run(client, ProgressLog.stderr());
     }
 
     private static float[] floats(JsonNode array) {
@@ -122,6 +123,6 @@ class ExplicitModelIT {
         assertEquals(1.0, r.path("vector").path(6).asDouble(), 0);
         JsonNode model = SharedNode.rest().get("/_mf/model/" + MODEL).body();
         assertEquals("als", model.path("versions").path(0).path("algorithm").asText());
-        assertTrue(model.path("versions").path(0).path("global_mean").asDouble() > 1);
+        assertTrue(model.path("versions").path(0).path("explicit").path("global_mean").asDouble() > 1);
     }
 }

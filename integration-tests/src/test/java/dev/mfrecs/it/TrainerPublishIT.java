@@ -2,12 +2,14 @@ package dev.mfrecs.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.train.Algorithm;
@@ -96,7 +98,8 @@ class TrainerPublishIT {
         ImplicitAlsParams params = new ImplicitAlsParams(8, 6, 0.5f, Confidence.linear(2f), Solver.CG, 3, 3L, 2).withRendle(0.3f, 0.5f);
         new TrainJob("rendle", fields, params, 1, 1, null, 2).run(SharedNode.client(), ProgressLog.stderr());
         var meta = SharedNode.rest().get("/_mf/model/rendle").body().path("versions").path(0);
-        assertEquals(0.3, meta.path("rendle").path("alpha0").asDouble(), 1e-6);
+        assertEquals(0.3, meta.path("implicit").path("alpha0").asDouble(), 1e-6);
+        assertEquals(0.5, meta.path("implicit").path("nu").asDouble(), 1e-6);
         assertFoldInReproducesStoredUser("rendle", "u3");
     }
 
@@ -104,7 +107,7 @@ class TrainerPublishIT {
     void forceMergedVersionHasOneSegmentPerShardAndServes() throws IOException {
         InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
         ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 2);
-        int version = new TrainJob("merged", Algorithm.IALS, fields, params, 1, 1, null, 2, TrainJob.Window.ALL, true).run(
+        int version = new TrainJob("merged", Algorithm.IALS, fields, params, 1, 1, null, 2, ReadPlan.Window.ALL, true).run(
             SharedNode.client(), ProgressLog.stderr());
         for (String index : new String[] { ModelIndices.itemsIndex("merged", version), ModelIndices.usersIndex("merged", version) }) {
             var shards = SharedNode.rest().get("/" + index + "/_segments").body().path("indices").path(index).path("shards");
@@ -130,9 +133,12 @@ class TrainerPublishIT {
     void metadataHoldsGramAndInteractionsRecipe() throws IOException {
         var doc = SharedNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(SyntheticShop.MODEL, 1))
             .body().path("_source");
-        assertEquals(SyntheticShop.FACTORS * SyntheticShop.FACTORS, doc.path("gram").size());
+        assertEquals(SyntheticShop.FACTORS * SyntheticShop.FACTORS, doc.path("implicit").path("gram").size());
         assertEquals(SyntheticShop.INDEX, doc.path("interactions").path("index").asText());
         assertEquals(5.0, doc.path("interactions").path("weights").path("purchase").asDouble(), 0);
-        assertTrue(doc.path("event_count").asLong() == SyntheticShop.events());
+        assertEquals(SyntheticShop.events(), doc.path("training").path("event_count").asLong());
+        assertEquals(ModelMetadata.SCHEMA_VERSION, doc.path("schema_version").asInt());
+        // Every declared key is written, unset ones as null: a view filtered by field-level security cannot pass for a model.
+        assertTrue(doc.path("interactions").has("binarize_at") && doc.path("interactions").path("binarize_at").isNull());
     }
 }

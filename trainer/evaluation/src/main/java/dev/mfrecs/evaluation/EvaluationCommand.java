@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mfrecs-eval",
     mixinStandardHelpOptions = true,
-    version = CommandLines.VERSION,
     description = "mfrecs offline evaluation: evaluate, tune and report on interaction files.",
     subcommands = { EvaluateCommand.class, TuneCommand.class, ReportCommand.class }
 )

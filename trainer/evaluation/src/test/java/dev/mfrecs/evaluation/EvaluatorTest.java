@@ -1,6 +1,6 @@
 package dev.mfrecs.evaluation;
 
-import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 
 import dev.mfrecs.factorization.CsrMatrix;

@@ -1,12 +1,14 @@
 package dev.mfrecs.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.json.JsonpUtils;
 
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -14,18 +16,17 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The Spark training engine behind {@code recsys train --engine spark}: the driver checks the job, finds the newest event
- * (for decay) and opens a point-in-time; every Spark partition reads one slice of it with its own client
+ * The Spark training engine behind {@code recsys train --engine spark}: the driver gets the job's {@link ReadPlan} (the same
+ * as the local engine's: query, window, cut-off, decay reference) and opens a point-in-time; every Spark partition reads one slice of it with its own client
  * ({@link SliceReader}); {@link SparkImplicitTrainer} aggregates and trains with MLlib ALS; {@link TrainJob} publishes
  * through the same path as the local engine. Implicit ALS only.
  */
@@ -52,24 +53,20 @@ public final class SparkEngine implements TrainJob.Engine {
     }
 
     @Override
-    public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extraMetadata, ProgressLog log)
-        throws IOException {
-        if (job.algorithm() != dev.mfrecs.trainer.train.Algorithm.IALS) {
-            throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().name().toLowerCase(java.util.Locale.ROOT)
+    public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
+        if (job.algorithm() != Algorithm.IALS) {
+            throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().cliName()
                 + "] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]");
         }
-        InteractionFields fields = job.fields();
-        TrainJob.Window window = job.window();
+        InteractionRecipe recipe = plan.recipe();
+        InteractionFields fields = recipe.fields();
         int parallelism = spark.sparkContext().defaultParallelism();
         int slices = positiveSetting(SLICES, parallelism);
         int blocks = positiveSetting(BLOCKS, parallelism);
-        Query query = query(fields, window);
-        String queryJson = JsonpUtils.toJsonString(query, client._jsonpMapper());
-        boolean decay = fields.halfLifeDays() > 0 && fields.timestampField() != null;
-        long newest = decay ? newestTimestamp(client, fields, query) : 0;
+        String queryJson = JsonpUtils.toJsonString(plan.query(), client._jsonpMapper());
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time(KEEP_ALIVE))).id();
         try {
-            SliceReader reader = SliceReader.of(connection, fields, queryJson, pit, slices, newest, PAGE_SIZE, KEEP_ALIVE);
+            SliceReader reader = SliceReader.of(connection, recipe, queryJson, pit, slices, PAGE_SIZE, KEEP_ALIVE);
             LongAccumulator events = spark.sparkContext().longAccumulator("mfrecs events");
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             List<Integer> ids = IntStream.range(0, slices).boxed().toList();
@@ -85,14 +82,12 @@ public final class SparkEngine implements TrainJob.Engine {
                 return out.iterator();
             });
             // Materialize the read once: the accumulator is then complete and nothing re-reads the point-in-time.
-            Dataset<Row> weighted = spark.createDataFrame(rows, SparkImplicitTrainer.PAIRS).persist(
-                org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> weighted = spark.createDataFrame(rows, SparkImplicitTrainer.PAIRS).persist(StorageLevel.MEMORY_AND_DISK());
             long slicePairs = weighted.count();
             log.step("read " + events.value() + " weighted events (" + slicePairs + " per-slice pairs) from [" + fields.index() + "]");
             try {
                 return SparkImplicitTrainer.train(spark, job.model(), weighted, events.value(), job.params(), job.minPerUser(),
-                    job.minPerItem(), window.binarizeAt() == null ? Float.NaN : window.binarizeAt(),
-                    new SparkImplicitTrainer.Options(blocks), extraMetadata, log);
+                    job.minPerItem(), recipe, new SparkImplicitTrainer.Options(blocks), log);
             } finally {
                 weighted.unpersist();
             }
@@ -112,33 +107,5 @@ public final class SparkEngine implements TrainJob.Engine {
             // reported below
         }
         throw new IllegalArgumentException("[" + key + "] must be a positive integer, got [" + v + "]");
-    }
-
-    /** The same filter as the single-machine reader: the window's query and time range, else everything. */
-    static Query query(InteractionFields fields, TrainJob.Window window) {
-        List<Query> must = new ArrayList<>();
-        if (window.queryJson() != null) {
-            must.add(Query.of(q -> q.withJson(new StringReader(window.queryJson()))));
-        }
-        if ((window.from() != null || window.to() != null) && fields.timestampField() != null) {
-            must.add(Query.of(q -> q.range(r -> r.date(d -> {
-                d.field(fields.timestampField());
-                if (window.from() != null) {
-                    d.gte(window.from().toString());
-                }
-                if (window.to() != null) {
-                    d.lt(window.to().toString());
-                }
-                return d;
-            }))));
-        }
-        return must.isEmpty() ? Query.of(q -> q.matchAll(m -> m)) : Query.of(q -> q.bool(b -> b.filter(must)));
-    }
-
-    private static long newestTimestamp(ElasticsearchClient client, InteractionFields fields, Query query) throws IOException {
-        var r = client.search(s -> s.index(fields.index()).size(0).query(query)
-            .aggregations("newest", a -> a.max(m -> m.field(fields.timestampField()))), Void.class);
-        Double v = r.aggregations().get("newest").max().value();
-        return v == null || v.isInfinite() ? 0 : v.longValue();
     }
 }

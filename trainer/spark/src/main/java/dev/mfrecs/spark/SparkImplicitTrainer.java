@@ -1,5 +1,8 @@
 package dev.mfrecs.spark;
 
+import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.TrainingSummary;
 import dev.mfrecs.factorization.ConfidenceKind;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.Gram;
@@ -98,13 +101,12 @@ public final class SparkImplicitTrainer {
 
     /**
      * Trains on weighted events (schema {@link #PAIRS}; repeated pairs are summed) and returns what a model version
-     * publishes. {@code extraMetadata} is merged into the metadata as the single-machine trainer does.
+     * publishes, with the same metadata as the single-machine trainer ({@link ImplicitTrainer#metadata}) and {@code recipe}.
      */
     public static ModelArtifacts train(SparkSession spark, String model, Dataset<Row> weightedEvents, long events, ImplicitAlsParams params,
-                                       int minPerUser, int minPerItem, float binarizeAt, Options options,
-                                       Map<String, Object> extraMetadata, ProgressLog log) {
+                                       int minPerUser, int minPerItem, InteractionRecipe recipe, Options options, ProgressLog log) {
         long start = System.nanoTime();
-        Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, binarizeAt).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, recipe.binarizeThreshold()).persist(StorageLevel.MEMORY_AND_DISK());
         JavaPairRDD<String, Long> userIndex = pairs.select("user").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
             .persist(StorageLevel.MEMORY_AND_DISK());
         JavaPairRDD<String, Long> itemIndex = pairs.select("item").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
@@ -182,40 +184,24 @@ public final class SparkImplicitTrainer {
         double sweepSeconds = seconds(sweepStart);
         double totalSeconds = seconds(start);
         float[] popularity = TrainingRecord.popularity(m);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("algorithm", "ials");
-        meta.put("factors", d);
-        meta.put("regularization", params.regularization());
-        Map<String, Object> confidence = new LinkedHashMap<>();
-        confidence.put("kind", params.confidence().kind().name().toLowerCase(Locale.ROOT));
-        confidence.put("alpha", params.confidence().alpha());
-        confidence.put("epsilon", params.confidence().epsilon());
-        meta.put("confidence", confidence);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("iterations", params.iterations());
-        p.put("solver", "mllib");
-        p.put("seed", params.seed());
-        meta.put("params", p);
-        Map<String, Object> sparkMeta = new LinkedHashMap<>();
-        sparkMeta.put("version", spark.version());
-        sparkMeta.put("master", spark.sparkContext().master());
-        sparkMeta.put("reg_param", regParam);
-        sparkMeta.put("blocks", options.blocks());
-        sparkMeta.put("prepare_seconds", prepareSeconds);
-        sparkMeta.put("fit_seconds", fitSeconds);
-        sparkMeta.put("collect_seconds", collectSeconds);
-        sparkMeta.put("user_sweep_seconds", sweepSeconds);
-        meta.put("spark", sparkMeta);
-        meta.put("gram", gram);
-        TrainingRecord.put(meta, m, events, params.iterations(), totalSeconds);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("spark_version", spark.version());
+        details.put("master", spark.sparkContext().master());
+        details.put("reg_param", regParam);
+        details.put("blocks", options.blocks());
+        details.put("prepare_seconds", prepareSeconds);
+        details.put("fit_seconds", fitSeconds);
+        details.put("collect_seconds", collectSeconds);
+        details.put("user_sweep_seconds", sweepSeconds);
         // Per iteration, only the ALS fit counts: preparing and collecting happen once per run.
-        meta.put("seconds_per_iteration", params.iterations() == 0 ? 0 : fitSeconds / params.iterations());
-        meta.putAll(extraMetadata);
-        meta.put("engine", "spark");
+        TrainingSummary summary = TrainingRecord.summary("spark", params.iterations(), "mllib", params.seed(), m, events, totalSeconds,
+            params.iterations() == 0 ? 0 : fitSeconds / params.iterations(), details);
+        // The settings the stored users were solved with (the last half-sweep above), including the Rendle options.
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, m, recipe, TrainingRecord.popularItems(List.of(itemIds),
+            popularity), summary);
         log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",
             totalSeconds, prepareSeconds, fitSeconds, collectSeconds, sweepSeconds));
-        return new ModelArtifacts(model, d, List.of(itemIds), itemFactors, popularity, List.of(userIds),
-            userFactors, m, meta);
+        return new ModelArtifacts(metadata, List.of(itemIds), itemFactors, null, popularity, List.of(userIds), userFactors, null, m);
     }
 
     private static String[] ids(JavaPairRDD<String, Long> index) {

@@ -1,5 +1,7 @@
 package dev.mfrecs.spark;
 
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.factorization.ImplicitAls;
@@ -93,7 +95,8 @@ public final class TrainingBenchmark {
                 }
                 InteractionMatrix data = acc.build(1, 1);
                 double build = (System.nanoTime() - t0) / 1e9;
-                ModelArtifacts local = ImplicitTrainer.train("bench", data, params, Map.of(), ProgressLog.stderr());
+                InteractionRecipe recipe = InteractionRecipe.implicitEvents(InteractionFields.defaults("generated"));
+                ModelArtifacts local = ImplicitTrainer.train("bench", data, params, recipe, ProgressLog.stderr());
                 double localSeconds = (System.nanoTime() - t0) / 1e9;
 
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -107,12 +110,11 @@ public final class TrainingBenchmark {
                 }), SparkImplicitTrainer.PAIRS).persist(StorageLevel.MEMORY_AND_DISK());
                 log.count();
                 long t1 = System.nanoTime();
-                ModelArtifacts remote = SparkImplicitTrainer.train(spark, "bench", log, events, params, 1, 1, Float.NaN,
-                    new SparkImplicitTrainer.Options(spark.sparkContext().defaultParallelism()), Map.of(), ProgressLog.stderr());
+                ModelArtifacts remote = SparkImplicitTrainer.train(spark, "bench", log, events, params, 1, 1, recipe,
+                    new SparkImplicitTrainer.Options(spark.sparkContext().defaultParallelism()), ProgressLog.stderr());
                 double sparkSeconds = (System.nanoTime() - t1) / 1e9;
                 log.unpersist();
-                @SuppressWarnings("unchecked")
-                double fit = ((Number) ((Map<String, Object>) remote.metadata().get("spark")).get("fit_seconds")).doubleValue();
+                double fit = ((Number) remote.metadata().training().details().get("fit_seconds")).doubleValue();
                 double localLoss = loss(local, params);
                 double sparkLoss = loss(remote, params);
                 lines.add(String.format(Locale.ROOT, "| %,d | %,d x %,d, %,d | %.1f + %.1f = %.1f | %.1f | %.1f | %.4g / %.4g (%.3f) |",

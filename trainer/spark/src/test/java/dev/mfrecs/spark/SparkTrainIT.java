@@ -4,14 +4,15 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.factorization.ImplicitAls;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.cli.MfrecsCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
@@ -272,7 +273,7 @@ class SparkTrainIT {
     void rejectsWhatItCannotTrain() {
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
         TrainJob als = new TrainJob("shop_als", dev.mfrecs.trainer.train.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
-            TrainJob.Window.ALL);
+            ReadPlan.Window.ALL);
         var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, SharedNode.client(), Map.of(), ProgressLog.stderr()));
         assertEquals("[--algorithm] [als] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]", e.getMessage());
         spark.conf().set(SparkEngine.SLICES, "zero");

@@ -1,5 +1,7 @@
 package dev.mfrecs.trainer.cli;
 
+import dev.mfrecs.trainer.MfrecsVersion;
+
 import java.net.ConnectException;
 
 import picocli.CommandLine;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class CommandLines {
 
     /** The version every program's {@code --version} prints. */
-    public static final String VERSION = "mfrecs 0.1.0";
+    public static final String VERSION = "mfrecs " + MfrecsVersion.get();
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_FAILED = 4;

@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mfrecs",
     mixinStandardHelpOptions = true,
-    version = CommandLines.VERSION,
     description = "Train matrix-factorization models (from an Elasticsearch index or a file) and manage the published versions.",
     subcommands = { TrainCommand.class, ModelsCommand.class }
 )

@@ -2,12 +2,13 @@ package dev.mfrecs.trainer.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ConfidenceKind;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
-import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
@@ -234,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
         java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.every(since)).interval());
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         TrainJob job = new TrainJob(model, algo, fields, params, minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new TrainJob.Window(start, to, query, binarizeAt),
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new ReadPlan.Window(start, to, query, binarizeAt),
             forceMerge);
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {

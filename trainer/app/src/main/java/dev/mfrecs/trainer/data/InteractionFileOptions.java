@@ -1,5 +1,6 @@
 package dev.mfrecs.trainer.data;
 
+import dev.mfrecs.contract.DuplicatePolicy;
 /**
  * How {@link InteractionFileReader} turns a file's rows into matrix entries; a separate value so the CLI, tests and callers
  * state the reading rules once and the reader stays free of option parsing.

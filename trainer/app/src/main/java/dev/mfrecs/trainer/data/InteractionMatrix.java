@@ -1,5 +1,6 @@
 package dev.mfrecs.trainer.data;
 
+import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.factorization.CsrMatrix;
 
 import it.unimi.dsi.fastutil.longs.Long2FloatMap;
@@ -124,11 +125,10 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
          */
         public InteractionMatrix build(int minPerUser, int minPerItem, float binarizeAt) {
             this.binarizeAt = binarizeAt;
-            boolean keepAll = policy.keepsNonPositive() && Float.isNaN(binarizeAt);
             int[] userCount = new int[users.size()];
             int[] itemCount = new int[items.size()];
             for (Long2FloatMap.Entry e : pairs.long2FloatEntrySet()) {
-                if (keepAll || value(e) > 0) {
+                if (Float.isNaN(value(e)) == false) {
                     userCount[(int) (e.getLongKey() >>> 32)]++;
                     itemCount[(int) e.getLongKey()]++;
                 }
@@ -152,7 +152,7 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
                 int u = userMap[(int) (e.getLongKey() >>> 32)];
                 int i = itemMap[(int) e.getLongKey()];
                 float v = value(e);
-                if (u >= 0 && i >= 0 && (keepAll || v > 0)) {
+                if (u >= 0 && i >= 0 && Float.isNaN(v) == false) {
                     rows[nnz] = u;
                     cols[nnz] = i;
                     vals[nnz] = v;
@@ -189,9 +189,10 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
             return out;
         }
 
+        /** The pair's value in the matrix, NaN when it is dropped: the contract's one rule ({@link DuplicatePolicy#pairValue}). */
         private float value(Long2FloatMap.Entry e) {
             float v = counts == null ? e.getFloatValue() : e.getFloatValue() / counts.get(e.getLongKey());
-            return Float.isNaN(binarizeAt) ? v : (v >= binarizeAt ? 1f : 0f);
+            return policy.pairValue(v, binarizeAt);
         }
     }
 }

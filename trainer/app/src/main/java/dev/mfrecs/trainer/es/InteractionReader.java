@@ -1,84 +1,67 @@
 package dev.mfrecs.trainer.es;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.ShardStatistics;
 import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.JsonData;
 
-import dev.mfrecs.factorization.EventWeights;
-import dev.mfrecs.factorization.InteractionFields;
-import dev.mfrecs.trainer.data.DuplicatePolicy;
+import dev.mfrecs.contract.EventTime;
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Streams an interactions index (or alias or pattern) into an {@link InteractionMatrix} with a point-in-time and
+ * Streams the events a {@link ReadPlan} selects into an {@link InteractionMatrix} with a point-in-time and
  * {@code search_after} on {@code _shard_doc}: bounded memory per page, no deep paging, and a consistent view while the
- * index keeps receiving events. Events are weighted by {@link EventWeights} and decayed relative to the newest event
- * (so a historical log is not decayed to nothing); an optional time window and query limit what is read.
+ * index keeps receiving events. Each event is weighted by the plan's recipe; its time comes as an epoch-millisecond doc value,
+ * whatever the field's date format.
+ * <p>
+ * A page with a failed shard fails the run (training on part of the data would publish a partial model); a page refused
+ * with 429 or a 5xx is retried with backoff first. Events whose user or item id is empty or longer than Elasticsearch's id
+ * limit are skipped and counted, since they could never be published.
  */
 public final class InteractionReader {
 
     static final int PAGE_SIZE = 5_000;
+    static final int MAX_ATTEMPTS = 6;
+    /** Elasticsearch's limit on a document id, which user and item ids become. */
+    static final int MAX_ID_BYTES = 512;
 
     private final ElasticsearchClient client;
-    private final InteractionFields fields;
-    private final Query filter;
-    private final Instant from;
-    private final Instant to;
-    private final boolean ratings;
+    private final ReadPlan plan;
+    private long invalid;
 
-    /** With {@code ratings}, repeated (user, item) values are averaged (explicit ratings) instead of summed. */
-    public InteractionReader(ElasticsearchClient client, InteractionFields fields, Query filter, Instant from, Instant to,
-                             boolean ratings) {
+    public InteractionReader(ElasticsearchClient client, ReadPlan plan) {
         this.client = client;
-        this.fields = fields;
-        this.filter = filter;
-        this.from = from;
-        this.to = to;
-        this.ratings = ratings;
+        this.plan = plan;
     }
 
-    public InteractionMatrix read(int minPerUser, int minPerItem, float binarizeAt, ProgressLog log) throws IOException {
-        EventWeights weights = fields.eventWeights();
-        List<Query> must = new ArrayList<>();
-        if (filter != null) {
-            must.add(filter);
-        }
-        if ((from != null || to != null) && fields.timestampField() != null) {
-            must.add(Query.of(q -> q.range(r -> r.date(d -> {
-                d.field(fields.timestampField());
-                if (from != null) {
-                    d.gte(from.toString());
-                }
-                if (to != null) {
-                    d.lt(to.toString());
-                }
-                return d;
-            }))));
-        }
-        Query query = must.isEmpty() ? Query.of(q -> q.matchAll(m -> m)) : Query.of(q -> q.bool(b -> b.filter(must)));
+    /** Events skipped because an id was empty or too long, in the last read. */
+    public long invalidEvents() {
+        return invalid;
+    }
+
+    /** Reads every event of the plan into {@code acc}. */
+    public void read(InteractionMatrix.Accumulator acc, ProgressLog log) throws IOException {
+        InteractionRecipe recipe = plan.recipe();
+        InteractionFields fields = recipe.fields();
         List<String> source = new ArrayList<>(List.of(fields.userField(), fields.itemField(), fields.eventField()));
         if (fields.valueField() != null) {
             source.add(fields.valueField());
         }
-        if (fields.timestampField() != null) {
-            source.add(fields.timestampField());
-        }
-        // Decay is relative to the newest event read; collect raw events with their timestamps first when decaying.
-        boolean decay = fields.halfLifeDays() > 0 && fields.timestampField() != null;
-        long newest = decay ? newestTimestamp(query) : 0;
-
-        String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("2m"))).id();
-        InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(ratings ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM);
+        boolean times = recipe.decayReferenceMillis() != null;
+        String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("5m"))).id();
         try {
             List<FieldValue> after = null;
             long pages = 0;
@@ -86,18 +69,23 @@ public final class InteractionReader {
                 final List<FieldValue> searchAfter = after;
                 final String pitId = pit;
                 @SuppressWarnings("rawtypes")
-                SearchResponse<Map> page = client.search(s -> {
-                    s.pit(p -> p.id(pitId).keepAlive(k -> k.time("2m")))
-                        .query(query)
+                SearchResponse<Map> page = withRetries(() -> client.search(s -> {
+                    s.pit(p -> p.id(pitId).keepAlive(k -> k.time("5m")))
+                        .query(plan.query())
                         .size(PAGE_SIZE)
+                        .allowPartialSearchResults(false)
                         .trackTotalHits(t -> t.enabled(false))
                         .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)))
                         .source(src -> src.filter(f -> f.includes(source)));
+                    if (times) {
+                        s.docvalueFields(f -> f.field(fields.timestampField()).format(EventTime.DOCVALUE_FORMAT));
+                    }
                     if (searchAfter != null) {
                         s.searchAfter(searchAfter);
                     }
                     return s;
-                }, Map.class);
+                }, Map.class), "reading [" + fields.index() + "]");
+                requireAllShards(page.shards(), fields.index());
                 if (page.pitId() != null) {
                     pit = page.pitId();
                 }
@@ -107,19 +95,7 @@ public final class InteractionReader {
                     break;
                 }
                 for (@SuppressWarnings("rawtypes") Hit<Map> hit : hits) {
-                    Map<?, ?> doc = hit.source();
-                    Object user = doc == null ? null : doc.get(fields.userField());
-                    Object item = doc == null ? null : doc.get(fields.itemField());
-                    if (user == null || item == null) {
-                        continue;
-                    }
-                    Object event = doc.get(fields.eventField());
-                    Object value = fields.valueField() == null ? null : doc.get(fields.valueField());
-                    long age = decay ? newest - timestampMillis(doc.get(fields.timestampField())) : 0;
-                    float w = weights.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, age);
-                    if (w != 0f) {
-                        acc.add(user.toString(), item.toString(), w);
-                    }
+                    add(acc, recipe, hit, times);
                 }
                 after = hits.get(hits.size() - 1).sort();
                 if (++pages % 20 == 0) {
@@ -130,30 +106,82 @@ public final class InteractionReader {
             final String pitId = pit;
             client.closePointInTime(c -> c.id(pitId));
         }
-        log.step("read " + acc.events() + " weighted events from [" + fields.index() + "]");
-        return acc.build(minPerUser, minPerItem, binarizeAt);
+        log.step("read " + acc.events() + " weighted events from [" + fields.index() + "]" + (invalid > 0 ? ", skipped " + invalid
+            + " with an empty or over-long id" : ""));
     }
 
-    private long newestTimestamp(Query query) throws IOException {
-        var r = client.search(s -> s.index(fields.index()).size(0).query(query)
-            .aggregations("newest", a -> a.max(m -> m.field(fields.timestampField()))), Void.class);
-        Double v = r.aggregations().get("newest").max().value();
-        return v == null || v.isInfinite() ? 0 : v.longValue();
-    }
-
-    /** An event's timestamp as epoch millis: a number as is, an ISO-8601 instant parsed; anything else counts as 0 (not decayed). */
-    public static long timestampMillis(Object ts) {
-        if (ts instanceof Number n) {
-            return n.longValue();
+    private void add(InteractionMatrix.Accumulator acc, InteractionRecipe recipe, @SuppressWarnings("rawtypes") Hit<Map> hit,
+                     boolean times) {
+        InteractionFields fields = recipe.fields();
+        Map<?, ?> doc = hit.source();
+        Object user = doc == null ? null : doc.get(fields.userField());
+        Object item = doc == null ? null : doc.get(fields.itemField());
+        if (user == null || item == null) {
+            return;
         }
-        if (ts instanceof String s) {
+        String u = user.toString();
+        String i = item.toString();
+        if (validId(u) == false || validId(i) == false) {
+            invalid++;
+            return;
+        }
+        Object event = doc.get(fields.eventField());
+        Object value = fields.valueField() == null ? null : doc.get(fields.valueField());
+        Long time = times ? timeOf(hit, fields.timestampField()) : null;
+        float w = recipe.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
+        if (w != 0f) {
+            acc.add(u, i, w);
+        }
+    }
+
+    /** Whether an id can become a document id: not empty and within Elasticsearch's byte limit. */
+    public static boolean validId(String id) {
+        return id.isEmpty() == false && (id.length() * 3 <= MAX_ID_BYTES || id.getBytes(StandardCharsets.UTF_8).length <= MAX_ID_BYTES);
+    }
+
+    /** The event time of a hit, read as a doc value in {@link EventTime#DOCVALUE_FORMAT}; null when the event has none. */
+    public static Long timeOf(Hit<?> hit, String field) {
+        JsonData values = hit.fields().get(field);
+        if (values == null) {
+            return null;
+        }
+        List<?> list = values.to(List.class);
+        return list.isEmpty() ? null : EventTime.millis(list.get(0));
+    }
+
+    /** Fails when any shard failed: a partial read must not train a model. */
+    public static void requireAllShards(ShardStatistics shards, String index) {
+        if (shards != null && shards.failed().intValue() > 0) {
+            String reason = shards.failures().isEmpty() ? "unknown" : shards.failures().get(0).reason().reason();
+            throw new IllegalStateException("reading [" + index + "]: [" + shards.failed() + "] of [" + shards.total()
+                + "] shards failed (" + reason + "); refusing to train on part of the data");
+        }
+    }
+
+    /** A call that may be refused (429) or fail on the server side (5xx). */
+    @FunctionalInterface
+    public interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call}, retrying with exponential backoff on 429 and 5xx answers; other failures are thrown at once. */
+    public static <T> T withRetries(Call<T> call, String what) throws IOException {
+        long backoff = 250;
+        for (int attempt = 1; ; attempt++) {
             try {
-                return Instant.parse(s).toEpochMilli();
-            } catch (RuntimeException e) {
-                return 0;
+                return call.call();
+            } catch (ElasticsearchException e) {
+                if ((e.status() == 429 || e.status() >= 500) == false || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
             }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + what, e);
+            }
+            backoff = Math.min(backoff * 2, 8_000);
         }
-        return 0;
     }
-
 }

@@ -2,6 +2,7 @@ package dev.mfrecs.trainer.publish;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.OpType;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
@@ -9,12 +10,15 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.update_aliases.Action;
 import co.elastic.clients.elasticsearch.tasks.GetTasksResponse;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.mfrecs.factorization.CsrMatrix;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
@@ -41,7 +45,6 @@ public final class ModelPublisher {
     /** A user's training history stored with their vector is capped: it serves exclude-seen and explanations. */
     static final int MAX_SEEN_ITEMS = 500;
     static final int BULK_BATCH = 1_000;
-    static final int POPULAR_ITEMS = 100;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,15 +109,11 @@ public final class ModelPublisher {
             if (forceMerge) {
                 forceMergeToOneSegment(items, users);
             }
-            Map<String, Object> metadata = new LinkedHashMap<>(a.metadata());
-            metadata.put("model", a.model());
-            metadata.put("version", version);
-            metadata.put("vector_dims", a.vectorDims());
-            metadata.put("items_index", items);
-            metadata.put("users_index", users);
-            metadata.put("popular_items", popular(a));
-            client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadataId).document(metadata).refresh(Refresh.WaitFor)
-                .opType(co.elastic.clients.elasticsearch._types.OpType.Create));
+            Map<String, Object> metadata = a.metadata().withVersion(version).toMap();
+            // Raw JSON: the contract writes unset values as explicit nulls, which the client's serializer would drop.
+            BinaryData document = BinaryData.of(JSON.writeValueAsBytes(metadata), ContentType.APPLICATION_JSON);
+            client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadataId).document(document).refresh(Refresh.WaitFor)
+                .opType(OpType.Create));
             swapAliases(a.model(), version);
             swapped = true;
         } finally {
@@ -215,6 +214,9 @@ public final class ModelPublisher {
                         doc.put(ModelIndices.VECTOR_COSINE, v);
                     }
                     doc.put(ModelIndices.POPULARITY, a.itemPopularity()[i]);
+                    if (a.itemBias() != null) {
+                        doc.put(ModelIndices.BIAS, a.itemBias()[i]);
+                    }
                     doc.put(ModelIndices.MODEL, a.model());
                     doc.put(ModelIndices.MODEL_VERSION, version);
                     bulk.add(batch.get(j), doc);
@@ -236,7 +238,8 @@ public final class ModelPublisher {
                     src.keySet().retainAll(catalog.fields());
                 }
                 // Our own fields win over catalog fields of the same name.
-                src.keySet().removeAll(List.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE, ModelIndices.POPULARITY, ModelIndices.MODEL, ModelIndices.MODEL_VERSION));
+                src.keySet().removeAll(List.of(ModelIndices.ITEM_ID, ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE, ModelIndices.BIAS,
+                    ModelIndices.POPULARITY, ModelIndices.MODEL, ModelIndices.MODEL_VERSION));
                 out.put(doc.result().id(), src);
             }
         }
@@ -267,26 +270,16 @@ public final class ModelPublisher {
                     }
                 }
                 doc.put(ModelIndices.SEEN_ITEMS, seen);
-                doc.put("seen_values", values);
+                doc.put(ModelIndices.SEEN_VALUES, values);
+                if (a.userBias() != null) {
+                    doc.put(ModelIndices.BIAS, a.userBias()[u]);
+                }
                 doc.put(ModelIndices.MODEL, a.model());
                 doc.put(ModelIndices.MODEL_VERSION, version);
                 bulk.add(a.userIds().get(u), doc);
             }
         }
         log.step("wrote " + a.userIds().size() + " user vectors");
-    }
-
-    private static List<String> popular(ModelArtifacts a) {
-        Integer[] order = new Integer[a.itemIds().size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (x, y) -> Float.compare(a.itemPopularity()[y], a.itemPopularity()[x]));
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(POPULAR_ITEMS, order.length); i++) {
-            out.add(a.itemIds().get(order[i]));
-        }
-        return out;
     }
 
     /**
@@ -370,7 +363,7 @@ public final class ModelPublisher {
             .query(q -> q.term(t -> t.field("model").value(model)))
             .sort(o -> o.field(f -> f.field("version").order(SortOrder.Desc)))
             .size(1000)
-            .source(src -> src.filter(f -> f.excludes("gram"))), Map.class);
+            .source(src -> src.filter(f -> f.excludes(ModelMetadata.GRAM_PATH))), Map.class);
         List<Map<String, Object>> out = new ArrayList<>();
         for (@SuppressWarnings("rawtypes") Hit<Map> hit : r.hits().hits()) {
             out.add((Map<String, Object>) hit.source());

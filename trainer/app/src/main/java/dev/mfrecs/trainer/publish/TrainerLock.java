@@ -6,7 +6,7 @@ import co.elastic.clients.elasticsearch._types.OpType;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,10 @@
 package dev.mfrecs.trainer.train;
 
+import dev.mfrecs.contract.ExplicitTerms;
+import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.contract.ModelAlgorithm;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.TrainingSummary;
 import dev.mfrecs.factorization.BiasedModel;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.ExplicitAls;
@@ -8,7 +13,6 @@ import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,13 +20,13 @@ import java.util.Map;
  * Trains explicit ALS with biases (r_hat = mu + b_u + b_i + p_u.q_i) and publishes it so Elasticsearch's kNN ranks by
  * predicted rating: item vectors are augmented to (q_i, b_i) and user vectors to (p_u, 1), whose inner product is
  * b_i + p_u.q_i, the predicted rating minus the per-user constant mu + b_u. The metadata keeps mu, the regularization
- * and the rating scale for query-time fold-in and for clamping predictions.
+ * and the rating scale for query-time fold-in and for clamping predictions; the biases are also written as fields.
  */
 public final class ExplicitTrainer {
 
     private ExplicitTrainer() {}
 
-    public static ModelArtifacts train(String model, InteractionMatrix data, ExplicitAlsParams params, Map<String, Object> extraMetadata,
+    public static ModelArtifacts train(String model, InteractionMatrix data, ExplicitAlsParams params, InteractionRecipe recipe,
                                        ProgressLog log) {
         CsrMatrix m = data.userItems();
         log.step("training explicit ALS with biases: " + m.rows() + " users x " + m.cols() + " items, " + m.nnz() + " ratings, d="
@@ -52,21 +56,11 @@ public final class ExplicitTrainer {
             max = Math.max(max, m.values()[k]);
         }
         float[] popularity = TrainingRecord.popularity(m);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("algorithm", "als");
-        meta.put("factors", d);
-        meta.put("regularization", params.regularization());
-        meta.put("global_mean", b.globalMean());
-        meta.put("rating_min", min);
-        meta.put("rating_max", max);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("iterations", params.iterations());
-        p.put("seed", params.seed());
-        p.put("threads", params.threads());
-        meta.put("params", p);
-        TrainingRecord.put(meta, data, params.iterations(), seconds);
-        meta.putAll(extraMetadata);
+        TrainingSummary summary = TrainingRecord.summary("local", params.iterations(), "cholesky", params.seed(), m, data.events(), seconds,
+            params.iterations() == 0 ? 0 : seconds / params.iterations(), Map.of("threads", params.threads()));
+        ModelMetadata metadata = new ModelMetadata(model, 0, ModelAlgorithm.ALS, d, params.regularization(), m.rows(), m.cols(), null,
+            new ExplicitTerms(b.globalMean(), min, max), recipe, TrainingRecord.popularItems(data.items().ids(), popularity), summary);
         log.step(String.format(Locale.ROOT, "trained in %.2fs", seconds));
-        return new ModelArtifacts(model, dims, data.items().ids(), items, popularity, data.users().ids(), users, m, meta);
+        return new ModelArtifacts(metadata, data.items().ids(), items, b.itemBias(), popularity, data.users().ids(), users, b.userBias(), m);
     }
 }

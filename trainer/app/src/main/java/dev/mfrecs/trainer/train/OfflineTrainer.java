@@ -13,7 +13,6 @@ import dev.mfrecs.factorization.SvdModel;
 import dev.mfrecs.factorization.TrainingListener;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.ModelArtifacts;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,8 +20,9 @@ import java.util.Map;
 
 /**
  * Trains any of the four factorizations on an in-memory interaction matrix, without a cluster: the engine behind
- * {@code recsys train --input}. Implicit ALS goes through {@link ImplicitTrainer}, so offline and published models are
- * trained (and fold-in-consistent) identically; the others call the factorization library directly.
+ * {@code recsys train --input}, which writes {@code model.json} and factor files. Implicit ALS goes through
+ * {@link ImplicitTrainer#fit}, so offline and published models are trained (and fold-in-consistent) identically; the others call
+ * the factorization library directly.
  */
 public final class OfflineTrainer {
 
@@ -48,9 +48,26 @@ public final class OfflineTrainer {
     private static TrainedModel implicit(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
         ImplicitAlsParams params = new ImplicitAlsParams(s.factors(), s.iterations(), s.regularization(), s.confidence(), s.solver(),
             s.cgSteps(), s.seed(), s.threads()).withRendle(s.rendle().alpha0(), s.rendle().nu());
-        ModelArtifacts a = ImplicitTrainer.train("offline", data, params, Map.of(), log);
-        return new TrainedModel(Algorithm.IALS, s.factors(), a.userIds(), a.userVectors(), null, a.itemIds(), a.itemVectors(), null,
-            new LinkedHashMap<>(a.metadata()));
+        ImplicitTrainer.Fit fit = ImplicitTrainer.fit(data.userItems(), params, log);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("iterations", params.iterations());
+        p.put("solver", params.solver().name().toLowerCase(Locale.ROOT));
+        p.put("cg_steps", params.cgSteps());
+        p.put("seed", params.seed());
+        p.put("threads", params.threads());
+        Map<String, Object> meta = metadata(data, s, p, fit.seconds(), s.iterations());
+        meta.put("regularization", params.regularization());
+        Map<String, Object> confidence = new LinkedHashMap<>();
+        confidence.put("kind", params.confidence().kind().name().toLowerCase(Locale.ROOT));
+        confidence.put("alpha", params.confidence().alpha());
+        confidence.put("epsilon", params.confidence().epsilon());
+        meta.put("confidence", confidence);
+        if (params.rendle().equals(ImplicitAlsParams.Rendle.NONE) == false) {
+            meta.put("rendle", Map.of("alpha0", params.rendle().alpha0(), "nu", params.rendle().nu()));
+        }
+        meta.put("gram", fit.gram());
+        return new TrainedModel(Algorithm.IALS, s.factors(), data.users().ids(), fit.factors().userFactors(), null, data.items().ids(),
+            fit.factors().itemFactors(), null, meta);
     }
 
     private static TrainedModel biased(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
@@ -106,7 +123,7 @@ public final class OfflineTrainer {
         meta.put("algorithm", s.algorithm().cliName());
         meta.put("factors", s.factors());
         meta.put("params", params);
-        TrainingRecord.put(meta, data, Math.max(passes, 0), seconds);
+        TrainingRecord.putOffline(meta, data, Math.max(passes, 0), seconds);
         return meta;
     }
 

@@ -2,14 +2,16 @@ package dev.mfrecs.trainer.train;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 
 import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionReader;
+import dev.mfrecs.trainer.es.ReadPlan;
+import dev.mfrecs.trainer.es.ReadPlan.Window;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
@@ -17,7 +19,6 @@ import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.TrainerLock;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,11 +42,6 @@ public record TrainJob(
     Window window,
     boolean forceMerge
 ) {
-
-    /** Which events to read: a time window, a query (JSON, Elasticsearch query DSL) and an optional binarization. */
-    public record Window(Instant from, Instant to, String queryJson, Float binarizeAt) {
-        public static final Window ALL = new Window(null, null, null, null);
-    }
 
     /** The largest dims a dense_vector field accepts. */
     static final int MAX_DIMS = 4096;
@@ -72,15 +68,14 @@ public record TrainJob(
     }
 
     /**
-     * Reads the interactions and trains: the part of a run a training engine replaces. Validation, the lock and
-     * publishing stay in {@link TrainJob}, so a model looks the same to the plugin whichever engine trained it.
+     * Reads the interactions the plan selects and trains: the part of a run a training engine replaces. Validation, the
+     * plan, the lock and publishing stay in {@link TrainJob}, so a model looks the same to the plugin whichever engine trained it.
      */
     public interface Engine {
-        /** The value of the metadata field {@code engine}. */
+        /** The engine's name, recorded in the model's training summary. */
         String name();
 
-        ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extraMetadata, ProgressLog log)
-            throws IOException;
+        ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException;
     }
 
     /** Reads with {@link InteractionReader} and trains in this JVM. */
@@ -91,22 +86,19 @@ public record TrainJob(
         }
 
         @Override
-        public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extra, ProgressLog log)
-            throws IOException {
-            Window window = job.window();
-            Query query = window.queryJson() == null ? null : Query.of(q -> q.withJson(new StringReader(window.queryJson())));
-            boolean ratings = job.algorithm() == Algorithm.ALS;
-            InteractionMatrix data = new InteractionReader(client, job.fields(), query, window.from(), window.to(), ratings)
-                .read(job.minPerUser(), job.minPerItem(), window.binarizeAt() == null ? Float.NaN : window.binarizeAt(), log);
+        public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
+            InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(plan.recipe().duplicates());
+            new InteractionReader(client, plan).read(acc, log);
+            InteractionMatrix data = acc.build(job.minPerUser(), job.minPerItem(), plan.recipe().binarizeThreshold());
             if (data.userItems().nnz() == 0) {
                 throw new IllegalStateException("no positive interactions in [" + job.fields().index()
                     + "] after filtering; nothing to train");
             }
             ImplicitAlsParams params = job.params();
-            return ratings
+            return job.algorithm() == Algorithm.ALS
                 ? ExplicitTrainer.train(job.model(), data, new ExplicitAlsParams(params.factors(), params.iterations(),
-                    params.regularization(), params.seed(), params.threads()), extra, log)
-                : ImplicitTrainer.train(job.model(), data, params, extra, log);
+                    params.regularization(), params.seed(), params.threads()), plan.recipe(), log)
+                : ImplicitTrainer.train(job.model(), data, params, plan.recipe(), log);
         }
     };
 
@@ -132,8 +124,9 @@ public record TrainJob(
         ModelPublisher publisher = new ModelPublisher(client, log, bulkListener).withForceMerge(forceMerge);
         publisher.ensureMetadataIndex();
         try (TrainerLock lock = TrainerLock.acquire(client, model, LOCK_TTL)) {
-            Map<String, Object> extra = Map.of("interactions", fields.toMetadata(), "engine", engine.name());
-            ModelArtifacts artifacts = engine.train(this, client, extra, log);
+            DuplicatePolicy duplicates = algorithm == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
+            ReadPlan plan = ReadPlan.of(client, fields, window, duplicates, Instant.now(), log);
+            ModelArtifacts artifacts = engine.train(this, plan, client, log);
             return publisher.publish(artifacts, catalog, keep);
         }
     }

@@ -1,5 +1,6 @@
 package dev.mfrecs.trainer.data;
 
+import dev.mfrecs.contract.DuplicatePolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.mfrecs.trainer.data;
 
+import dev.mfrecs.contract.DuplicatePolicy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

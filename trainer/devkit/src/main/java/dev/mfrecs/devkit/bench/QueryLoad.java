@@ -2,7 +2,7 @@ package dev.mfrecs.devkit.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 

@@ -4,6 +4,15 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.TrainingSummary;
+import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.trainer.train.ImplicitTrainer;
+import dev.mfrecs.trainer.train.TrainingRecord;
 import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.Gram;
@@ -121,18 +130,17 @@ public final class ServingBenchmark implements Callable<Integer> {
         for (int u = 0; u < users; u++) {
             userIds.add("u" + u);
         }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("algorithm", "ials");
-        meta.put("factors", d);
-        meta.put("regularization", 0.1f);
-        meta.put("confidence", Map.of("kind", "linear", "alpha", 1.0f, "epsilon", 1.0f));
-        meta.put("gram", Gram.compute(itemVectors, items, d));
         float[] popularity = new float[items];
         Arrays.fill(popularity, 1f);
+        ImplicitAlsParams params = new ImplicitAlsParams(d, 0, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 1, 0L, 1);
+        TrainingSummary summary = TrainingRecord.summary("bench", 0, "none", 0L, seen, seen.nnz(), 0, 0, Map.of());
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), seen,
+            InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")), TrainingRecord.popularItems(itemIds, popularity),
+            summary);
         log.step("publishing " + items + " items at d=" + d);
         long t0 = System.nanoTime();
-        new ModelPublisher(client, log).withForceMerge(forceMerge).publish(new ModelArtifacts(model, d, itemIds, itemVectors, popularity, userIds, userVectors, seen,
-            meta), null, 1);
+        new ModelPublisher(client, log).withForceMerge(forceMerge).publish(new ModelArtifacts(metadata, itemIds, itemVectors, null,
+            popularity, userIds, userVectors, null, seen), null, 1);
         log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
 
         // Recall@10 of HNSW at the default num_candidates against the exact top-10 excluding seen items.

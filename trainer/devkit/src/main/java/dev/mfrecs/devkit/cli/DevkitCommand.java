@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mfrecs-dev",
     mixinStandardHelpOptions = true,
-    version = CommandLines.VERSION,
     description = "mfrecs dev kit: demo, serving benchmark and load driver against a real Elasticsearch node.",
     subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class }
 )

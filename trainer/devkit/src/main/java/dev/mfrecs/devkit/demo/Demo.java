@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.InteractionFields;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;

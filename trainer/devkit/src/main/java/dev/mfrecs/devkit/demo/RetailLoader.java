@@ -3,7 +3,7 @@ package dev.mfrecs.devkit.demo;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.evaluation.RetailCsv;
-import dev.mfrecs.mappings.ModelIndices;
+import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 
