@@ -2,7 +2,7 @@ package dev.mfrecs.plugin.query;
 
 import org.apache.lucene.search.Query;
 import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
+import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
@@ -66,7 +66,7 @@ public final class KnnExcludingQueryBuilder extends AbstractQueryBuilder<KnnExcl
     static QueryBuilder knn(String field, float[] vector, int k, int numCandidates, List<QueryBuilder> filters,
                             Collection<String> excluded) {
         boolean postFilter = excluded.isEmpty() == false && (long) k + excluded.size() <= numCandidates;
-        KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, vector, postFilter ? k + excluded.size() : k, numCandidates, null,
+        KnnVectorQueryBuilder knn = EsVersionCompat.knnQuery(field, vector, postFilter ? k + excluded.size() : k, numCandidates, null,
             null);
         filters.forEach(knn::addFilterQuery);
         if (postFilter) {
@@ -149,6 +149,6 @@ public final class KnnExcludingQueryBuilder extends AbstractQueryBuilder<KnnExcl
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_9_0_0;
+        return EsVersionCompat.V_9_0_0;
     }
 }

@@ -11,7 +11,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
+import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
@@ -220,7 +220,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_9_0_0;
+        return EsVersionCompat.V_9_0_0;
     }
 
     public String model() {

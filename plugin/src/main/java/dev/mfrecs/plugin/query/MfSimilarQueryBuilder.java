@@ -8,7 +8,7 @@ import dev.mfrecs.plugin.model.ItemVectors;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
+import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
@@ -199,6 +199,6 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_9_0_0;
+        return EsVersionCompat.V_9_0_0;
     }
 }

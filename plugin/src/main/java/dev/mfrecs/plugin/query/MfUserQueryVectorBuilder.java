@@ -6,7 +6,7 @@ import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
-import org.elasticsearch.TransportVersions;
+import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.io.stream.StreamInput;
@@ -99,7 +99,7 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public TransportVersion getMinimalSupportedVersion() {
-        return TransportVersions.V_9_0_0;
+        return EsVersionCompat.V_9_0_0;
     }
 
     @Override
