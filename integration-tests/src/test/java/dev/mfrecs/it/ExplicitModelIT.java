@@ -85,7 +85,7 @@ class ExplicitModelIT {
 
     @Test
     void personalizedRanksByPredictedRating() throws IOException {
-        JsonNode user = SharedNode.rest().get("/" + MODEL + "-users/_doc/r5").body().path("_source");
+        JsonNode user = SharedNode.rest().get("/" + MODEL + "-users/_doc/r5" + "?_source_includes=*,vector").body().path("_source");
         float[] p = floats(user.path("vector"));
         assertEquals(7, p.length);
         assertEquals(1f, p[6], 0f);

@@ -95,7 +95,7 @@ class PluginRestIT {
     void storedUserFoldInMatchesStoredVector() throws IOException {
         JsonNode r = rest.postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"user\": \"u3\"}");
         assertEquals("stored", r.path("source").asText());
-        JsonNode stored = rest.get("/" + MODEL + "-users/_doc/u3").body().path("_source").path("vector");
+        JsonNode stored = rest.get("/" + MODEL + "-users/_doc/u3" + "?_source_includes=*,vector").body().path("_source").path("vector");
         assertEquals(stored.size(), r.path("vector").size());
         for (int j = 0; j < stored.size(); j++) {
             assertEquals(stored.path(j).asDouble(), r.path("vector").path(j).asDouble(), 1e-6);
@@ -128,7 +128,7 @@ class PluginRestIT {
 
     @Test
     void storedUserRecommendationsExcludeSeenItems() throws IOException {
-        JsonNode user = rest.get("/" + MODEL + "-users/_doc/u7").body().path("_source");
+        JsonNode user = rest.get("/" + MODEL + "-users/_doc/u7" + "?_source_includes=*,vector").body().path("_source");
         Set<String> seen = new HashSet<>();
         user.path("seen_items").forEach(s -> seen.add(s.asText()));
         assertFalse(seen.isEmpty());

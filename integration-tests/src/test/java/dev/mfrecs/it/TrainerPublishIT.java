@@ -75,7 +75,7 @@ class TrainerPublishIT {
 
     /** Folding a trained user in from their stored history must give their stored vector: the same kernel, both sides. */
     static void assertFoldInReproducesStoredUser(String model, String user) throws IOException {
-        var stored = SharedNode.rest().get("/" + model + "-users/_doc/" + user).body().path("_source");
+        var stored = SharedNode.rest().get("/" + model + "-users/_doc/" + user + "?_source_includes=*,vector").body().path("_source");
         StringBuilder history = new StringBuilder();
         for (int j = 0; j < stored.path("seen_items").size(); j++) {
             history.append(j == 0 ? "" : ", ").append("{\"item\": \"").append(stored.path("seen_items").path(j).asText())

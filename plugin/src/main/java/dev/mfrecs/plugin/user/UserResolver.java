@@ -17,6 +17,7 @@ import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.core.Nullable;
 import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class UserResolver {
         }
         BothAnswered.<ModelMetadata, GetResponse, ModelAndUser>run(
             l -> services.models().resolve(client, modelName, searched, l),
-            l -> client.get(new GetRequest(ModelIndices.usersAlias(modelName), spec.user()).realtime(false), l),
+            l -> client.get(storedUser(ModelIndices.usersAlias(modelName), spec.user()), l),
             listener,
             (model, user, l) -> {
                 if (model.failed()) {
@@ -131,8 +132,7 @@ public final class UserResolver {
             fromInteractions(client, model, spec.user(), listener);
             return;
         }
-        GetRequest get = new GetRequest(model.usersIndex(), spec.user()).realtime(false);
-        client.get(get, listener.delegateFailureAndWrap((l, response) -> {
+        client.get(storedUser(model.usersIndex(), spec.user()), listener.delegateFailureAndWrap((l, response) -> {
             if (response.isExists()) {
                 l.onResponse(stored(model, spec.user(), response.getSourceAsMap()));
             } else {
@@ -149,6 +149,17 @@ public final class UserResolver {
             fromInteractions(client, model, spec.user(), listener);
         }
     }
+
+    /**
+     * The read of a stored user: from the refreshed reader, and only the fields used, named explicitly (Elasticsearch 9.2 leaves
+     * {@code dense_vector} values out of {@code _source} unless they are asked for).
+     */
+    private static GetRequest storedUser(String index, String user) {
+        return new GetRequest(index, user).realtime(false).fetchSourceContext(STORED_USER_FIELDS);
+    }
+
+    private static final FetchSourceContext STORED_USER_FIELDS = FetchSourceContext.of(true, new String[] { ModelIndices.VECTOR,
+        ModelIndices.SEEN_ITEMS, ModelIndices.SEEN_VALUES, ModelIndices.MODEL_VERSION }, null);
 
     private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
         float[] vector = SourceValues.floats(src.get(ModelIndices.VECTOR));
