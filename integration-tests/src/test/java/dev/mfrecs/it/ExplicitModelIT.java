@@ -11,7 +11,7 @@ import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -54,7 +54,7 @@ class ExplicitModelIT {
         for (int i = 0; i < ITEMS; i++) {
             itemQuality[i] = random.nextDouble(-1, 1);
         }
-        try (BulkWriter bulk = new BulkWriter(client, INDEX, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, INDEX)) {
             for (int u = 0; u < USERS; u++) {
                 double taste = random.nextDouble(-1, 1);
                 for (int n = 0; n < 25; n++) {

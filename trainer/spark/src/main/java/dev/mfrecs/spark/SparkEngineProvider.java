@@ -1,6 +1,7 @@
 package dev.mfrecs.spark;
 
 import dev.mfrecs.trainer.es.EsConnection;
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.train.EngineProvider;
@@ -12,7 +13,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * Registers {@code --engine spark} with the trainer CLI through {@link java.util.ServiceLoader}: the trainer finds this
@@ -36,11 +36,11 @@ public final class SparkEngineProvider implements EngineProvider {
             }
 
             @Override
-            public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extra, ProgressLog log)
+            public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, TrainJob.Counts counts, ProgressLog log)
                 throws IOException {
                 SparkSession spark = session(master, "mfrecs train " + job.model());
                 try {
-                    return new SparkEngine(spark, spec).train(job, client, extra, log);
+                    return new SparkEngine(spark, spec).train(job, plan, client, counts, log);
                 } finally {
                     spark.stop();
                 }

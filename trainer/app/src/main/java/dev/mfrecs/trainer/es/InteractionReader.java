@@ -60,7 +60,7 @@ public final class InteractionReader {
         if (fields.valueField() != null) {
             source.add(fields.valueField());
         }
-        boolean times = recipe.decayReferenceMillis() != null;
+        boolean times = recipe.fields().timestampField() != null && (recipe.decayReferenceMillis() != null || acc.keepsTimes());
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("5m"))).id();
         try {
             List<FieldValue> after = null;
@@ -130,7 +130,11 @@ public final class InteractionReader {
         Long time = times ? timeOf(hit, fields.timestampField()) : null;
         float w = recipe.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
         if (w != 0f) {
-            acc.add(u, i, w);
+            if (acc.keepsTimes()) {
+                acc.add(u, i, w, time == null ? 0L : time);
+            } else {
+                acc.add(u, i, w);
+            }
         }
     }
 
