@@ -48,7 +48,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         MfRequestFields.declareModelAndUser(PARSER, NAME);
         MfRequestFields.declareKnn(PARSER, NAME);
         PARSER.declareBoolean((p, v) -> p.excludeSeen = v, MfRequestFields.EXCLUDE_SEEN);
-        PARSER.declareString((p, v) -> p.onEmpty = v, MfRequestFields.ON_EMPTY);
+        MfRequestFields.declareFallbacks(PARSER);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -61,10 +61,16 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     private final List<QueryBuilder> filters;
     private final boolean excludeSeen;
     private final OnEmpty onEmpty;
+    private final Backfill.Mode backfill;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
                                    List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
+        this(services, model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, null);
+    }
+
+    public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+                                   List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty, Backfill.Mode backfill) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         String userError = Objects.requireNonNull(userSpec).validate(NAME, services.settings().maxHistory());
@@ -80,6 +86,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = filters == null ? List.of() : List.copyOf(filters);
         this.excludeSeen = excludeSeen == null || excludeSeen;
         this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.backfill = backfill == null ? Backfill.Mode.NONE : backfill;
         this.rewritten = null;
     }
 
@@ -93,6 +100,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = other.filters;
         this.excludeSeen = other.excludeSeen;
         this.onEmpty = other.onEmpty;
+        this.backfill = other.backfill;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -109,12 +117,14 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = readQueries(in);
         this.excludeSeen = in.readBoolean();
         this.onEmpty = in.readEnum(OnEmpty.class);
+        this.backfill = in.readEnum(Backfill.Mode.class);
         this.rewritten = null;
     }
 
     public static MfRecommendQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, f.userSpec(NAME),
-            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty))
+            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty),
+            f.backfill == null ? null : Backfill.Mode.parse(NAME, f.backfill))
             .boost(f.boost).queryName(f.queryName));
     }
 
@@ -131,6 +141,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         writeQueries(out, filters);
         out.writeBoolean(excludeSeen);
         out.writeEnum(onEmpty);
+        out.writeEnum(backfill);
     }
 
     @Override
@@ -146,6 +157,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         }
         builder.field(MfRequestFields.EXCLUDE_SEEN.getPreferredName(), excludeSeen);
         builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
+        builder.field(MfRequestFields.BACKFILL.getPreferredName(), backfill.toString());
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -159,6 +171,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
+            userSpec.freshness(true, excludeSeen),
             listener.delegateFailureAndWrap((l, resolved) -> {
                 result.set(toTargetQuery(resolved.model(), resolved.user()));
                 l.onResponse(null);
@@ -187,7 +200,11 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
                 + "] has [" + metadata.vectorDims() + "]");
         }
         List<String> excluded = excludeSeen ? user.seenItems() : List.of();
-        return KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded).boost(boost).queryName(queryName);
+        QueryBuilder knn = KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded);
+        if (backfill == Backfill.Mode.POPULAR) {
+            knn = Backfill.around(knn, filters, excluded, true);
+        }
+        return knn.boost(boost).queryName(queryName);
     }
 
     @Override
@@ -205,12 +222,13 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             && filters.equals(other.filters)
             && excludeSeen == other.excludeSeen
             && onEmpty == other.onEmpty
+            && backfill == other.backfill
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, rewritten);
+        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, backfill, rewritten);
     }
 
     @Override

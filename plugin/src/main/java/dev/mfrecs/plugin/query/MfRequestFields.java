@@ -39,6 +39,8 @@ final class MfRequestFields {
     static final ParseField ON_EMPTY = new ParseField("on_empty");
     static final ParseField ITEMS = new ParseField("items");
     static final ParseField SOURCE = new ParseField("source");
+    static final ParseField FRESH = new ParseField("fresh");
+    static final ParseField BACKFILL = new ParseField("backfill");
 
     /** The vector fields every published items index has: the kNN of an mf query runs on one of them. */
     static final Set<String> VECTOR_FIELDS = Set.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE);
@@ -47,12 +49,14 @@ final class MfRequestFields {
     String user;
     List<HistoryEntry> history;
     String source;
+    Boolean fresh;
     String field;
     Integer k;
     Integer numCandidates;
     List<QueryBuilder> filters = new ArrayList<>();
     Boolean excludeSeen;
     String onEmpty;
+    String backfill;
     List<String> items;
     float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     String queryName;
@@ -70,7 +74,7 @@ final class MfRequestFields {
 
     /** The user the request is for, as parsed. */
     UserSpec userSpec(String api) {
-        return new UserSpec(user, history, source == null ? null : UserSource.parse(api, source));
+        return new UserSpec(user, history, source == null ? null : UserSource.parse(api, source), fresh);
     }
 
     /** Writes the user the request is for in the form {@link #declareModelAndUser} parses. */
@@ -79,6 +83,9 @@ final class MfRequestFields {
             builder.field(USER.getPreferredName(), spec.user());
             if (spec.source() != UserSource.AUTO) {
                 builder.field(SOURCE.getPreferredName(), spec.source().toString());
+            }
+            if (spec.fresh() != null) {
+                builder.field(FRESH.getPreferredName(), spec.fresh());
             }
         } else {
             builder.xContentList(HISTORY.getPreferredName(), spec.history());
@@ -110,8 +117,15 @@ final class MfRequestFields {
         parser.declareString((p, v) -> p.model = v, MODEL);
         parser.declareString((p, v) -> p.user = v, USER);
         parser.declareString((p, v) -> p.source = v, SOURCE);
+        parser.declareBoolean((p, v) -> p.fresh = v, FRESH);
         parser.declareField((p, v) -> p.history = v, (xp, services) -> HistoryEntry.parseList(xp, api, services.settings().maxHistory()),
             HISTORY, ObjectParser.ValueType.VALUE_ARRAY);
+    }
+
+    /** The options of what a ranked list does when it comes up short: {@code on_empty} and {@code backfill}. */
+    static void declareFallbacks(ObjectParser<MfRequestFields, MfServices> parser) {
+        parser.declareString((p, v) -> p.onEmpty = v, ON_EMPTY);
+        parser.declareString((p, v) -> p.backfill = v, BACKFILL);
     }
 
     static void declareKnn(ObjectParser<MfRequestFields, MfServices> parser, String api) {

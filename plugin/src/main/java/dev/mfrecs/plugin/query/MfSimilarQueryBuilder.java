@@ -7,16 +7,21 @@ import dev.mfrecs.plugin.model.ItemVectors;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
 import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
+import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
@@ -29,7 +34,8 @@ import java.util.function.Supplier;
 /**
  * {@code mf_similar}: items similar to one or more given items ("customers who bought this also bought"), as a query
  * on a model's items alias. The coordinating rewrite reads the given items' vectors, averages them, and becomes a
- * {@code knn} query that excludes the given items and applies the caller's filters. It ranks by cosine on
+ * {@code knn} query that excludes the given items and applies the caller's filters. Items the model does not know are ignored
+ * and reported in a {@code Warning} header; with none known, {@code on_empty} applies. It ranks by cosine on
  * {@code vector_cosine} by default (the raw inner product favours items with large norms, i.e. popular ones); set
  * {@code field} to {@code vector} for inner product.
  */
@@ -44,6 +50,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
         PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
         MfRequestFields.declareKnn(PARSER, NAME);
+        MfRequestFields.declareFallbacks(PARSER);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -54,10 +61,17 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     private final int k;
     private final int numCandidates;
     private final List<QueryBuilder> filters;
+    private final OnEmpty onEmpty;
+    private final Backfill.Mode backfill;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
+        this(services, model, items, field, k, numCandidates, filters, null, null);
+    }
+
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters, OnEmpty onEmpty, Backfill.Mode backfill) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
@@ -76,6 +90,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
         this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.backfill = backfill == null ? Backfill.Mode.NONE : backfill;
         this.rewritten = null;
     }
 
@@ -87,6 +103,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = other.k;
         this.numCandidates = other.numCandidates;
         this.filters = other.filters;
+        this.onEmpty = other.onEmpty;
+        this.backfill = other.backfill;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -101,12 +119,15 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
         this.filters = readQueries(in);
+        this.onEmpty = in.readEnum(OnEmpty.class);
+        this.backfill = in.readEnum(Backfill.Mode.class);
         this.rewritten = null;
     }
 
     public static MfSimilarQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfSimilarQueryBuilder(services, f.model, f.items, f.field, f.k,
-            f.numCandidates, f.filters).boost(f.boost).queryName(f.queryName));
+            f.numCandidates, f.filters, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty), f.backfill == null ? null
+                : Backfill.Mode.parse(NAME, f.backfill)).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -120,6 +141,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         out.writeVInt(k);
         out.writeVInt(numCandidates);
         writeQueries(out, filters);
+        out.writeEnum(onEmpty);
+        out.writeEnum(backfill);
     }
 
     @Override
@@ -133,6 +156,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         if (filters.isEmpty() == false) {
             builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
         }
+        builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
+        builder.field(MfRequestFields.BACKFILL.getPreferredName(), backfill.toString());
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -147,28 +172,53 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
             listener.delegateFailureAndWrap((l, read) -> {
-                result.set(toKnn(read.model(), read.vectors()));
+                result.set(toTargetQuery(read.model(), read.known()));
                 l.onResponse(null);
             })));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 
-    private QueryBuilder toKnn(ModelMetadata metadata, float[] vectors) {
+    /**
+     * The kNN for the mean of the known items' vectors, without the given items; unknown items are ignored and reported in a
+     * {@code Warning} response header. With none known, {@code on_empty} decides: the popular ranking or a 404 naming them.
+     */
+    QueryBuilder toTargetQuery(ModelMetadata metadata, ItemVectors.Known known) {
+        if (known.missing().isEmpty() == false) {
+            HeaderWarning.addWarning("[{}] ignored items not in model [{}] version [{}]: {}", NAME, model, metadata.version(),
+                known.missing());
+        }
+        if (known.items().isEmpty()) {
+            if (onEmpty == OnEmpty.ERROR) {
+                throw new ResourceNotFoundException("[{}] none of the items {} are in model [{}] version [{}]", NAME, items, model,
+                    metadata.version());
+            }
+            BoolQueryBuilder popular = QueryBuilders.boolQuery();
+            filters.forEach(popular::filter);
+            popular.mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new)));
+            popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY).missing(0)));
+            return popular.boost(boost).queryName(queryName);
+        }
         int d = metadata.vectorDims();
+        int n = known.items().size();
+        float[] vectors = known.vectors();
         // Under cosine each item counts equally: average the unit vectors, not the raw ones.
         boolean cosine = ModelIndices.VECTOR_COSINE.equals(field);
         float[] mean = new float[d];
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < n; i++) {
             double norm = 0;
             for (int j = 0; j < d; j++) {
                 norm += vectors[i * d + j] * vectors[i * d + j];
             }
             double scale = cosine && norm > 0 ? 1 / Math.sqrt(norm) : 1;
             for (int j = 0; j < d; j++) {
-                mean[j] += (float) (vectors[i * d + j] * scale / items.size());
+                mean[j] += (float) (vectors[i * d + j] * scale / n);
             }
         }
-        return KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items).boost(boost).queryName(queryName);
+        QueryBuilder knn = KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items);
+        if (backfill == Backfill.Mode.POPULAR) {
+            knn = Backfill.around(knn, filters, items, false);
+        }
+        return knn.boost(boost).queryName(queryName);
     }
 
     @Override
@@ -184,12 +234,14 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             && k == other.k
             && numCandidates == other.numCandidates
             && filters.equals(other.filters)
+            && onEmpty == other.onEmpty
+            && backfill == other.backfill
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, items, field, k, numCandidates, filters, rewritten);
+        return Objects.hash(model, items, field, k, numCandidates, filters, onEmpty, backfill, rewritten);
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, listener.delegateFailureAndWrap((l, resolved) -> {
+        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, userSpec.freshness(false, false), listener.delegateFailureAndWrap((l, resolved) -> {
             if (resolved.user().empty()) {
                 l.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,
                     userSpec.describe(), model, resolved.user().ignoredItems()));

@@ -151,6 +151,7 @@ public final class VersionWriter {
                         own.put(ModelIndices.VECTOR_COSINE, v);
                     }
                     own.put(ModelIndices.POPULARITY, a.itemPopularity()[i]);
+                    own.put(ModelIndices.VECTOR_SOURCE, "training");
                     if (a.itemBias() != null) {
                         own.put(ModelIndices.BIAS, a.itemBias()[i]);
                     }
@@ -218,6 +219,7 @@ public final class VersionWriter {
                 }
                 doc.put(ModelIndices.SEEN_ITEMS, seen);
                 doc.put(ModelIndices.SEEN_VALUES, values);
+                doc.put(ModelIndices.SEEN_COUNT, m == null || u >= m.rows() ? 0 : m.indptr()[u + 1] - m.indptr()[u]);
                 if (a.userBias() != null) {
                     doc.put(ModelIndices.BIAS, a.userBias()[u]);
                 }
