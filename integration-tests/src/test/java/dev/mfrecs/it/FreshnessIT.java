@@ -2,8 +2,18 @@ package dev.mfrecs.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.contract.CatalogSource;
+import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.devkit.node.SharedNode;
+import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
+import dev.mfrecs.trainer.log.ProgressLog;
+import dev.mfrecs.trainer.publish.ItemRefresher;
+import dev.mfrecs.trainer.publish.ModelLock;
+import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,23 +40,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FreshnessIT {
 
     static final String USER = "u17";
+    static final String MODEL = "fresh";
     private static final RestJson REST = SharedNode.rest();
 
     @BeforeAll
     static void setUp() throws IOException {
         SyntheticShop.ensureLoadedAndTrained();
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "cart", 3f, "purchase", 5f));
+        ImplicitAlsParams params = new ImplicitAlsParams(SyntheticShop.FACTORS, 10, 0.1f, Confidence.linear(2f), Solver.CG, 3, 42L, 2);
+        new TrainJob(MODEL, fields, params, 1, 1, new CatalogSource(SyntheticShop.CATALOG, List.of("category", "price")), 3).run(
+            SharedNode.client(), ProgressLog.stderr());
     }
 
     private static List<String> recommend(String user, String options) throws IOException {
-        JsonNode r = REST.postOk("/" + SyntheticShop.MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
-            + SyntheticShop.MODEL + "\", \"user\": \"" + user + "\", \"k\": 10" + options + "}}}");
+        JsonNode r = REST.postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
+            + MODEL + "\", \"user\": \"" + user + "\", \"k\": 10" + options + "}}}");
         List<String> ids = new ArrayList<>();
         r.path("hits").path("hits").forEach(h -> ids.add(h.path("_id").asText()));
         return ids;
     }
 
     private static JsonNode foldIn(String body) throws IOException {
-        return REST.postOk("/_mf/model/" + SyntheticShop.MODEL + "/_fold_in", body);
+        return REST.postOk("/_mf/model/" + MODEL + "/_fold_in", body);
     }
 
     @Test
@@ -72,7 +88,7 @@ class FreshnessIT {
 
     @Test
     void backfillFillsAShortListWithPopularItemsMarked() throws IOException {
-        JsonNode user = REST.get("/" + SyntheticShop.MODEL + "-users/_doc/u3?_source_includes=seen_items").body().path("_source");
+        JsonNode user = REST.get("/" + MODEL + "-users/_doc/u3?_source_includes=seen_items").body().path("_source");
         Set<String> seen = new HashSet<>();
         user.path("seen_items").forEach(s -> seen.add(s.asText()));
         List<String> seenList = new ArrayList<>(seen);
@@ -85,8 +101,8 @@ class FreshnessIT {
         }
         String filter = ", \"filter\": {\"ids\": {\"values\": " + RestJson.JSON.writeValueAsString(allowed) + "}}";
         assertEquals(2, recommend("u3", filter).size(), "kNN alone: the two unseen allowed items");
-        JsonNode r = REST.postOk("/" + SyntheticShop.MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
-            + SyntheticShop.MODEL + "\", \"user\": \"u3\", \"k\": 10, \"backfill\": \"popular\"" + filter + "}}}");
+        JsonNode r = REST.postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_recommend\": {\"model\": \""
+            + MODEL + "\", \"user\": \"u3\", \"k\": 10, \"backfill\": \"popular\"" + filter + "}}}");
         JsonNode hits = r.path("hits").path("hits");
         assertEquals(5, hits.size(), r.toString());
         for (int i = 0; i < hits.size(); i++) {
@@ -100,17 +116,56 @@ class FreshnessIT {
 
     @Test
     void similarIgnoresUnknownItemsAndFallsBackToPopular() throws IOException {
-        RestJson.Response r = REST.post("/" + SyntheticShop.MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {\"model\": \""
-            + SyntheticShop.MODEL + "\", \"items\": [\"i3\", \"no-such-item\"], \"k\": 5}}}");
+        RestJson.Response r = REST.post("/" + MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {\"model\": \""
+            + MODEL + "\", \"items\": [\"i3\", \"no-such-item\"], \"k\": 5}}}");
         assertEquals(200, r.status(), r.body().toString());
         assertEquals(5, r.body().path("hits").path("hits").size());
-        RestJson.Response none = REST.post("/" + SyntheticShop.MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {"
-            + "\"model\": \"" + SyntheticShop.MODEL + "\", \"items\": [\"no-such-item\"], \"k\": 5}}}");
+        RestJson.Response none = REST.post("/" + MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {"
+            + "\"model\": \"" + MODEL + "\", \"items\": [\"no-such-item\"], \"k\": 5}}}");
         assertEquals(200, none.status(), none.body().toString());
         assertEquals(5, none.body().path("hits").path("hits").size(), "popular by default");
-        RestJson.Response error = REST.post("/" + SyntheticShop.MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {"
-            + "\"model\": \"" + SyntheticShop.MODEL + "\", \"items\": [\"no-such-item\"], \"k\": 5, \"on_empty\": \"error\"}}}");
+        RestJson.Response error = REST.post("/" + MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {"
+            + "\"model\": \"" + MODEL + "\", \"items\": [\"no-such-item\"], \"k\": 5, \"on_empty\": \"error\"}}}");
         assertEquals(404, error.status(), error.body().toString());
         assertTrue(error.body().toString().contains("[no-such-item]"), error.body().toString());
+    }
+
+    @Test
+    void aNewItemBoughtByTwentyUsersGetsAVectorAndIsSimilarToWhatTheyShare() throws IOException {
+        String item = "i-new";
+        List<String> buyers = new ArrayList<>();
+        StringBuilder bulk = new StringBuilder();
+        for (int u = 2; buyers.size() < 20; u += SyntheticShop.GROUPS) {
+            buyers.add(SyntheticShop.user(u));
+            bulk.append("{\"index\": {}}\n{\"user_id\": \"").append(SyntheticShop.user(u)).append("\", \"item_id\": \"").append(item)
+                .append("\", \"event_type\": \"purchase\", \"timestamp\": \"").append(Instant.now()).append("\"}\n");
+        }
+        assertEquals(200, REST.send("POST", "/" + SyntheticShop.INDEX + "/_bulk?refresh=true", bulk.toString()).status());
+        JsonNode inspected = REST.postOk("/_mf/model/" + MODEL + "/_items/_fold_in", "{\"item\": \"" + item + "\"}");
+        assertEquals(20, inspected.path("items").path(0).path("users").asInt(), inspected.toString());
+        assertEquals(SyntheticShop.FACTORS, inspected.path("items").path(0).path("vector").size());
+        assertEquals(404, REST.get("/" + MODEL + "-items/_doc/" + item).status(), "not written by the inspection");
+
+        EsConnection c = EsConnection.of(SharedNode.node().url());
+        try (var rest = c.lowLevelClient();
+             ModelLock lock = ModelLock.acquire(SharedNode.client(), MODEL, "test", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+            ItemRefresher.Refreshed r = new ItemRefresher(SharedNode.client(), rest, ProgressLog.stderr()).refresh(MODEL, lock, 10_000);
+            assertTrue(r.written() >= 1, r.toString());
+        }
+        JsonNode doc = REST.get("/" + MODEL + "-items/_doc/" + item + "?_source_includes=*,vector").body().path("_source");
+        assertEquals("events", doc.path("vector_source").asText());
+        assertEquals(SyntheticShop.FACTORS, doc.path("vector").size());
+        // The buyers' group is group 2: the new item's neighbours are group-2 items, and it is among a group-2 item's neighbours.
+        JsonNode similar = REST.postOk("/" + MODEL + "-items/_search", "{\"size\": 10, \"query\": {\"mf_similar\": {\"model\": \""
+            + MODEL + "\", \"items\": [\"" + item + "\"], \"k\": 10}}}");
+        int inGroup = 0;
+        for (JsonNode hit : similar.path("hits").path("hits")) {
+            String id = hit.path("_id").asText();
+            inGroup += id.startsWith("i") && id.equals(item) == false && Integer.parseInt(id.substring(1)) % SyntheticShop.GROUPS == 2 ? 1 : 0;
+        }
+        assertTrue(inGroup >= 7, "neighbours of the new item in its buyers' group: " + inGroup + " " + similar);
+        JsonNode back = REST.postOk("/" + MODEL + "-items/_search", "{\"size\": 40, \"_source\": false, \"query\": {\"mf_similar\": {"
+            + "\"model\": \"" + MODEL + "\", \"items\": [\"i2\", \"i7\", \"i12\"], \"k\": 40, \"num_candidates\": 250}}}");
+        assertTrue(back.path("hits").path("hits").toString().contains("\"" + item + "\""), "the new item is similar to group-2 items");
     }
 }

@@ -150,6 +150,11 @@ final class MetadataReader {
     }
 
 
+    /** A nested object whose key must be present but may be null (see {@link #present}). */
+    MetadataReader optionalObject(String field) {
+        return present(field) == null ? null : object(field);
+    }
+
     List<String> strings(String field) {
         Object v = get(field);
         if (v instanceof List<?> list) {

@@ -3,9 +3,11 @@ package dev.mfrecs.plugin;
 import dev.mfrecs.plugin.action.ExplainAction;
 import dev.mfrecs.plugin.action.FoldInAction;
 import dev.mfrecs.plugin.action.GetModelAction;
+import dev.mfrecs.plugin.action.ItemFoldInAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
+import dev.mfrecs.plugin.action.TransportItemFoldInAction;
 import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
@@ -13,6 +15,7 @@ import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
 import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
+import dev.mfrecs.plugin.rest.RestItemFoldInAction;
 
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -116,7 +119,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         return List.of(
             new ActionHandler(FoldInAction.INSTANCE, TransportFoldInAction.class),
             new ActionHandler(ExplainAction.INSTANCE, TransportExplainAction.class),
-            new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class)
+            new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class),
+            new ActionHandler(ItemFoldInAction.INSTANCE, TransportItemFoldInAction.class)
         );
     }
 
@@ -133,6 +137,6 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
         Supplier<MfServices> s = this::services;
-        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction());
+        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(), new RestItemFoldInAction());
     }
 }

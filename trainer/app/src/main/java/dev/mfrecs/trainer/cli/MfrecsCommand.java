@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "mfrecs",
     mixinStandardHelpOptions = true,
     description = "Train matrix-factorization models (from an Elasticsearch index or a file) and manage the published versions.",
-    subcommands = { TrainCommand.class, ModelsCommand.class }
+    subcommands = { TrainCommand.class, ModelsCommand.class, RefreshItemsCommand.class }
 )
 public final class MfrecsCommand implements Runnable {
 

@@ -13,7 +13,7 @@ import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.VersionWriter;
 import dev.mfrecs.trainer.train.Algorithm;

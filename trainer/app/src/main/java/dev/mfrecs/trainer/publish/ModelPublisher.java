@@ -2,6 +2,7 @@ package dev.mfrecs.trainer.publish;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.log.ProgressLog;
 
@@ -45,7 +46,7 @@ public final class ModelPublisher {
         versions.cleanOrphans(model, lock);
         int previousLive = versions.liveVersion(model);
         int version = versions.reserveVersion(model, lock);
-        ModelMetadata metadata = a.metadata().withVersion(version);
+        ModelMetadata metadata = a.metadata().withVersion(version).withCatalog(catalog);
         log.step("publishing model [" + model + "] version [" + version + "] into [" + metadata.itemsIndex() + "] and ["
             + metadata.usersIndex() + "]");
         VersionWriter.Written written;

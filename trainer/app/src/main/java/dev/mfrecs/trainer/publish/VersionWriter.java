@@ -16,6 +16,7 @@ import co.elastic.clients.transport.BackoffPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.factorization.CsrMatrix;

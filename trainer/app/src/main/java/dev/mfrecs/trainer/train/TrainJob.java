@@ -15,7 +15,7 @@ import dev.mfrecs.trainer.es.InteractionReader;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.es.ReadPlan.Window;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;

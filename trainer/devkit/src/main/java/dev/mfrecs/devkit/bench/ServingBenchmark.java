@@ -136,7 +136,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         Arrays.fill(popularity, 1f);
         ImplicitAlsParams params = new ImplicitAlsParams(d, 0, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 1, 0L, 1);
         TrainingSummary summary = TrainingRecord.summary("bench", 0, "none", 0L, seen, seen.nnz(), 0, 0, Map.of());
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), seen,
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), Gram.compute(userVectors, users, d), seen,
             InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")), TrainingRecord.popularItems(itemIds, popularity),
             summary);
         log.step("publishing " + items + " items at d=" + d);
