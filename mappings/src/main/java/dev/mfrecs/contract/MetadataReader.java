@@ -51,6 +51,11 @@ final class MetadataReader {
         return map.get(field);
     }
 
+    /** The keys of this object, for objects whose keys are data (field names, event types). */
+    Set<String> keys() {
+        return Set.copyOf(map.keySet());
+    }
+
     boolean has(String field) {
         return map.get(field) != null;
     }

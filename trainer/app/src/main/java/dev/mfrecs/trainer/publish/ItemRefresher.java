@@ -7,6 +7,8 @@ import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.transport.BackoffPolicy;
 import co.elastic.clients.transport.rest5_client.low_level.Request;
@@ -16,20 +18,24 @@ import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.EventTime;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
+import dev.mfrecs.factorization.AttributeRegression;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gives items the live model was not trained on a vector between trainings: items with events after the model's cut-off and no
@@ -40,8 +46,11 @@ import java.util.Map;
  */
 public final class ItemRefresher {
 
-    /** What a refresh did: items examined, vectors written, and items no stored user touched (left without a vector). */
-    public record Refreshed(int candidates, int written, int unsolved) {}
+    /**
+     * What a refresh did: items with recent events examined, vectors written from events, items no stored user touched (left
+     * without a vector), and catalog items without events given a provisional vector from their attributes.
+     */
+    public record Refreshed(int candidates, int written, int unsolved, int fromAttributes) {}
 
     /** Items per call of the plugin's item fold-in API (its maximum). */
     static final int BATCH = 100;
@@ -85,7 +94,8 @@ public final class ItemRefresher {
         for (int start = 0; start < candidates.size(); start += BATCH) {
             List<String> batch = candidates.subList(start, Math.min(candidates.size(), start + BATCH));
             Map<String, JsonNode> solved = foldIn(model, batch);
-            Map<String, Map<String, Object>> attributes = catalogAttributes(metadata, batch);
+            Map<String, Map<String, Object>> attributes = metadata.catalog() == null ? Map.of() : CatalogReader.read(client,
+                metadata.catalog(), batch);
             lock.fence();
             try (BulkIngester<Void> bulk = BulkIngester.of(b -> b.client(client).maxOperations(BATCH).backoffPolicy(
                 BackoffPolicy.exponentialBackoff(200L, 8)))) {
@@ -121,8 +131,115 @@ public final class ItemRefresher {
             String index = metadata.itemsIndex();
             client.indices().refresh(r -> r.index(index));
         }
-        log.step("model [" + model + "]: wrote " + written + " item vectors from events, " + unsolved + " items without stored users");
-        return new Refreshed(candidates.size(), written, unsolved);
+        int fromAttributes = fromAttributes(metadata, recent, lock, maxItems);
+        log.step("model [" + model + "]: wrote " + written + " item vectors from events, " + fromAttributes + " from catalog attributes; "
+            + unsolved + " items without stored users");
+        return new Refreshed(candidates.size(), written, unsolved, fromAttributes);
+    }
+
+    /**
+     * Catalog items the live index lacks and that have no recent events get a provisional vector from the model's attribute
+     * regression ({@code vector_source: attributes}); once they have events, a later refresh replaces it.
+     */
+    @SuppressWarnings({ "rawtypes", "unchecked" })
+    private int fromAttributes(ModelMetadata metadata, List<String> withEvents, ModelLock lock, int maxItems) throws IOException {
+        if (metadata.catalog() == null) {
+            return 0;
+        }
+        String id = AttributeModelDocument.id(metadata.model(), metadata.version());
+        GetResponse<Map> doc = client.get(g -> g.index(ModelIndices.METADATA_INDEX).id(id), Map.class);
+        if (doc.found() == false) {
+            return 0;
+        }
+        AttributeModelDocument stored = AttributeModelDocument.fromMap(id, doc.source());
+        if (stored.hashDims() != AttributeRegression.DIMS) {
+            throw new IllegalStateException("the attribute regression of [" + id + "] hashes into [" + stored.hashDims() + "] dims, this "
+                + "trainer into [" + AttributeRegression.DIMS + "]; retrain the model");
+        }
+        AttributeRegression regression = new AttributeRegression(stored.factors(), stored.weights(), stored.numeric(), stored.norm());
+        Set<String> skip = new HashSet<>(withEvents);
+        List<String> missing = new ArrayList<>();
+        for (String item : catalogIds(metadata.catalog().index(), maxItems * 10)) {
+            if (skip.contains(item) == false) {
+                missing.add(item);
+            }
+        }
+        missing = absentFromItems(metadata, missing);
+        if (missing.size() > maxItems) {
+            missing = missing.subList(0, maxItems);
+        }
+        Map<String, Map<String, Object>> attributes = CatalogReader.read(client, metadata.catalog(), missing);
+        int written = 0;
+        lock.fence();
+        String index = metadata.itemsIndex();
+        try (BulkIngester<Void> bulk = BulkIngester.of(b -> b.client(client).maxOperations(BATCH).backoffPolicy(
+            BackoffPolicy.exponentialBackoff(200L, 8)))) {
+            for (String item : missing) {
+                Map<String, Object> attrs = attributes.get(item);
+                if (attrs == null || attrs.isEmpty()) {
+                    continue;
+                }
+                float[] v = regression.predict(attrs);
+                Map<String, Object> d = new LinkedHashMap<>(attrs);
+                d.put(ModelIndices.ITEM_ID, item);
+                d.put(ModelIndices.VECTOR, v);
+                d.put(ModelIndices.VECTOR_COSINE, v);
+                d.put(ModelIndices.POPULARITY, 0f);
+                d.put(ModelIndices.VECTOR_SOURCE, "attributes");
+                d.put(ModelIndices.MODEL, metadata.model());
+                d.put(ModelIndices.MODEL_VERSION, metadata.version());
+                bulk.add(op -> op.index(i -> i.index(index).id(item).document(d)));
+                written++;
+            }
+        }
+        if (written > 0) {
+            client.indices().refresh(r -> r.index(index));
+        }
+        return written;
+    }
+
+    /** Up to {@code max} document ids of the catalog, read with a point-in-time scan without sources. */
+    private List<String> catalogIds(String catalog, int max) throws IOException {
+        List<String> ids = new ArrayList<>();
+        String pit = client.openPointInTime(p -> p.index(catalog).keepAlive(k -> k.time("2m"))).id();
+        try {
+            List<FieldValue> after = null;
+            while (ids.size() < max) {
+                final List<FieldValue> searchAfter = after;
+                var page = client.search(s -> {
+                    s.pit(p -> p.id(pit).keepAlive(k -> k.time("2m"))).size(5_000).source(src -> src.fetch(false))
+                        .sort(o -> o.field(f -> f.field("_shard_doc").order(SortOrder.Asc)));
+                    if (searchAfter != null) {
+                        s.searchAfter(searchAfter);
+                    }
+                    return s;
+                }, Void.class);
+                if (page.hits().hits().isEmpty()) {
+                    break;
+                }
+                page.hits().hits().forEach(h -> ids.add(h.id()));
+                after = page.hits().hits().get(page.hits().hits().size() - 1).sort();
+            }
+        } finally {
+            client.closePointInTime(c -> c.id(pit));
+        }
+        return ids;
+    }
+
+    /** The ids of {@code items} the live items index does not hold. */
+    @SuppressWarnings("rawtypes")
+    private List<String> absentFromItems(ModelMetadata metadata, List<String> items) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (int start = 0; start < items.size(); start += 1_000) {
+            List<String> batch = items.subList(start, Math.min(items.size(), start + 1_000));
+            MgetResponse<Map> r = client.mget(m -> m.index(metadata.itemsIndex()).ids(batch).source(src -> src.fetch(false)), Map.class);
+            for (var doc : r.docs()) {
+                if (doc.isResult() && doc.result().found() == false) {
+                    out.add(doc.result().id());
+                }
+            }
+        }
+        return out;
     }
 
     /** Items with an event at or after {@code cutoff} matching the recipe, through a composite aggregation (paged). */
@@ -187,25 +304,6 @@ public final class ItemRefresher {
         Map<String, JsonNode> out = new HashMap<>();
         for (JsonNode item : body.path("items")) {
             out.put(item.path("item").asText(), item);
-        }
-        return out;
-    }
-
-    @SuppressWarnings({ "rawtypes", "unchecked" })
-    private Map<String, Map<String, Object>> catalogAttributes(ModelMetadata metadata, List<String> items) throws IOException {
-        if (metadata.catalog() == null) {
-            return Map.of();
-        }
-        MgetResponse<Map> response = client.mget(m -> m.index(metadata.catalog().index()).ids(items), Map.class);
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (var doc : response.docs()) {
-            if (doc.isResult() && doc.result().found() && doc.result().source() != null) {
-                Map<String, Object> src = new LinkedHashMap<>((Map<String, Object>) doc.result().source());
-                if (metadata.catalog().fields().isEmpty() == false) {
-                    src.keySet().retainAll(metadata.catalog().fields());
-                }
-                out.put(doc.result().id(), src);
-            }
         }
         return out;
     }
