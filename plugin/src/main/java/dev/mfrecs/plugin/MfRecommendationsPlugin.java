@@ -6,10 +6,14 @@ import dev.mfrecs.plugin.action.GetModelAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
+import dev.mfrecs.plugin.query.BecauseFetchSubPhase;
+import dev.mfrecs.plugin.query.BecauseQueryBuilder;
+import dev.mfrecs.plugin.query.BoostedCandidatesQueryBuilder;
 import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
+import dev.mfrecs.plugin.query.RankedIdsQueryBuilder;
 import dev.mfrecs.plugin.rescore.MfPersonalizeRescorerBuilder;
 import dev.mfrecs.plugin.rescore.MfPersonalizeRetrieverBuilder;
 import dev.mfrecs.plugin.rescore.PersonalizeExplainSubPhase;
@@ -106,7 +110,12 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
     /** The shard-level form the mf queries rewrite to; sent between nodes, never written by users. */
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new));
+        return List.of(
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, RankedIdsQueryBuilder.NAME, RankedIdsQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BoostedCandidatesQueryBuilder.NAME, BoostedCandidatesQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BecauseQueryBuilder.NAME, BecauseQueryBuilder::new)
+        );
     }
 
     @Override
@@ -123,7 +132,7 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
 
     @Override
     public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
-        return List.of(new PersonalizeExplainSubPhase());
+        return List.of(new PersonalizeExplainSubPhase(), new BecauseFetchSubPhase());
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  * reads the model and the user's vector asynchronously (stored, or folded in from a history) and turns this query into
  * Elasticsearch's own {@code knn} query, with the caller's filters and the seen items excluded so that k results still come
  * back. A user with nothing to fold in gets {@code on_empty}: the popular ranking (default) or a 404 naming the user.
+ * Business controls ({@link BusinessControls}: boost, diversity, dither, because) are applied by {@link ControlledTargets}.
  */
 public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecommendQueryBuilder> {
 
@@ -49,6 +50,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         MfRequestFields.declareKnn(PARSER, NAME);
         PARSER.declareBoolean((p, v) -> p.excludeSeen = v, MfRequestFields.EXCLUDE_SEEN);
         PARSER.declareString((p, v) -> p.onEmpty = v, MfRequestFields.ON_EMPTY);
+        MfRequestFields.declareControls(PARSER, NAME);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -61,10 +63,16 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     private final List<QueryBuilder> filters;
     private final boolean excludeSeen;
     private final OnEmpty onEmpty;
+    private final BusinessControls controls;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
                                    List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
+        this(services, model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, null);
+    }
+
+    public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+                                   List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty, BusinessControls controls) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         String userError = Objects.requireNonNull(userSpec).validate(NAME, services.settings().maxHistory());
@@ -80,6 +88,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = filters == null ? List.of() : List.copyOf(filters);
         this.excludeSeen = excludeSeen == null || excludeSeen;
         this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.controls = controls == null ? BusinessControls.NONE : controls;
         this.rewritten = null;
     }
 
@@ -93,6 +102,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = other.filters;
         this.excludeSeen = other.excludeSeen;
         this.onEmpty = other.onEmpty;
+        this.controls = other.controls;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -109,12 +119,14 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = readQueries(in);
         this.excludeSeen = in.readBoolean();
         this.onEmpty = in.readEnum(OnEmpty.class);
+        this.controls = new BusinessControls(in);
         this.rewritten = null;
     }
 
     public static MfRecommendQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, f.userSpec(NAME),
-            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty))
+            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty),
+            f.controls.build(NAME))
             .boost(f.boost).queryName(f.queryName));
     }
 
@@ -131,6 +143,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         writeQueries(out, filters);
         out.writeBoolean(excludeSeen);
         out.writeEnum(onEmpty);
+        controls.writeTo(out);
     }
 
     @Override
@@ -146,6 +159,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         }
         builder.field(MfRequestFields.EXCLUDE_SEEN.getPreferredName(), excludeSeen);
         builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
+        controls.toXContent(builder);
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -160,8 +174,18 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
             listener.delegateFailureAndWrap((l, resolved) -> {
-                result.set(toTargetQuery(resolved.model(), resolved.user()));
-                l.onResponse(null);
+                if (controls.isEmpty() || resolved.user().empty()) {
+                    result.set(toTargetQuery(resolved.model(), resolved.user()));
+                    l.onResponse(null);
+                } else {
+                    checkDims(resolved.model(), resolved.user());
+                    ControlledTargets.forUser(services, client, new ControlledTargets.Knn(NAME, resolved.model(), ControlledTargets
+                        .itemsIndex(searched, resolved.model()), field, resolved.user().vector(), k, numCandidates, filters, excludeSeen
+                            ? resolved.user().seenItems() : List.of(), controls, boost, queryName), resolved.user(), l.map(q -> {
+                                result.set(q);
+                                return null;
+                            }));
+                }
             })));
         return new MfRecommendQueryBuilder(this, result::get);
     }
@@ -182,12 +206,16 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
                 .missing(0)));
             return popular.boost(boost).queryName(queryName);
         }
+        checkDims(metadata, user);
+        List<String> excluded = excludeSeen ? user.seenItems() : List.of();
+        return KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded).boost(boost).queryName(queryName);
+    }
+
+    private void checkDims(ModelMetadata metadata, ResolvedUser user) {
         if (user.vector().length != metadata.vectorDims()) {
             throw new IllegalArgumentException("[" + NAME + "] user vector has [" + user.vector().length + "] dims, model [" + model
                 + "] has [" + metadata.vectorDims() + "]");
         }
-        List<String> excluded = excludeSeen ? user.seenItems() : List.of();
-        return KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded).boost(boost).queryName(queryName);
     }
 
     @Override
@@ -205,12 +233,13 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             && filters.equals(other.filters)
             && excludeSeen == other.excludeSeen
             && onEmpty == other.onEmpty
+            && controls.equals(other.controls)
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, rewritten);
+        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, controls, rewritten);
     }
 
     @Override

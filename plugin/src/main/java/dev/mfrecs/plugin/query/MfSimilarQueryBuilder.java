@@ -44,6 +44,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
         PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
         MfRequestFields.declareKnn(PARSER, NAME);
+        MfRequestFields.declareControls(PARSER, NAME);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -54,10 +55,16 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     private final int k;
     private final int numCandidates;
     private final List<QueryBuilder> filters;
+    private final BusinessControls controls;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
+        this(services, model, items, field, k, numCandidates, filters, null);
+    }
+
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters, BusinessControls controls) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
@@ -76,6 +83,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
         this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.controls = controls == null ? BusinessControls.NONE : controls;
         this.rewritten = null;
     }
 
@@ -87,6 +95,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = other.k;
         this.numCandidates = other.numCandidates;
         this.filters = other.filters;
+        this.controls = other.controls;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -101,12 +110,13 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
         this.filters = readQueries(in);
+        this.controls = new BusinessControls(in);
         this.rewritten = null;
     }
 
     public static MfSimilarQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfSimilarQueryBuilder(services, f.model, f.items, f.field, f.k,
-            f.numCandidates, f.filters).boost(f.boost).queryName(f.queryName));
+            f.numCandidates, f.filters, f.controls.build(NAME)).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -120,6 +130,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         out.writeVInt(k);
         out.writeVInt(numCandidates);
         writeQueries(out, filters);
+        controls.writeTo(out);
     }
 
     @Override
@@ -133,6 +144,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         if (filters.isEmpty() == false) {
             builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
         }
+        controls.toXContent(builder);
         boostAndQueryNameToXContent(builder);
         builder.endObject();
     }
@@ -147,13 +159,28 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
             listener.delegateFailureAndWrap((l, read) -> {
-                result.set(toKnn(read.model(), read.vectors()));
-                l.onResponse(null);
+                if (controls.isEmpty()) {
+                    result.set(toKnn(read.model(), read.vectors()));
+                    l.onResponse(null);
+                } else {
+                    float[] mean = mean(read.model(), read.vectors());
+                    ControlledTargets.forItems(services, client, new ControlledTargets.Knn(NAME, read.model(), ControlledTargets.itemsIndex(
+                        searched, read.model()), field, mean, k, numCandidates, filters, items, controls, boost, queryName), items,
+                        read.vectors(), mean, l.map(q -> {
+                            result.set(q);
+                            return null;
+                        }));
+                }
             })));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 
     private QueryBuilder toKnn(ModelMetadata metadata, float[] vectors) {
+        return KnnExcludingQueryBuilder.knn(field, mean(metadata, vectors), k, numCandidates, filters, items).boost(boost).queryName(queryName);
+    }
+
+    /** The query vector: the items' vectors averaged (unit vectors under cosine, so each item counts equally). */
+    private float[] mean(ModelMetadata metadata, float[] vectors) {
         int d = metadata.vectorDims();
         // Under cosine each item counts equally: average the unit vectors, not the raw ones.
         boolean cosine = ModelIndices.VECTOR_COSINE.equals(field);
@@ -168,7 +195,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
                 mean[j] += (float) (vectors[i * d + j] * scale / items.size());
             }
         }
-        return KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items).boost(boost).queryName(queryName);
+        return mean;
     }
 
     @Override
@@ -184,12 +211,13 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             && k == other.k
             && numCandidates == other.numCandidates
             && filters.equals(other.filters)
+            && controls.equals(other.controls)
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, items, field, k, numCandidates, filters, rewritten);
+        return Objects.hash(model, items, field, k, numCandidates, filters, controls, rewritten);
     }
 
     @Override
