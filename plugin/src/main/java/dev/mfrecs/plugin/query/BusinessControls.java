@@ -71,11 +71,8 @@ public record BusinessControls(List<ScoreBoost> boosts, Float lambda, Dither dit
         return reranks() == false && because == 0;
     }
 
-    /** Writes the set controls as fields of the query's body. */
+    /** Writes the set controls as fields of the query's body, but {@code boost} ({@link MfRequestFields#boostAndQueryName}). */
     void toXContent(XContentBuilder builder) throws IOException {
-        if (boosts.isEmpty() == false) {
-            builder.xContentList("boost", boosts);
-        }
         if (lambda != null) {
             builder.startObject("diversity").field("lambda", lambda).endObject();
         }

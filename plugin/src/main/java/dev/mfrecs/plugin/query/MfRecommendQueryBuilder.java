@@ -160,7 +160,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         builder.field(MfRequestFields.EXCLUDE_SEEN.getPreferredName(), excludeSeen);
         builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
         controls.toXContent(builder);
-        boostAndQueryNameToXContent(builder);
+        MfRequestFields.boostAndQueryName(builder, controls, boost, queryName);
         builder.endObject();
     }
 

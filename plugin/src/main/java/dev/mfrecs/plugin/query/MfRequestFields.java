@@ -149,12 +149,30 @@ final class MfRequestFields {
         parser.declareField((p, v) -> p.controls.because = v, (xp, c) -> strictInt(xp, api, BECAUSE), BECAUSE, ObjectParser.ValueType.INT);
     }
 
-    @SuppressWarnings("unchecked")
     private static void setBoost(MfRequestFields fields, Object value) {
         if (value instanceof Float f) {
             fields.boost = f;
         } else {
-            fields.controls.boosts = (List<ScoreBoost>) value;
+            ScoreBoost.Parsed parsed = (ScoreBoost.Parsed) value;
+            fields.controls.boosts = parsed.boosts();
+            if (parsed.queryBoost() != null) {
+                fields.boost = parsed.queryBoost();
+            }
+        }
+    }
+
+    /**
+     * Writes the query's boost and name: {@code boost} a number, or, with business boosts, the array {@link ScoreBoost#toXContent}
+     * writes (one {@code boost} key either way).
+     */
+    static void boostAndQueryName(XContentBuilder builder, BusinessControls controls, float boost, String queryName) throws IOException {
+        if (controls.boosts().isEmpty()) {
+            builder.field(AbstractQueryBuilder.BOOST_FIELD.getPreferredName(), boost);
+        } else {
+            ScoreBoost.toXContent(builder, controls.boosts(), boost);
+        }
+        if (queryName != null) {
+            builder.field(AbstractQueryBuilder.NAME_FIELD.getPreferredName(), queryName);
         }
     }
 

@@ -145,7 +145,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
         }
         controls.toXContent(builder);
-        boostAndQueryNameToXContent(builder);
+        MfRequestFields.boostAndQueryName(builder, controls, boost, queryName);
         builder.endObject();
     }
 

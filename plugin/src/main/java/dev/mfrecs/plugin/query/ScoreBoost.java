@@ -81,23 +81,42 @@ public record ScoreBoost(String field, float missing, QueryBuilder filter, float
         return new FunctionScoreQueryBuilder.FilterFunctionBuilder(filter, ScoreFunctionBuilders.weightFactorFunction(weight));
     }
 
+    /**
+     * The {@code boost} of an mf query when it is an object or an array: the business boosts, and the query's own boost when an
+     * entry has only a {@code weight} (how a query with both is written back).
+     */
+    record Parsed(List<ScoreBoost> boosts, Float queryBoost) {}
+
     /** Parses one entry or an array of entries; errors name {@code api}. */
-    static List<ScoreBoost> parseList(XContentParser parser, String api) throws IOException {
+    static Parsed parseList(XContentParser parser, String api) throws IOException {
         List<ScoreBoost> out = new ArrayList<>();
+        Float[] queryBoost = new Float[1];
         if (parser.currentToken() == XContentParser.Token.START_ARRAY) {
             while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
-                out.add(parseOne(parser, api));
+                parseOne(parser, api, out, queryBoost);
                 if (out.size() > MAX_BOOSTS) {
                     throw new ParsingException(parser.getTokenLocation(), "[" + api + "] [boost] takes at most [" + MAX_BOOSTS + "] entries");
                 }
             }
         } else {
-            out.add(parseOne(parser, api));
+            parseOne(parser, api, out, queryBoost);
         }
-        return List.copyOf(out);
+        return new Parsed(List.copyOf(out), queryBoost[0]);
     }
 
-    private static ScoreBoost parseOne(XContentParser parser, String api) throws IOException {
+    /** Writes the business boosts, with the query's boost as a weight-only entry when it is not 1, as {@link #parseList} reads them. */
+    static void toXContent(XContentBuilder builder, List<ScoreBoost> boosts, float queryBoost) throws IOException {
+        builder.startArray("boost");
+        for (ScoreBoost b : boosts) {
+            b.toXContent(builder, EMPTY_PARAMS);
+        }
+        if (queryBoost != AbstractQueryBuilder.DEFAULT_BOOST) {
+            builder.startObject().field("weight", queryBoost).endObject();
+        }
+        builder.endArray();
+    }
+
+    private static void parseOne(XContentParser parser, String api, List<ScoreBoost> out, Float[] queryBoost) throws IOException {
         if (parser.currentToken() != XContentParser.Token.START_OBJECT) {
             throw new ParsingException(parser.getTokenLocation(), "[" + api + "] [boost] entries must be objects, got [" + parser
                 .currentToken() + "]");
@@ -123,6 +142,10 @@ public record ScoreBoost(String field, float missing, QueryBuilder filter, float
                 throw new ParsingException(parser.getTokenLocation(), "[" + api + "] unknown [boost] field [" + name + "]");
             }
         }
+        if (field == null && filter == null && missing == null && weight != null) {
+            queryBoost[0] = weight;
+            return;
+        }
         try {
             if (field != null && weight != null) {
                 throw new IllegalArgumentException("[boost] [weight] applies to [filter], not to [field]");
@@ -130,7 +153,7 @@ public record ScoreBoost(String field, float missing, QueryBuilder filter, float
             if (filter != null && missing != null) {
                 throw new IllegalArgumentException("[boost] [missing] applies to [field], not to [filter]");
             }
-            return new ScoreBoost(field, missing == null ? 1f : missing, filter, weight == null ? 1f : weight);
+            out.add(new ScoreBoost(field, missing == null ? 1f : missing, filter, weight == null ? 1f : weight));
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), "[" + api + "] " + e.getMessage(), e);
         }
