@@ -68,11 +68,8 @@ public final class MfPersonalizeRetrieverBuilder extends CompoundRetrieverBuilde
         throws IOException {
         ObjectParser<Fields, RetrieverParserContext> objectParser = new ObjectParser<>(NAME, Fields::new);
         MfPersonalizeRescorerBuilder.declare(objectParser, services);
-        objectParser.declareNamedObject((f, v) -> f.retriever = v, (p, c, n) -> {
-            RetrieverBuilder inner = p.namedObject(RetrieverBuilder.class, n, c);
-            c.trackRetrieverUsage(inner.getName());
-            return inner;
-        }, RETRIEVER);
+        // (the inner retriever's usage is not tracked: trackRetrieverUsage changed its signature in 9.2)
+        objectParser.declareNamedObject((f, v) -> f.retriever = v, (p, c, n) -> p.namedObject(RetrieverBuilder.class, n, c), RETRIEVER);
         objectParser.declareField((f, v) -> f.windowSize = v, (p, c) -> strictInt(p), WINDOW_SIZE, ObjectParser.ValueType.INT);
         objectParser.declareObjectArray((f, v) -> f.preFilters = v, (p, c) -> org.elasticsearch.index.query.AbstractQueryBuilder
             .parseTopLevelQuery(p, c::trackQueryUsage), PRE_FILTER_FIELD);

@@ -164,16 +164,17 @@ public final class SearchReplay implements Callable<Integer> {
     private void personalizedSearch(RestJson rest, Map<String, Set<String>> before, Map<String, Set<String>> after, ProgressLog log)
         throws IOException {
         String items = "/" + MODEL + "-items/_search";
-        // per query: [pairs, bm25, weight...] sums
-        Map<String, double[]> sums = new TreeMap<>();
-        double[] total = new double[2 + o.weights().size()];
+        // per query and relevance set (all purchases, products new to the customer): [pairs, bm25, weight...] sums
+        List<Map<String, double[]>> sums = List.of(new TreeMap<>(), new TreeMap<>());
+        int columns = 2 + o.weights().size();
         for (String q : o.queries()) {
             Set<String> matching = new HashSet<>(ids(rest.postOk(items, "{\"size\": 10000, \"_source\": false, \"query\": " + match(q)
                 + "}")));
             List<String> bm25 = ids(rest.postOk(items, "{\"size\": 10, \"_source\": false, \"query\": " + match(q) + "}"));
-            double[] s = new double[2 + o.weights().size()];
+            double[][] s = new double[2][columns];
             for (var e : after.entrySet()) {
-                if (before.containsKey(e.getKey()) == false) {
+                Set<String> seen = before.get(e.getKey());
+                if (seen == null) {
                     continue; // the model does not know this customer
                 }
                 Set<String> relevant = new HashSet<>(e.getValue());
@@ -181,37 +182,55 @@ public final class SearchReplay implements Callable<Integer> {
                 if (relevant.isEmpty()) {
                     continue;
                 }
-                s[0]++;
-                s[1] += ndcg10(bm25, relevant);
-                for (int w = 0; w < o.weights().size(); w++) {
+                Set<String> fresh = new HashSet<>(relevant);
+                fresh.removeAll(seen);
+                List<List<String>> lists = new ArrayList<>();
+                lists.add(bm25);
+                for (float w : o.weights()) {
                     String body = "{\"size\": 10, \"_source\": false, \"query\": " + match(q) + ", \"rescore\": {\"window_size\": " + o
                         .window() + ", \"mf_personalize\": {\"model\": \"" + MODEL + "\", \"user\": \"" + e.getKey() + "\", \"weight\": "
-                        + o.weights().get(w) + "}}}";
-                    s[2 + w] += ndcg10(ids(rest.postOk(items, body)), relevant);
+                        + w + "}}}";
+                    lists.add(ids(rest.postOk(items, body)));
+                }
+                for (int set = 0; set < 2; set++) {
+                    Set<String> rel = set == 0 ? relevant : fresh;
+                    if (rel.isEmpty()) {
+                        continue;
+                    }
+                    s[set][0]++;
+                    for (int i = 0; i < lists.size(); i++) {
+                        s[set][1 + i] += ndcg10(lists.get(i), rel);
+                    }
                 }
             }
-            sums.put(q, s);
-            for (int i = 0; i < s.length; i++) {
-                total[i] += s[i];
+            for (int set = 0; set < 2; set++) {
+                sums.get(set).put(q, s[set]);
             }
             log.step(String.format(Locale.ROOT, "replay: query [%s]: %d matching products, %d customer-query pairs", q, matching.size(),
-                (int) s[0]));
+                (int) s[0][0]));
         }
-        out.println();
-        out.println("Personalized search: NDCG@10 of the replayed post-cut-off purchases matching the query (window " + o.window() + ")");
-        out.println();
-        StringBuilder header = new StringBuilder("| query | pairs | BM25 |");
-        StringBuilder rule = new StringBuilder("| --- | --- | --- |");
-        for (float w : o.weights()) {
-            header.append(" mf_personalize ").append(w).append(" |");
-            rule.append(" --- |");
+        for (int set = 0; set < 2; set++) {
+            out.println();
+            out.println("Personalized search: NDCG@10 of the replayed post-cut-off purchases matching the query, " + (set == 0
+                ? "all of them" : "only products the customer had not bought before the cut-off") + " (window " + o.window() + ")");
+            out.println();
+            StringBuilder header = new StringBuilder("| query | pairs | BM25 |");
+            StringBuilder rule = new StringBuilder("| --- | --- | --- |");
+            for (float w : o.weights()) {
+                header.append(" mf_personalize ").append(w).append(" |");
+                rule.append(" --- |");
+            }
+            out.println(header);
+            out.println(rule);
+            double[] total = new double[columns];
+            for (var e : sums.get(set).entrySet()) {
+                out.println(row(e.getKey(), e.getValue()));
+                for (int i = 0; i < columns; i++) {
+                    total[i] += e.getValue()[i];
+                }
+            }
+            out.println(row("all pairs", total));
         }
-        out.println(header);
-        out.println(rule);
-        for (var e : sums.entrySet()) {
-            out.println(row(e.getKey(), e.getValue()));
-        }
-        out.println(row("all pairs", total));
     }
 
     private static String row(String name, double[] s) {
