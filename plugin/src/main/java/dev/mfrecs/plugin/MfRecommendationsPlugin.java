@@ -8,10 +8,17 @@ import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
 import dev.mfrecs.plugin.action.TransportItemFoldInAction;
+import dev.mfrecs.plugin.query.BecauseFetchSubPhase;
+import dev.mfrecs.plugin.query.BecauseQueryBuilder;
+import dev.mfrecs.plugin.query.BoostedCandidatesQueryBuilder;
 import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
+import dev.mfrecs.plugin.query.RankedIdsQueryBuilder;
+import dev.mfrecs.plugin.rescore.MfPersonalizeRescorerBuilder;
+import dev.mfrecs.plugin.rescore.MfPersonalizeRetrieverBuilder;
+import dev.mfrecs.plugin.rescore.PersonalizeExplainSubPhase;
 import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
@@ -35,6 +42,7 @@ import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.search.fetch.FetchSubPhase;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 
@@ -45,7 +53,7 @@ import java.util.function.Supplier;
 
 /**
  * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the {@code mf_user}
- * query-vector builder for the {@code knn} section, the internal wire form those queries rewrite to, the {@code _mf} REST APIs,
+ * query-vector builder for the {@code knn} section, the {@code mf_personalize} rescorer and retriever and their fetch sub-phases, the internal wire form those queries rewrite to, the {@code _mf} REST APIs,
  * the settings, and the {@value MfServices#FOLD_IN_POOL} thread pool. Its one piece of state is this node's {@link MfServices},
  * created in {@link #createComponents} and handed to parsers, readers and actions. Nothing else happens here.
  */
@@ -105,7 +113,29 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
     /** The shard-level form the mf queries rewrite to; sent between nodes, never written by users. */
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new));
+        return List.of(
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, RankedIdsQueryBuilder.NAME, RankedIdsQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BoostedCandidatesQueryBuilder.NAME, BoostedCandidatesQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BecauseQueryBuilder.NAME, BecauseQueryBuilder::new)
+        );
+    }
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(new RescorerSpec<>(MfPersonalizeRescorerBuilder.NAME, in -> new MfPersonalizeRescorerBuilder(in, services()),
+            p -> MfPersonalizeRescorerBuilder.fromXContent(p, services())));
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        return List.of(new RetrieverSpec<>(MfPersonalizeRetrieverBuilder.NAME, (p, c) -> MfPersonalizeRetrieverBuilder.fromXContent(p, c,
+            services())));
+    }
+
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new PersonalizeExplainSubPhase(), new BecauseFetchSubPhase());
     }
 
     @Override

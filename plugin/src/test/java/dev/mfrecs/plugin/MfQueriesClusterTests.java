@@ -342,7 +342,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             similar.decRef();
         }
         Exception unknown = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("nope"), null, 5, ITEMS, null, OnEmpty.ERROR, null))
+            .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("nope"), null, 5, ITEMS, null, null, OnEmpty.ERROR, null))
             .get()
             .decRef());
         assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));

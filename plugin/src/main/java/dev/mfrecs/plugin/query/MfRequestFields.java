@@ -41,6 +41,9 @@ final class MfRequestFields {
     static final ParseField SOURCE = new ParseField("source");
     static final ParseField FRESH = new ParseField("fresh");
     static final ParseField BACKFILL = new ParseField("backfill");
+    static final ParseField DIVERSITY = new ParseField("diversity");
+    static final ParseField DITHER = new ParseField("dither");
+    static final ParseField BECAUSE = new ParseField("because");
 
     /** The vector fields every published items index has: the kNN of an mf query runs on one of them. */
     static final Set<String> VECTOR_FIELDS = Set.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE);
@@ -60,6 +63,7 @@ final class MfRequestFields {
     List<String> items;
     float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     String queryName;
+    BusinessControls.Parsed controls = new BusinessControls.Parsed();
 
     /** Parses with {@code parser} and builds the target; a refusal of the target's constructor becomes a parse error. */
     static <T> T parse(ObjectParser<MfRequestFields, MfServices> parser, XContentParser xContent, MfServices services,
@@ -134,8 +138,56 @@ final class MfRequestFields {
         parser.declareField((p, v) -> p.numCandidates = v, (xp, c) -> strictInt(xp, api, NUM_CANDIDATES), NUM_CANDIDATES,
             ObjectParser.ValueType.INT);
         parser.declareField((p, v) -> p.filters = v, (xp, c) -> parseFilters(xp), FILTER, ObjectParser.ValueType.OBJECT_ARRAY);
-        parser.declareFloat((p, v) -> p.boost = v, AbstractQueryBuilder.BOOST_FIELD);
+        // [boost]: a number is the query's boost; an object or an array, the business control (see BusinessControls)
+        parser.declareField(MfRequestFields::setBoost, (xp, c) -> xp.currentToken().isValue() ? (Object) xp.floatValue() : ScoreBoost
+            .parseList(xp, api), AbstractQueryBuilder.BOOST_FIELD, ObjectParser.ValueType.OBJECT_ARRAY_STRING_OR_NUMBER);
         parser.declareString((p, v) -> p.queryName = v, AbstractQueryBuilder.NAME_FIELD);
+    }
+
+    /** The business controls ({@link BusinessControls}): {@code boost} (with {@link #declareKnn}), diversity, dither, because. */
+    static void declareControls(ObjectParser<MfRequestFields, MfServices> parser, String api) {
+        parser.declareField((p, v) -> p.controls.lambda = v.lambda, (xp, c) -> {
+            BusinessControls.Parsed read = new BusinessControls.Parsed();
+            BusinessControls.parseDiversity(xp, api, read);
+            return read;
+        }, DIVERSITY, ObjectParser.ValueType.OBJECT);
+        parser.declareField((p, v) -> {
+            p.controls.ditherSet = true;
+            p.controls.epsilon = v.epsilon;
+            p.controls.seed = v.seed;
+        }, (xp, c) -> {
+            BusinessControls.Parsed read = new BusinessControls.Parsed();
+            BusinessControls.parseDither(xp, api, read);
+            return read;
+        }, DITHER, ObjectParser.ValueType.OBJECT);
+        parser.declareField((p, v) -> p.controls.because = v, (xp, c) -> strictInt(xp, api, BECAUSE), BECAUSE, ObjectParser.ValueType.INT);
+    }
+
+    private static void setBoost(MfRequestFields fields, Object value) {
+        if (value instanceof Float f) {
+            fields.boost = f;
+        } else {
+            ScoreBoost.Parsed parsed = (ScoreBoost.Parsed) value;
+            fields.controls.boosts = parsed.boosts();
+            if (parsed.queryBoost() != null) {
+                fields.boost = parsed.queryBoost();
+            }
+        }
+    }
+
+    /**
+     * Writes the query's boost and name: {@code boost} a number, or, with business boosts, the array {@link ScoreBoost#toXContent}
+     * writes (one {@code boost} key either way).
+     */
+    static void boostAndQueryName(XContentBuilder builder, BusinessControls controls, float boost, String queryName) throws IOException {
+        if (controls.boosts().isEmpty()) {
+            builder.field(AbstractQueryBuilder.BOOST_FIELD.getPreferredName(), boost);
+        } else {
+            ScoreBoost.toXContent(builder, controls.boosts(), boost);
+        }
+        if (queryName != null) {
+            builder.field(AbstractQueryBuilder.NAME_FIELD.getPreferredName(), queryName);
+        }
     }
 
     /** An integer, refusing fractions (Elasticsearch's own int parsing would silently truncate {@code 1.5} to 1). */

@@ -12,16 +12,16 @@ import org.elasticsearch.TransportVersion;
 import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.common.io.stream.StreamInput;
-import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
-import org.elasticsearch.index.query.BoolQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
+import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
-import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
 import org.elasticsearch.xcontent.ObjectParser;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
@@ -34,8 +34,7 @@ import java.util.function.Supplier;
 /**
  * {@code mf_similar}: items similar to one or more given items ("customers who bought this also bought"), as a query
  * on a model's items alias. The coordinating rewrite reads the given items' vectors, averages them, and becomes a
- * {@code knn} query that excludes the given items and applies the caller's filters. Items the model does not know are ignored
- * and reported in a {@code Warning} header; with none known, {@code on_empty} applies. It ranks by cosine on
+ * {@code knn} query that excludes the given items and applies the caller's filters. It ranks by cosine on
  * {@code vector_cosine} by default (the raw inner product favours items with large norms, i.e. popular ones); set
  * {@code field} to {@code vector} for inner product.
  */
@@ -50,6 +49,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
         PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
         MfRequestFields.declareKnn(PARSER, NAME);
+        MfRequestFields.declareControls(PARSER, NAME);
         MfRequestFields.declareFallbacks(PARSER);
     }
 
@@ -61,17 +61,23 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     private final int k;
     private final int numCandidates;
     private final List<QueryBuilder> filters;
+    private final BusinessControls controls;
     private final OnEmpty onEmpty;
     private final Backfill.Mode backfill;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
-        this(services, model, items, field, k, numCandidates, filters, null, null);
+        this(services, model, items, field, k, numCandidates, filters, null, null, null);
     }
 
     public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
-                                 List<QueryBuilder> filters, OnEmpty onEmpty, Backfill.Mode backfill) {
+                                 List<QueryBuilder> filters, BusinessControls controls) {
+        this(services, model, items, field, k, numCandidates, filters, controls, null, null);
+    }
+
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters, BusinessControls controls, OnEmpty onEmpty, Backfill.Mode backfill) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
@@ -90,6 +96,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
         this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.controls = controls == null ? BusinessControls.NONE : controls;
         this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
         this.backfill = backfill == null ? Backfill.Mode.NONE : backfill;
         this.rewritten = null;
@@ -103,6 +110,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = other.k;
         this.numCandidates = other.numCandidates;
         this.filters = other.filters;
+        this.controls = other.controls;
         this.onEmpty = other.onEmpty;
         this.backfill = other.backfill;
         this.rewritten = rewritten;
@@ -119,6 +127,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
         this.filters = readQueries(in);
+        this.controls = new BusinessControls(in);
         this.onEmpty = in.readEnum(OnEmpty.class);
         this.backfill = in.readEnum(Backfill.Mode.class);
         this.rewritten = null;
@@ -126,8 +135,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
 
     public static MfSimilarQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfSimilarQueryBuilder(services, f.model, f.items, f.field, f.k,
-            f.numCandidates, f.filters, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty), f.backfill == null ? null
-                : Backfill.Mode.parse(NAME, f.backfill)).boost(f.boost).queryName(f.queryName));
+            f.numCandidates, f.filters, f.controls.build(NAME), f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty),
+            f.backfill == null ? null : Backfill.Mode.parse(NAME, f.backfill)).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -141,6 +150,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         out.writeVInt(k);
         out.writeVInt(numCandidates);
         writeQueries(out, filters);
+        controls.writeTo(out);
         out.writeEnum(onEmpty);
         out.writeEnum(backfill);
     }
@@ -156,9 +166,10 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         if (filters.isEmpty() == false) {
             builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
         }
+        controls.toXContent(builder);
         builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
         builder.field(MfRequestFields.BACKFILL.getPreferredName(), backfill.toString());
-        boostAndQueryNameToXContent(builder);
+        MfRequestFields.boostAndQueryName(builder, controls, boost, queryName);
         builder.endObject();
     }
 
@@ -172,35 +183,54 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
             listener.delegateFailureAndWrap((l, read) -> {
-                result.set(toTargetQuery(read.model(), read.known()));
-                l.onResponse(null);
+                ItemVectors.Known known = read.known();
+                if (known.missing().isEmpty() == false) {
+                    HeaderWarning.addWarning("[{}] ignored items not in model [{}] version [{}]: {}", NAME, model, read.model().version(),
+                        known.missing());
+                }
+                if (known.items().isEmpty()) {
+                    result.set(onEmpty(read.model()));
+                    l.onResponse(null);
+                } else if (controls.isEmpty()) {
+                    result.set(withBackfill(KnnExcludingQueryBuilder.knn(field, mean(read.model(), known), k, numCandidates, filters, items))
+                        .boost(boost).queryName(queryName));
+                    l.onResponse(null);
+                } else {
+                    float[] mean = mean(read.model(), known);
+                    ControlledTargets.forItems(services, client, new ControlledTargets.Knn(NAME, read.model(), ControlledTargets.itemsIndex(
+                        searched, read.model()), field, mean, k, numCandidates, filters, items, controls, boost, queryName), known.items(),
+                        known.vectors(), mean, l.map(q -> {
+                            result.set(withBackfill(q));
+                            return null;
+                        }));
+                }
             })));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 
-    /**
-     * The kNN for the mean of the known items' vectors, without the given items; unknown items are ignored and reported in a
-     * {@code Warning} response header. With none known, {@code on_empty} decides: the popular ranking or a 404 naming them.
-     */
-    QueryBuilder toTargetQuery(ModelMetadata metadata, ItemVectors.Known known) {
-        if (known.missing().isEmpty() == false) {
-            HeaderWarning.addWarning("[{}] ignored items not in model [{}] version [{}]: {}", NAME, model, metadata.version(),
-                known.missing());
+    /** With none of the items known: the popular ranking (filters applied, the items excluded), or a 404 naming them. */
+    private QueryBuilder onEmpty(ModelMetadata metadata) {
+        if (onEmpty == OnEmpty.ERROR) {
+            throw new ResourceNotFoundException("[{}] none of the items {} are in model [{}] version [{}]", NAME, items, model,
+                metadata.version());
         }
-        if (known.items().isEmpty()) {
-            if (onEmpty == OnEmpty.ERROR) {
-                throw new ResourceNotFoundException("[{}] none of the items {} are in model [{}] version [{}]", NAME, items, model,
-                    metadata.version());
-            }
-            BoolQueryBuilder popular = QueryBuilders.boolQuery();
-            filters.forEach(popular::filter);
-            popular.mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new)));
-            popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY).missing(0)));
-            return popular.boost(boost).queryName(queryName);
-        }
-        int d = metadata.vectorDims();
-        int n = known.items().size();
+        BoolQueryBuilder popular = QueryBuilders.boolQuery();
+        filters.forEach(popular::filter);
+        popular.mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new)));
+        popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY).missing(0)));
+        return popular.boost(boost).queryName(queryName);
+    }
+
+    /** {@code ranked} with the popular fill behind it when {@code backfill} asks for it ({@link Backfill}). */
+    private QueryBuilder withBackfill(QueryBuilder ranked) {
+        return backfill == Backfill.Mode.POPULAR ? Backfill.around(ranked, filters, items, false) : ranked;
+    }
+
+    /** The query vector: the items' vectors averaged (unit vectors under cosine, so each item counts equally). */
+    private float[] mean(ModelMetadata metadata, ItemVectors.Known known) {
         float[] vectors = known.vectors();
+        int n = known.items().size();
+        int d = metadata.vectorDims();
         // Under cosine each item counts equally: average the unit vectors, not the raw ones.
         boolean cosine = ModelIndices.VECTOR_COSINE.equals(field);
         float[] mean = new float[d];
@@ -214,11 +244,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
                 mean[j] += (float) (vectors[i * d + j] * scale / n);
             }
         }
-        QueryBuilder knn = KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items);
-        if (backfill == Backfill.Mode.POPULAR) {
-            knn = Backfill.around(knn, filters, items, false);
-        }
-        return knn.boost(boost).queryName(queryName);
+        return mean;
     }
 
     @Override
@@ -234,6 +260,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             && k == other.k
             && numCandidates == other.numCandidates
             && filters.equals(other.filters)
+            && controls.equals(other.controls)
             && onEmpty == other.onEmpty
             && backfill == other.backfill
             && Objects.equals(rewritten, other.rewritten);
@@ -241,7 +268,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, items, field, k, numCandidates, filters, onEmpty, backfill, rewritten);
+        return Objects.hash(model, items, field, k, numCandidates, filters, controls, onEmpty, backfill, rewritten);
     }
 
     @Override

@@ -64,10 +64,17 @@ public final class ServingBenchmark implements Callable<Integer> {
     private final int threads;
     private final boolean forceMerge;
     private final int numCandidates;
+    private final boolean personalize;
     private final PrintStream out;
 
     public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
                             int numCandidates, PrintStream out) {
+        this(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, numCandidates, false, out);
+    }
+
+    /** With {@code personalize}, also the cost of an {@code mf_personalize} rescore of a 100-hit window (see {@link #personalize}). */
+    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
+                            int numCandidates, boolean personalize, PrintStream out) {
         this.url = url;
         this.esZip = esZip;
         this.pluginZip = pluginZip;
@@ -77,6 +84,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         this.threads = threads;
         this.forceMerge = forceMerge;
         this.numCandidates = numCandidates;
+        this.personalize = personalize;
         this.out = out;
     }
 
@@ -251,6 +259,9 @@ public final class ServingBenchmark implements Callable<Integer> {
             personalized.p50 / plain.p50, personalized.p99 / plain.p99, stale.p50 / plain.p50);
         out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in fresh (100 new events)", freshFoldIn,
             freshTook[0] / (double) queries);
+        if (personalize) {
+            personalize(rest, model, d, users);
+        }
         out.printf(Locale.ROOT, "%-5d load average after the measurements (1, 5, 15 min): %s%n", d, loadAverage());
         rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*," + events, null);
     }
@@ -278,6 +289,25 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
         client.indices().refresh(r -> r.index(index));
         log.step("wrote 100 new events for each of " + (users + 9) / 10 + " users into [" + index + "]");
+    }
+
+    /**
+     * What {@code mf_personalize} adds to the query it rescores: a query scoring every item (random scores, seeded per request), top
+     * 10, measured interleaved with the same query rescored for a stored user over a 100-hit window (the user's vector read once,
+     * the 100 hits' item vectors read from the segments).
+     */
+    private void personalize(RestJson rest, String model, int d, int users) throws Exception {
+        String query = "\"query\": {\"function_score\": {\"query\": {\"match_all\": {}}, \"random_score\": {\"seed\": %d, "
+            + "\"field\": \"_seq_no\"}}}";
+        Request plainText = n -> rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, " + String.format(
+            Locale.ROOT, query, n) + "}");
+        Request rescored = n -> rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, " + String.format(
+            Locale.ROOT, query, n) + ", \"rescore\": {\"window_size\": 100, \"mf_personalize\": {\"model\": \"" + model
+            + "\", \"user\": \"u" + (n % users) + "\", \"weight\": 0.5}}}");
+        Stats[] r = measureInterleaved(List.of(plainText, rescored));
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "query (random scores)", r[0]);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "+ mf_personalize, window 100", r[1]);
+        out.printf(Locale.ROOT, "%-5d mf_personalize adds p50 %.2f ms (mean %.2f ms)%n", d, r[1].p50 - r[0].p50, r[1].mean - r[0].mean);
     }
 
     /** The machine's load average from /proc/loadavg (Linux), or "n/a": the benchmark shares its cores with the node. */
