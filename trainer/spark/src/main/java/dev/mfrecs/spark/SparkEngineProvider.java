@@ -1,8 +1,10 @@
 package dev.mfrecs.spark;
 
 import dev.mfrecs.trainer.es.EsConnection;
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -12,7 +14,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Registers {@code --engine spark} with the trainer CLI through {@link java.util.ServiceLoader}: the trainer finds this
@@ -36,16 +38,21 @@ public final class SparkEngineProvider implements EngineProvider {
             }
 
             @Override
-            public ModelArtifacts train(TrainJob job, ElasticsearchClient client, Map<String, Object> extra, ProgressLog log)
-                throws IOException {
+            public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
                 SparkSession spark = session(master, "mfrecs train " + job.model());
                 try {
-                    return new SparkEngine(spark, spec).train(job, client, extra, log);
+                    return new SparkEngine(spark, spec).train(job, plan, client, log);
                 } finally {
                     spark.stop();
                 }
             }
         };
+    }
+
+    /** MLlib solves every row exactly: the row solver and its conjugate-gradient steps do not apply. */
+    @Override
+    public Set<String> unusedParameters(Algorithm algorithm) {
+        return Set.of("solver", "cg-steps");
     }
 
     /**

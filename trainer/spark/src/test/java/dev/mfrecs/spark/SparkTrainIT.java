@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
@@ -20,6 +22,8 @@ import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.BulkWriter;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.ImplicitTrainer;
 import dev.mfrecs.trainer.train.TrainJob;
@@ -36,7 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -249,9 +255,10 @@ class SparkTrainIT {
         }
         InteractionMatrix data = acc.build(1, 1);
         ImplicitAlsParams params = new ImplicitAlsParams(FACTORS, 10, 0.5f, Confidence.linear(4f), Solver.CHOLESKY, 3, 42L, 2);
-        ModelArtifacts local = ImplicitTrainer.train("m", data, params, Map.of(), ProgressLog.stderr());
+        InteractionRecipe recipe = InteractionRecipe.implicitEvents(InteractionFields.defaults("generated"));
+        ModelArtifacts local = ImplicitTrainer.train("m", data, params, recipe, ProgressLog.stderr());
         ModelArtifacts remote = SparkImplicitTrainer.train(spark, "m", spark.createDataFrame(rows, SparkImplicitTrainer.PAIRS), 20_000,
-            params, 1, 1, Float.NaN, new SparkImplicitTrainer.Options(2), Map.of(), ProgressLog.stderr());
+            params, 1, 1, recipe, new SparkImplicitTrainer.Options(2), ProgressLog.stderr());
         double localLoss = loss(local, params);
         double sparkLoss = loss(remote, params);
         // Our objective at a random initialization, for scale: training must remove most of it on both engines.
@@ -270,15 +277,17 @@ class SparkTrainIT {
 
     @Test
     @Order(4)
-    void rejectsWhatItCannotTrain() {
+    void rejectsWhatItCannotTrain() throws IOException {
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
-        TrainJob als = new TrainJob("shop_als", dev.mfrecs.trainer.train.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
-            ReadPlan.Window.ALL);
-        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, SharedNode.client(), Map.of(), ProgressLog.stderr()));
+        TrainJob als = new TrainJob("shop_als", AlgorithmSettings.defaults(Algorithm.ALS, 42L, 2), InteractionFields.defaults(INDEX), 1, 1,
+            null, 2, ReadPlan.Window.ALL);
+        ReadPlan plan = ReadPlan.of(SharedNode.client(), InteractionFields.defaults(INDEX), ReadPlan.Window.ALL, DuplicatePolicy.SUM,
+            Instant.now(), ProgressLog.stderr());
+        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, plan, SharedNode.client(), ProgressLog.stderr()));
         assertEquals("[--algorithm] [als] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]", e.getMessage());
         spark.conf().set(SparkEngine.SLICES, "zero");
         try {
-            var bad = assertThrows(IllegalArgumentException.class, () -> engine.train(job("shop_bad"), SharedNode.client(), Map.of(),
+            var bad = assertThrows(IllegalArgumentException.class, () -> engine.train(job("shop_bad"), plan, SharedNode.client(),
                 ProgressLog.stderr()));
             assertEquals("[spark.mfrecs.slices] must be a positive integer, got [zero]", bad.getMessage());
         } finally {
@@ -288,6 +297,13 @@ class SparkTrainIT {
         assertTrue(unknown.getMessage().startsWith("[--engine] [flink] is not available (engines on the class path: [local, spark])"),
             unknown.getMessage());
         assertInstanceOf(SparkEngineProvider.class, EngineProvider.load("spark"));
+        // MLlib solves rows exactly: the CG options are rejected like a parameter the algorithm does not use, exit code 2
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new MfrecsCommand());
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("train", "--es", SharedNode.node().url(), "--model", "shop_cg", "--index", INDEX, "--cg-steps", "5",
+            "--engine", "spark", "--master", "local[2]"));
+        assertTrue(err.toString().contains("[--cg-steps] is not used by [--engine] [spark]"), err.toString());
     }
 
     /** Last: the CLI's run stops the Spark session it gets, which is this suite's. */

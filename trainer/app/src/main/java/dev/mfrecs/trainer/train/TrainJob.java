@@ -3,7 +3,6 @@ package dev.mfrecs.trainer.train;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 
-import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.contract.InteractionFields;
@@ -17,6 +16,7 @@ import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.TrainerLock;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -32,9 +32,8 @@ import java.util.Map;
  */
 public record TrainJob(
     String model,
-    Algorithm algorithm,
+    AlgorithmSettings settings,
     InteractionFields fields,
-    ImplicitAlsParams params,
     int minPerUser,
     int minPerItem,
     CatalogSource catalog,
@@ -47,15 +46,21 @@ public record TrainJob(
     static final int MAX_DIMS = 4096;
     static final Duration LOCK_TTL = Duration.ofHours(6);
 
+    /** Implicit ALS with {@code params}, every event, without force-merging. */
     public TrainJob(String model, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem, CatalogSource catalog,
                     int keep) {
-        this(model, Algorithm.IALS, fields, params, minPerUser, minPerItem, catalog, keep, Window.ALL);
+        this(model, AlgorithmSettings.of(params), fields, minPerUser, minPerItem, catalog, keep, Window.ALL);
     }
 
     /** Without force-merging the published version (see {@link ModelPublisher#withForceMerge}). */
-    public TrainJob(String model, Algorithm algorithm, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem,
+    public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
                     CatalogSource catalog, int keep, Window window) {
-        this(model, algorithm, fields, params, minPerUser, minPerItem, catalog, keep, window, false);
+        this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, false);
+    }
+
+    /** The algorithm the settings are for. */
+    public Algorithm algorithm() {
+        return settings.algorithm();
     }
 
     /** Runs the job; returns the published version. */
@@ -94,11 +99,12 @@ public record TrainJob(
                 throw new IllegalStateException("no positive interactions in [" + job.fields().index()
                     + "] after filtering; nothing to train");
             }
-            ImplicitAlsParams params = job.params();
-            return job.algorithm() == Algorithm.ALS
-                ? ExplicitTrainer.train(job.model(), data, new ExplicitAlsParams(params.factors(), params.iterations(),
-                    params.regularization(), params.seed(), params.threads()), plan.recipe(), log)
-                : ImplicitTrainer.train(job.model(), data, params, plan.recipe(), log);
+            return switch (job.settings()) {
+                case AlgorithmSettings.Ials ials -> ImplicitTrainer.train(job.model(), data, ials.params(), plan.recipe(), log);
+                case AlgorithmSettings.Als als -> ExplicitTrainer.train(job.model(), data, als.params(), plan.recipe(), log);
+                default -> throw new IllegalArgumentException("[algorithm] [" + job.algorithm().cliName()
+                    + "] cannot be published to a cluster; use ials or als");
+            };
         }
     };
 
@@ -109,12 +115,14 @@ public record TrainJob(
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
         }
+        Algorithm algorithm = algorithm();
         if (algorithm != Algorithm.IALS && algorithm != Algorithm.ALS) {
-            throw new IllegalArgumentException("[algorithm] [" + algorithm.cliName() + "] cannot be published to a cluster; use ials or als");
+            throw new IllegalArgumentException("[algorithm] [" + algorithm.cliName()
+                + "] cannot be published to a cluster; use ials or als");
         }
-        int dims = params.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
+        int dims = settings.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
         if (dims > MAX_DIMS) {
-            throw new IllegalArgumentException("[factors] [" + params.factors() + "] gives vectors of [" + dims
+            throw new IllegalArgumentException("[factors] [" + settings.factors() + "] gives vectors of [" + dims
                 + "] dims, more than dense_vector allows [" + MAX_DIMS + "]");
         }
         if (algorithm == Algorithm.ALS && fields.valueField() == null) {
