@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mfrecs-eval",
     mixinStandardHelpOptions = true,
-    description = "mfrecs offline evaluation: evaluate, tune and report on interaction files.",
-    subcommands = { EvaluateCommand.class, TuneCommand.class, ReportCommand.class }
+    description = "mfrecs offline evaluation: evaluate, tune, split and report on interaction files or the interactions index.",
+    subcommands = { EvaluateCommand.class, TuneCommand.class, SplitCommand.class, ReportCommand.class }
 )
 public final class EvaluationCommand implements Runnable {
 

@@ -29,16 +29,42 @@ public final class Evaluator {
 
     /** Trains on {@code split.train()} and ranks {@code split.test()} (strong generalization: after folding in {@code foldIn()}). */
     public static EvalResult evaluateSplit(ModelSpec spec, Interactions data, PairSplit split, EvalOptions options) {
-        return evaluateSplit(spec.create(options.seed(), options.threads()), spec.model(), spec.orderedParams(), data, split, options);
+        return evaluateSplit(spec, data, split, options, null);
+    }
+
+    /**
+     * As {@link #evaluateSplit(ModelSpec, Interactions, PairSplit, EvalOptions)}; {@code categories} (per item, its category ids, from
+     * {@link ItemAttributes}; may be null) adds {@code categories@10}.
+     */
+    public static EvalResult evaluateSplit(ModelSpec spec, Interactions data, PairSplit split, EvalOptions options, int[][] categories) {
+        return evaluateSplit(spec.create(options.seed(), options.threads()), spec.model(), spec.orderedParams(), data, split, options,
+            categories);
     }
 
     /** As {@link #evaluateSplit(ModelSpec, Interactions, PairSplit, EvalOptions)} for an already constructed recommender. */
-    public static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Double> params, Interactions data, PairSplit split,
+    public static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Object> params, Interactions data, PairSplit split,
                                            EvalOptions options) {
+        return evaluateSplit(rec, model, params, data, split, options, null);
+    }
+
+    /**
+     * The evaluation itself. Under strong generalization ({@link Protocol#STRONG}, or a split with fold-in pairs) items without a
+     * training pair are not ranked (no model learned them; Liang et al. 2018 drop them); beyond-accuracy figures
+     * ({@link BeyondAccuracy}) are added for full rankings.
+     */
+    static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Object> params, Interactions data, PairSplit split,
+                                    EvalOptions options, int[][] categories) {
         CsrMatrix train = data.subset(split.train()).toMatrix();
         CsrMatrix test = data.subset(split.test()).toMatrix();
-        boolean strong = split.foldIn().length > 0;
+        boolean strong = split.foldIn().length > 0 || options.protocol() == Protocol.STRONG;
         CsrMatrix history = strong ? data.subset(split.foldIn()).toMatrix() : train;
+        boolean[] untrained = new boolean[data.itemCount()];
+        if (strong) {
+            Arrays.fill(untrained, true);
+            for (int p = 0; p < train.nnz(); p++) {
+                untrained[train.indices()[p]] = false;
+            }
+        }
         long start = System.nanoTime();
         int iterations = rec.fit(train);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -46,6 +72,7 @@ public final class Evaluator {
         int[] evalUsers = IntStream.range(0, test.rows()).filter(u -> test.indptr()[u + 1] > test.indptr()[u]).toArray();
         int[][] negatives = options.sampled() > 0 ? sampleNegatives(evalUsers, train, test, options.sampled(), options.seed()) : null;
         int maxK = options.maxCutoff();
+        int listLength = Math.max(maxK, BeyondAccuracy.K);
         int[][] ranks = new int[evalUsers.length][];
         int[][] tops = new int[evalUsers.length][];
         ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);
@@ -68,6 +95,13 @@ public final class Evaluator {
             for (int p = history.indptr()[u]; p < history.indptr()[u + 1]; p++) {
                 scores[history.indices()[p]] = Float.NaN; // not eligible
             }
+            if (strong) {
+                for (int i = 0; i < items; i++) {
+                    if (untrained[i]) {
+                        scores[i] = Float.NaN;
+                    }
+                }
+            }
             int from = test.indptr()[u];
             int n = test.indptr()[u + 1] - from;
             int[] r = new int[n];
@@ -78,18 +112,23 @@ public final class Evaluator {
             Arrays.sort(r);
             ranks[e] = r;
             if (negatives == null) {
-                tops[e] = TopK.topK(scores, items, maxK, null);
+                tops[e] = TopK.topK(scores, items, listLength, null);
             }
         });
         MetricsAccumulator acc = new MetricsAccumulator(options.cutoffs(), items);
         for (int e = 0; e < evalUsers.length; e++) {
             acc.addUser(ranks[e], ranks[e].length);
             if (tops[e] != null) {
-                acc.addTop(tops[e]);
+                acc.addTop(Arrays.copyOf(tops[e], Math.min(maxK, tops[e].length)));
             }
         }
-        return new EvalResult(model, params, options.protocolName(), acc.means(), seconds,
-            iterations == 0 ? 0 : seconds / iterations, acc.users(), data.userCount(), items, data.size());
+        Map<String, Double> metrics = acc.means();
+        if (negatives == null) {
+            metrics.putAll(new BeyondAccuracy(train).measure(tops, categories));
+        }
+        int pairs = split.train().length + split.test().length + split.foldIn().length;
+        return new EvalResult(model, params, options.protocolName(), metrics, seconds,
+            iterations == 0 ? 0 : seconds / iterations, acc.users(), data.userCount(), items, pairs);
     }
 
     /** Rating prediction: RMSE and MAE of predictions clamped to the training values' range, pooled over all folds' test pairs. */
@@ -136,9 +175,12 @@ public final class Evaluator {
             iterations == 0 ? 0 : seconds / iterations, users, data.userCount(), data.itemCount(), data.size());
     }
 
-    /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}. */
+    /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}; past every item when {@code t} is not eligible. */
     static int rankAmongAll(float[] scores, int items, int t) {
         float st = scores[t];
+        if (st != st) {
+            return items + 1;
+        }
         int better = 0;
         for (int j = 0; j < items; j++) {
             float s = scores[j];
@@ -149,9 +191,12 @@ public final class Evaluator {
         return better + 1;
     }
 
-    /** 1 + the number of {@code candidates} ranked before item {@code t}. */
+    /** 1 + the number of {@code candidates} ranked before item {@code t}; past every candidate when {@code t} is not eligible. */
     static int rankAmong(float[] scores, int[] candidates, int t) {
         float st = scores[t];
+        if (st != st) {
+            return candidates.length + 2;
+        }
         int better = 0;
         for (int j : candidates) {
             float s = scores[j];

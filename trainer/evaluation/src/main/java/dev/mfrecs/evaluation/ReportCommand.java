@@ -65,8 +65,9 @@ public final class ReportCommand implements Callable<Integer> {
         }
         ReportConfig config = new ReportConfig(models, factorsGrid, regGrid, gridIterations, pcaItems, seed,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue) : fileInput(data.load(),
-            data.source.input.getFileName().toString());
+        ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue)
+            : fileInput(data.load(), data.source.input != null ? data.source.input.getFileName().toString() : "index [" + data.recipe.fields()
+                .index() + "]", data.itemAttributes());
         String html = new ReportBuilder(input, config, s -> err.println("report: " + s)).build();
         Files.createDirectories(out);
         Path page = out.resolve("index.html");
@@ -105,9 +106,18 @@ public final class ReportCommand implements Callable<Integer> {
         return (float) Math.max(1, Math.min(5, 1 + Math.log(Math.max(q, 1)) / Math.log(2)));
     }
 
-    /** A plain interactions file: ids as labels, one category, the values themselves as ratings. */
-    static ReportInput fileInput(Interactions data, String name) {
-        return new ReportInput(name, data, id -> id, id -> "all", "The file has no item attributes, so every point has one color.",
-            data, String.format(Locale.ROOT, "The file's values are taken as ratings."));
+    /**
+     * A plain interactions file or index: the values themselves as ratings; with item attributes ({@code --items}) titles as labels and
+     * the first category as colour, else ids and one colour.
+     */
+    static ReportInput fileInput(Interactions data, String name, ItemAttributes attributes) {
+        if (attributes == null) {
+            return new ReportInput(name, data, id -> id, id -> "all", "The file has no item attributes (--items), so every point has one "
+                + "color.", data, "The file's values are taken as ratings.");
+        }
+        int covered = attributes.covered(data.items());
+        return new ReportInput(name, data, attributes::title, attributes::firstCategory, String.format(Locale.ROOT, "Colors: each "
+            + "item's first category in the item attribute file (%d of %d items described; 'other' for the rest and for categories "
+            + "beyond the palette).", covered, data.itemCount()), data, "The file's values are taken as ratings.");
     }
 }

@@ -70,6 +70,11 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
             return policy;
         }
 
+        /** Whether pairs keep their latest timestamp (then readers pass each event's time). */
+        public boolean keepsTimes() {
+            return times != null;
+        }
+
         public void add(String user, String item, float weight) {
             addPair(user, item, weight);
         }

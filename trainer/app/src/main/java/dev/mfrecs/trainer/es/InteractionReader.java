@@ -52,7 +52,10 @@ public final class InteractionReader {
         return invalid;
     }
 
-    /** Reads every event of the plan into {@code acc}. */
+    /**
+     * Reads every event of the plan into {@code acc}; an accumulator that {@linkplain InteractionMatrix.Accumulator#keepsTimes keeps
+     * timestamps} (offline evaluation's leave-one-out) gets each event's time.
+     */
     public void read(InteractionMatrix.Accumulator acc, ProgressLog log) throws IOException {
         InteractionRecipe recipe = plan.recipe();
         InteractionFields fields = recipe.fields();
@@ -60,7 +63,7 @@ public final class InteractionReader {
         if (fields.valueField() != null) {
             source.add(fields.valueField());
         }
-        boolean times = recipe.decayReferenceMillis() != null;
+        boolean times = recipe.decayReferenceMillis() != null || (acc.keepsTimes() && fields.timestampField() != null);
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("5m"))).id();
         try {
             List<FieldValue> after = null;
@@ -130,7 +133,11 @@ public final class InteractionReader {
         Long time = times ? timeOf(hit, fields.timestampField()) : null;
         float w = recipe.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
         if (w != 0f) {
-            acc.add(u, i, w);
+            if (time != null && acc.keepsTimes()) {
+                acc.add(u, i, w, time);
+            } else {
+                acc.add(u, i, w);
+            }
         }
     }
 
