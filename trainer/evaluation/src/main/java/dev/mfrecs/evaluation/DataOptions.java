@@ -17,11 +17,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The input options {@code evaluate}, {@code tune}, {@code split} and {@code report} share: an interactions file, the Online Retail
@@ -83,6 +87,9 @@ public final class DataOptions {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source = new Source();
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Mixin
     RecipeOptions recipe = new RecipeOptions();
 
@@ -117,6 +124,7 @@ public final class DataOptions {
             throw new IllegalArgumentException("[--train] split files are already split; this command needs one log (--input, "
                 + "--retail or --es)");
         }
+        checkRecipeOptions();
         Interactions all;
         if (source.input != null) {
             all = Interactions.of(new InteractionFileReader(fileOptions()).read(source.input));
@@ -129,8 +137,36 @@ public final class DataOptions {
         return binarize ? binarized(kept) : kept;
     }
 
+    /** The recipe's options read the index: given without {@code --es} they would silently do nothing, so they are refused. */
+    private void checkRecipeOptions() {
+        if (source.es != null || command == null) {
+            return;
+        }
+        CommandSpec recipeSpec = find(command, recipe);
+        for (OptionSpec option : recipeSpec == null ? List.<OptionSpec>of() : recipeSpec.options()) {
+            if (command.commandLine().getParseResult().hasMatchedOption(option.longestName())) {
+                throw new IllegalArgumentException("[" + option.longestName() + "] is an option of the interactions index; it needs --es");
+            }
+        }
+    }
+
+    /** The mixin spec (at any depth) whose object is {@code mixin}. */
+    private static CommandSpec find(CommandSpec spec, Object mixin) {
+        for (CommandSpec m : spec.mixins().values()) {
+            if (m.userObject() == mixin) {
+                return m;
+            }
+            CommandSpec inner = find(m, mixin);
+            if (inner != null) {
+                return inner;
+            }
+        }
+        return null;
+    }
+
     /** Loads split files ({@link #splitFiles()} must be true). */
     public SplitFiles loadSplits() throws IOException {
+        checkRecipeOptions();
         return SplitFiles.load(source.splits.paths(), fileOptions(), minValue > 0 ? minValue : Float.NEGATIVE_INFINITY, binarize);
     }
 

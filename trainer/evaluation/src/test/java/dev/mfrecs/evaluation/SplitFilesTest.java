@@ -163,6 +163,8 @@ class SplitFilesTest {
         assertEquals(2, run("evaluate", "--train", f.toString(), "--test", f.toString(), "--input", f.toString()), "one source");
         assertEquals(2, run("evaluate", "--protocol", "strong", "--strong-users", "2.5", "--input", f.toString()));
         assertTrue(err.toString().contains("[--strong-users]"), err.toString());
+        assertEquals(2, run("evaluate", "--input", f.toString(), "--weight", "purchase=1"));
+        assertTrue(err.toString().contains("[--weight] is an option of the interactions index; it needs --es"), err.toString());
     }
 
     @Test
