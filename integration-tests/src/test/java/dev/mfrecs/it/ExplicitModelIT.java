@@ -9,7 +9,7 @@ import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -52,7 +52,7 @@ class ExplicitModelIT {
         for (int i = 0; i < ITEMS; i++) {
             itemQuality[i] = random.nextDouble(-1, 1);
         }
-        try (BulkWriter bulk = new BulkWriter(client, INDEX, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, INDEX)) {
             for (int u = 0; u < USERS; u++) {
                 double taste = random.nextDouble(-1, 1);
                 for (int n = 0; n < 25; n++) {

@@ -15,7 +15,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.publish.ModelVerifier;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.Algorithm;
@@ -96,7 +96,7 @@ class ModelConsistencyIT {
             + "\"rating\": {\"type\": \"float\"}, \"timestamp\": {\"type\": \"date\", \"format\": \"" + format + "\"}}}, "
             + "\"settings\": {\"number_of_shards\": 2, \"number_of_replicas\": 0}}";
         client.indices().create(c -> c.index(index).withJson(new StringReader(mapping)));
-        try (BulkWriter bulk = new BulkWriter(client, index, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, index)) {
             for (Map<String, Object> e : EVENTS) {
                 Map<String, Object> doc = new LinkedHashMap<>(e);
                 long seconds = (long) doc.remove("ts_seconds");

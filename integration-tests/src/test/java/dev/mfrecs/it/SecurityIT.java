@@ -12,7 +12,7 @@ import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.AfterAll;
@@ -115,7 +115,7 @@ class SecurityIT {
         admin.indices().putIndexTemplate(p -> p.name("mfrecs-interactions").withJson(new StringReader(template)));
         SplittableRandom random = new SplittableRandom(11);
         long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-        try (BulkWriter bulk = new BulkWriter(admin, INTERACTIONS, 1_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(admin, INTERACTIONS)) {
             for (int u = 0; u < USERS; u++) {
                 for (int e = 0; e < 8; e++) {
                     int i = random.nextInt(10) < 9 ? u % 3 + 3 * random.nextInt(ITEMS / 3) : random.nextInt(ITEMS);
@@ -129,7 +129,7 @@ class SecurityIT {
         int version = new TrainJob(MODEL, fields, params, 1, 1, null, 2).run(admin, ProgressLog.stderr());
         assertEquals(1, version);
         // Events of a user the model has not seen: a fold-in for them reads the interactions index.
-        try (BulkWriter bulk = new BulkWriter(admin, INTERACTIONS, 100)) {
+        try (DocumentLoader bulk = new DocumentLoader(admin, INTERACTIONS)) {
             for (String item : List.of("i0", "i3", "i6")) {
                 bulk.add(null, event(LATE_USER, item, start));
             }

@@ -9,7 +9,7 @@ import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -67,7 +67,7 @@ final class SyntheticShop {
         client.indices().putIndexTemplate(p -> p.name("mfrecs-interactions").withJson(new StringReader(body)));
         SplittableRandom random = new SplittableRandom(7);
         long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-        try (BulkWriter bulk = new BulkWriter(client, INDEX, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, INDEX)) {
             for (int u = 0; u < USERS; u++) {
                 int g = groupOfUser(u);
                 int n = 8 + random.nextInt(12);
@@ -88,7 +88,7 @@ final class SyntheticShop {
                 }
             }
         }
-        try (BulkWriter bulk = new BulkWriter(client, CATALOG, 500)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, CATALOG)) {
             for (int i = 0; i < ITEMS; i++) {
                 bulk.add(item(i), Map.of("item_id", item(i), "category", "g" + groupOfItem(i), "price", 1 + i % 17));
             }

@@ -12,9 +12,9 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
-import dev.mfrecs.trainer.publish.ModelPublisher;
-import dev.mfrecs.trainer.publish.TrainerLock;
+import dev.mfrecs.devkit.load.DocumentLoader;
+import dev.mfrecs.trainer.publish.ModelLock;
+import dev.mfrecs.trainer.publish.VersionManager;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +60,7 @@ class TrainerLifecycleIT {
         SplittableRandom random = new SplittableRandom(11);
         List<String> types = List.of("view", "cart", "purchase");
         long t0 = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
-        try (BulkWriter bulk = new BulkWriter(client, INDEX, 5_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, INDEX)) {
             for (int e = 0; e < EVENTS; e++) {
                 int u = random.nextInt(USERS);
                 int group = u % 10;
@@ -85,7 +85,7 @@ class TrainerLifecycleIT {
     @Test
     void swapUnderQueryLoadAndRollback() throws Exception {
         String model = "big";
-        ModelPublisher publisher = new ModelPublisher(SharedNode.client(), ProgressLog.stderr());
+        VersionManager publisher = new VersionManager(SharedNode.client(), ProgressLog.stderr());
         int v1 = job(model).run(SharedNode.client(), ProgressLog.stderr());
         assertEquals(v1, publisher.liveVersion(model));
         RestJson rest = SharedNode.rest();
@@ -125,7 +125,9 @@ class TrainerLifecycleIT {
         assertEquals(v2, publisher.liveVersion(model));
         assertTrue(errors.isEmpty(), "queries failed during the swap: " + errors.subList(0, Math.min(3, errors.size())));
         assertTrue(ok.get() > 10, "only " + ok.get() + " queries ran during the swap");
-        assertEquals(v1, publisher.rollback(model, v1));
+        try (ModelLock lock = ModelLock.acquire(SharedNode.client(), model, "test", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+            assertEquals(v1, publisher.rollback(model, v1, "test", lock));
+        }
         assertEquals(v1, SharedNode.rest().get("/_mf/model/" + model).body().path("live_version").asInt());
     }
 
@@ -133,7 +135,7 @@ class TrainerLifecycleIT {
     void publishDyingHalfWayLeavesTheLiveVersionAndTheNextRunCleansUp() throws Exception {
         String model = "fragile";
         ElasticsearchClient client = SharedNode.client();
-        ModelPublisher publisher = new ModelPublisher(client, ProgressLog.stderr());
+        VersionManager publisher = new VersionManager(client, ProgressLog.stderr());
         int v1 = job(model).run(client, ProgressLog.stderr());
         IOException failure = assertThrows(IOException.class, () -> job(model).run(client, ProgressLog.stderr(), (index, written) -> {
             if (index.contains("-items-") && written >= 1_000) {
@@ -173,14 +175,14 @@ class TrainerLifecycleIT {
                 f.get();
                 published++;
             } catch (java.util.concurrent.ExecutionException e) {
-                assertTrue(e.getCause() instanceof TrainerLock.HeldException, "unexpected failure: " + e.getCause());
+                assertTrue(e.getCause() instanceof ModelLock.HeldException, "unexpected failure: " + e.getCause());
                 refused++;
             }
         }
         pool.shutdown();
         assertEquals(1, published);
         assertEquals(1, refused);
-        assertEquals(1, new ModelPublisher(SharedNode.client(), ProgressLog.stderr()).versions(model).size());
+        assertEquals(1, new VersionManager(SharedNode.client(), ProgressLog.stderr()).versions(model).size());
     }
 
     @Test

@@ -11,8 +11,10 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.publish.ModelLock;
+import dev.mfrecs.trainer.publish.VersionManager;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
+import dev.mfrecs.trainer.train.PublishRefusedException;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -46,31 +48,40 @@ class TrainerPublishIT {
     }
 
     @Test
-    void versionsSwapRetainRollBackAndDelete() throws IOException {
+    void versionsSwapRetainRollBackPinAndDelete() throws IOException {
         ElasticsearchClient client = SharedNode.client();
-        ModelPublisher publisher = new ModelPublisher(client, ProgressLog.stderr());
+        VersionManager versions = new VersionManager(client, ProgressLog.stderr());
         int v1 = train();
-        assertEquals(v1, publisher.liveVersion(MODEL));
+        assertEquals(v1, versions.liveVersion(MODEL));
         int v2 = train();
         assertEquals(v1 + 1, v2);
-        assertEquals(v2, publisher.liveVersion(MODEL));
+        assertEquals(v2, versions.liveVersion(MODEL));
         assertTrue(client.indices().exists(e -> e.index(ModelIndices.itemsIndex(MODEL, v1))).value(), "v1 kept (keep=2)");
         int v3 = train();
-        assertEquals(v3, publisher.liveVersion(MODEL));
+        assertEquals(v3, versions.liveVersion(MODEL));
         assertFalse(client.indices().exists(e -> e.index(ModelIndices.itemsIndex(MODEL, v1))).value(), "v1 dropped by retention");
-        assertEquals(2, publisher.versions(MODEL).size());
+        assertEquals(2, versions.versions(MODEL).size());
 
-        assertEquals(v2, publisher.rollback(MODEL, null));
-        assertEquals(v2, publisher.liveVersion(MODEL));
-        // The users alias moved with the items alias.
-        assertTrue(client.indices().getAlias(g -> g.name(ModelIndices.usersAlias(MODEL))).aliases().containsKey(
-            ModelIndices.usersIndex(MODEL, v2)));
-        assertThrows(IllegalArgumentException.class, () -> publisher.deleteVersion(MODEL, v2));
-        publisher.deleteVersion(MODEL, v3);
-        assertEquals(1, publisher.versions(MODEL).size());
+        try (ModelLock lock = ModelLock.acquire(client, MODEL, "test", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+            assertEquals(v2, versions.rollback(MODEL, null, "test", lock));
+            assertEquals(v2, versions.liveVersion(MODEL));
+            // The users alias moved with the items alias.
+            assertTrue(client.indices().getAlias(g -> g.name(ModelIndices.usersAlias(MODEL))).aliases().containsKey(
+                ModelIndices.usersIndex(MODEL, v2)));
+            assertThrows(IllegalArgumentException.class, () -> versions.deleteVersion(MODEL, v2, lock));
+        }
+        // A rollback pins: the next scheduled run trains but does not publish over it.
+        PublishRefusedException refused = assertThrows(PublishRefusedException.class, TrainerPublishIT::train);
+        assertTrue(refused.getMessage().contains("pinned to version [" + v2 + "]"), refused.getMessage());
+        assertEquals(v2, versions.liveVersion(MODEL));
+        try (ModelLock lock = ModelLock.acquire(client, MODEL, "test", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+            versions.deleteVersion(MODEL, v3, lock);
+            assertEquals(v2, versions.unpin(MODEL, lock));
+        }
+        assertEquals(1, versions.versions(MODEL).size());
         // Versions are never reused, even after a delete.
         int v4 = train();
-        assertTrue(v4 > v2, "new version " + v4 + " must not reuse a number");
+        assertTrue(v4 > v3, "new version " + v4 + " must not reuse a number");
     }
 
     /** Folding a trained user in from their stored history must give their stored vector: the same kernel, both sides. */

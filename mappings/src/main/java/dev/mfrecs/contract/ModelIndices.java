@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  */
 public final class ModelIndices {
 
-    /** Hidden index holding one immutable metadata document per model version. */
+    /** Hidden index holding one immutable metadata document per model version, and each model's lock and state documents. */
     public static final String METADATA_INDEX = "mf-models";
+    /** Hidden index holding one {@link TrainingRun} record per training run. */
+    public static final String RUNS_INDEX = "mf-training-runs";
 
     public static final String ITEM_ID = "item_id";
     public static final String USER_ID = "user_id";

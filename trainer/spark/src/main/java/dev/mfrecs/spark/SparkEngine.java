@@ -54,7 +54,8 @@ public final class SparkEngine implements TrainJob.Engine {
     }
 
     @Override
-    public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
+    public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, TrainJob.Counts counts, ProgressLog log)
+        throws IOException {
         if (job.settings() instanceof AlgorithmSettings.Ials == false) {
             throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().cliName()
                 + "] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]");
@@ -70,6 +71,7 @@ public final class SparkEngine implements TrainJob.Engine {
         try {
             SliceReader reader = SliceReader.of(connection, recipe, queryJson, pit, slices, PAGE_SIZE, KEEP_ALIVE);
             LongAccumulator events = spark.sparkContext().longAccumulator("mfrecs events");
+            LongAccumulator invalid = spark.sparkContext().longAccumulator("mfrecs invalid events");
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             List<Integer> ids = IntStream.range(0, slices).boxed().toList();
             log.step("reading [" + fields.index() + "] in [" + slices + "] slices of a point-in-time on [" + spark.sparkContext().master()
@@ -79,6 +81,7 @@ public final class SparkEngine implements TrainJob.Engine {
                 while (it.hasNext()) {
                     SliceReader.SliceResult r = reader.read(it.next());
                     events.add(r.events());
+                    invalid.add(r.invalid());
                     out.addAll(r.pairs());
                 }
                 return out.iterator();
@@ -87,6 +90,8 @@ public final class SparkEngine implements TrainJob.Engine {
             Dataset<Row> weighted = spark.createDataFrame(rows, SparkImplicitTrainer.PAIRS).persist(StorageLevel.MEMORY_AND_DISK());
             long slicePairs = weighted.count();
             log.step("read " + events.value() + " weighted events (" + slicePairs + " per-slice pairs) from [" + fields.index() + "]");
+            counts.add(events.value() + invalid.value(), invalid.value());
+            job.checkInvalid(counts);
             try {
                 return SparkImplicitTrainer.train(spark, job.model(), weighted, events.value(), params, job.minPerUser(),
                     job.minPerItem(), recipe, new SparkImplicitTrainer.Options(blocks), log);

@@ -38,10 +38,11 @@ public final class SparkEngineProvider implements EngineProvider {
             }
 
             @Override
-            public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
+            public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, TrainJob.Counts counts, ProgressLog log)
+                throws IOException {
                 SparkSession spark = session(master, "mfrecs train " + job.model());
                 try {
-                    return new SparkEngine(spark, spec).train(job, plan, client, log);
+                    return new SparkEngine(spark, spec).train(job, plan, client, counts, log);
                 } finally {
                     spark.stop();
                 }

@@ -4,8 +4,6 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.mfrecs.contract.DuplicatePolicy;
-import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
@@ -13,15 +11,17 @@ import dev.mfrecs.factorization.FactorModel;
 import dev.mfrecs.factorization.ImplicitAls;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.cli.MfrecsCommand;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
-import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.publish.ModelVerifier;
+import dev.mfrecs.trainer.publish.VersionWriter;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
@@ -92,7 +92,7 @@ class SparkTrainIT {
         client.indices().create(c -> c.index(INDEX).settings(s -> s.numberOfShards("3").numberOfReplicas("0")));
         SplittableRandom random = new SplittableRandom(11);
         long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
-        try (BulkWriter bulk = new BulkWriter(client, INDEX, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, INDEX)) {
             for (int u = 0; u < USERS; u++) {
                 int g = u % GROUPS;
                 Set<Integer> seen = new HashSet<>();
@@ -137,6 +137,13 @@ class SparkTrainIT {
         return new TrainJob(model, fields, params, 1, 1, null, 2);
     }
 
+    static JsonNode at(JsonNode node, String path) {
+        for (String part : path.split("\\.")) {
+            node = node.path(part);
+        }
+        return node;
+    }
+
     static JsonNode metadata(String model, int version) throws IOException {
         return SharedNode.rest().get("/" + ModelIndices.METADATA_INDEX + "/_doc/" + ModelIndices.metadataId(model, version)).body()
             .path("_source");
@@ -162,20 +169,24 @@ class SparkTrainIT {
         // Three slices on three shards, two executor threads.
         spark.conf().set(SparkEngine.SLICES, "3");
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
-        int version = job("shop_spark").run(client, ProgressLog.stderr(), ModelPublisher.BulkListener.NONE, engine);
+        int version = job("shop_spark").run(client, ProgressLog.stderr(), VersionWriter.BulkHook.NONE, engine);
 
         JsonNode sparkMeta = metadata("shop_spark", version);
         JsonNode localMeta = metadata("shop_local", local);
-        assertEquals("spark", sparkMeta.path("engine").asText());
-        assertEquals("local", localMeta.path("engine").asText());
+        assertEquals("spark", sparkMeta.path("training").path("engine").asText());
+        assertEquals("local", localMeta.path("training").path("engine").asText());
         assertEquals("ials", sparkMeta.path("algorithm").asText());
-        assertEquals(FACTORS * FACTORS, sparkMeta.path("gram").size());
+        assertEquals(FACTORS * FACTORS, sparkMeta.path("implicit").path("gram").size());
         assertEquals(INDEX, sparkMeta.path("interactions").path("index").asText());
         // Sliced reading and weighting read exactly what the single-machine reader read.
-        assertEquals(events, sparkMeta.path("event_count").asLong());
-        for (String field : List.of("event_count", "user_count", "item_count", "pair_count")) {
-            assertEquals(localMeta.path(field).asLong(), sparkMeta.path(field).asLong(), field);
+        assertEquals(events, sparkMeta.path("training").path("event_count").asLong());
+        for (String field : List.of("training.event_count", "user_count", "item_count", "training.pair_count")) {
+            assertEquals(at(localMeta, field).asLong(), at(sparkMeta, field).asLong(), field);
         }
+        // The contract's consistency check: the plugin folds Spark-trained users in from their events as Spark solved them.
+        ModelVerifier.Report report = new ModelVerifier(SharedNode.rest()).verify("shop_spark", 50, 3);
+        System.err.println("consistency of [shop_spark]: " + report);
+        assertTrue(report.passes(0.9999, 1e-3), report.toString());
 
         List<String> served = recommend("shop_spark", "u1");
         assertEquals(K, served.size(), "mf_recommend returns k hits: " + served);
@@ -281,14 +292,15 @@ class SparkTrainIT {
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
         TrainJob als = new TrainJob("shop_als", AlgorithmSettings.defaults(Algorithm.ALS, 42L, 2), InteractionFields.defaults(INDEX), 1, 1,
             null, 2, ReadPlan.Window.ALL);
-        ReadPlan plan = ReadPlan.of(SharedNode.client(), InteractionFields.defaults(INDEX), ReadPlan.Window.ALL, DuplicatePolicy.SUM,
-            Instant.now(), ProgressLog.stderr());
-        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, plan, SharedNode.client(), ProgressLog.stderr()));
+        ReadPlan plan = new ReadPlan(InteractionRecipe.implicitEvents(InteractionFields.defaults(INDEX)), ReadPlan.query(
+            InteractionRecipe.implicitEvents(InteractionFields.defaults(INDEX))));
+        var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, plan, SharedNode.client(), new TrainJob.Counts(),
+            ProgressLog.stderr()));
         assertEquals("[--algorithm] [als] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]", e.getMessage());
         spark.conf().set(SparkEngine.SLICES, "zero");
         try {
             var bad = assertThrows(IllegalArgumentException.class, () -> engine.train(job("shop_bad"), plan, SharedNode.client(),
-                ProgressLog.stderr()));
+                new TrainJob.Counts(), ProgressLog.stderr()));
             assertEquals("[spark.mfrecs.slices] must be a positive integer, got [zero]", bad.getMessage());
         } finally {
             spark.conf().unset(SparkEngine.SLICES);
@@ -314,8 +326,8 @@ class SparkTrainIT {
             INDEX, "--weight", "purchase=1", "--factors", "8", "--iterations", "3", "--engine", "spark", "--master", "local[2]");
         assertEquals(0, code);
         JsonNode meta = metadata("shop_cli", 1);
-        assertEquals("spark", meta.path("engine").asText());
-        assertEquals(8 * 8, meta.path("gram").size());
+        assertEquals("spark", meta.path("training").path("engine").asText());
+        assertEquals(8 * 8, meta.path("implicit").path("gram").size());
         assertEquals(K, recommend("shop_cli", "u2").size());
     }
 }

@@ -1,6 +1,8 @@
 package dev.mfrecs.trainer.cli;
 
 import dev.mfrecs.trainer.MfrecsVersion;
+import dev.mfrecs.trainer.publish.ModelLock;
+import dev.mfrecs.trainer.train.PublishRefusedException;
 
 import java.net.ConnectException;
 
@@ -11,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * The exit codes and version shared by every mfrecs program (the trainer {@code mfrecs}, the offline evaluation
  * {@code mfrecs-eval}, the dev kit {@code mfrecs-dev}), kept in one place so scripts and schedulers see the same codes
  * whichever program they run: 0 success, 2 bad arguments (also when a command rejects a value), 3 cluster unreachable,
- * 4 training, publishing or another job failed. Every command and subcommand also answers {@code --help} and
+ * 4 training, publishing or another job failed, 5 a run refused to publish (gate, pinned rollback), 6 another process holds the
+ * model's lock. Every command and subcommand also answers {@code --help} and
  * {@code --version}.
  */
 public final class CommandLines {
@@ -21,6 +24,10 @@ public final class CommandLines {
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_FAILED = 4;
+    /** A run trained but did not publish on purpose (gate, pinned rollback); the live model serves. */
+    public static final int EXIT_REFUSED = 5;
+    /** Another process holds the model's lock; this run did nothing. */
+    public static final int EXIT_LOCKED = 6;
 
     private CommandLines() {}
 
@@ -32,6 +39,12 @@ public final class CommandLines {
             cmd.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex));
             if (ex instanceof ConnectException || ex.getCause() instanceof ConnectException) {
                 return EXIT_UNREACHABLE;
+            }
+            if (ex instanceof PublishRefusedException) {
+                return EXIT_REFUSED;
+            }
+            if (ex instanceof ModelLock.HeldException) {
+                return EXIT_LOCKED;
             }
             if (ex instanceof IllegalArgumentException) {
                 return EXIT_USAGE;

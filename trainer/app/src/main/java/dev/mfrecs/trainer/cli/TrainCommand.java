@@ -9,7 +9,8 @@ import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
-import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.publish.ModelLock;
+import dev.mfrecs.trainer.publish.VersionWriter;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
@@ -17,6 +18,7 @@ import dev.mfrecs.trainer.train.ModelDirectory;
 import dev.mfrecs.trainer.train.OfflineTrainer;
 import dev.mfrecs.trainer.train.Schedule;
 import dev.mfrecs.trainer.train.ScheduledTrainer;
+import dev.mfrecs.trainer.train.PublishGate;
 import dev.mfrecs.trainer.train.TrainJob;
 import dev.mfrecs.trainer.train.TrainedModel;
 
@@ -117,6 +119,24 @@ final class TrainCommand implements Callable<Integer> {
         + "kNN, slower publishing, and lower recall at the same num_candidates (README, serving benchmark).")
     boolean forceMerge;
 
+    @Option(names = "--gate", paramLabel = "CONDITION", description = "With --es: publish only if the new model scores at least a "
+        + "fraction of the live one on held-out recent interactions, e.g. \"ndcg@10>=0.95*live\" (metrics ndcg, hr). Default: no "
+        + "metric gate.")
+    String gateCondition;
+
+    @Option(names = "--min-events", defaultValue = "0", description = "With --es: refuse to publish a model trained on fewer events "
+        + "(default: ${DEFAULT-VALUE}).")
+    long minEvents;
+
+    @Option(names = "--max-drop", paramLabel = "PERCENT", description = "With --es: refuse to publish when events, users or items "
+        + "dropped by more than this against the live model, e.g. 20%. Default: no limit.")
+    String maxDrop;
+
+    @Option(names = "--max-invalid-fraction", defaultValue = "0.01", description = "With --es: fail before writing anything when more "
+        + "than this fraction of events have an empty or over-long user or item id (they are skipped and counted otherwise; "
+        + "default: ${DEFAULT-VALUE}).")
+    double maxInvalidFraction;
+
     @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d).")
     String every;
 
@@ -173,8 +193,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         ReadPlan.Window window = parse(recipe::window);
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
+        PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
+            : PublishGate.Condition.parse(gateCondition)));
+        TrainJob.Safeguards safeguards = parse(() -> new TrainJob.Safeguards(ModelLock.Lease.DEFAULT, maxInvalidFraction, gate));
         TrainJob job = new TrainJob(model, settings, recipe.fields(), minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge);
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge, safeguards);
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {
                 if (provider != null) {
@@ -184,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
                 return 0;
             }
             TrainJob.Engine trainEngine = provider == null ? TrainJob.LOCAL : provider.create(connection.connection(), master);
-            int version = job.run(client, ProgressLog.stderr(), ModelPublisher.BulkListener.NONE, trainEngine);
+            int version = job.run(client, ProgressLog.stderr(), VersionWriter.BulkHook.NONE, trainEngine);
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;

@@ -70,7 +70,7 @@ public record InteractionMatrix(IdDictionary users, IdDictionary items, CsrMatri
             return policy;
         }
 
-        /** Whether pairs keep their latest timestamp (then readers pass each event's time). */
+        /** Whether pairs keep their latest timestamp ({@link #add(String, String, float, long)}). */
         public boolean keepsTimes() {
             return times != null;
         }

@@ -52,10 +52,7 @@ public final class InteractionReader {
         return invalid;
     }
 
-    /**
-     * Reads every event of the plan into {@code acc}; an accumulator that {@linkplain InteractionMatrix.Accumulator#keepsTimes keeps
-     * timestamps} (offline evaluation's leave-one-out) gets each event's time.
-     */
+    /** Reads every event of the plan into {@code acc}. */
     public void read(InteractionMatrix.Accumulator acc, ProgressLog log) throws IOException {
         InteractionRecipe recipe = plan.recipe();
         InteractionFields fields = recipe.fields();
@@ -63,7 +60,7 @@ public final class InteractionReader {
         if (fields.valueField() != null) {
             source.add(fields.valueField());
         }
-        boolean times = recipe.decayReferenceMillis() != null || (acc.keepsTimes() && fields.timestampField() != null);
+        boolean times = recipe.fields().timestampField() != null && (recipe.decayReferenceMillis() != null || acc.keepsTimes());
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time("5m"))).id();
         try {
             List<FieldValue> after = null;
@@ -133,8 +130,8 @@ public final class InteractionReader {
         Long time = times ? timeOf(hit, fields.timestampField()) : null;
         float w = recipe.weight(event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
         if (w != 0f) {
-            if (time != null && acc.keepsTimes()) {
-                acc.add(u, i, w, time);
+            if (acc.keepsTimes()) {
+                acc.add(u, i, w, time == null ? 0L : time);
             } else {
                 acc.add(u, i, w);
             }

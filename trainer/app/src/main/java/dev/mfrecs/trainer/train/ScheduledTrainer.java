@@ -3,15 +3,16 @@ package dev.mfrecs.trainer.train;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.trainer.log.ProgressLog;
+import dev.mfrecs.trainer.publish.ModelLock;
 
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * Runs a {@link TrainJob} forever on a {@link Schedule}, one run at a time. A failed run is logged and leaves the
- * previous version serving (the job publishes nothing on failure); the next run retries. Across processes the job's
- * lock document keeps two trainers from publishing one model concurrently.
+ * Runs a {@link TrainJob} forever on a {@link Schedule}, one run at a time. A failed, refused (gate, pinned rollback) or
+ * skipped (lock held) run is logged and leaves the previous version serving; the next run tries again. Across processes the
+ * model's lease keeps two trainers from publishing one model concurrently.
  */
 public final class ScheduledTrainer {
 
@@ -36,6 +37,10 @@ public final class ScheduledTrainer {
             try {
                 int version = job.run(client, log);
                 log.step("scheduled run " + runs + ": published model [" + job.model() + "] version [" + version + "]");
+            } catch (PublishRefusedException e) {
+                log.step("scheduled run " + runs + " did not publish, the live version keeps serving: " + e.getMessage());
+            } catch (ModelLock.HeldException e) {
+                log.step("scheduled run " + runs + " skipped: " + e.getMessage());
             } catch (Exception e) {
                 failures++;
                 log.step("scheduled run " + runs + " failed, the previous version keeps serving: " + e.getMessage());

@@ -3,10 +3,12 @@ package dev.mfrecs.trainer.train;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 
-import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.ModelIndices;
+import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.TrainingRun;
+import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionReader;
 import dev.mfrecs.trainer.es.ReadPlan;
@@ -14,21 +16,27 @@ import dev.mfrecs.trainer.es.ReadPlan.Window;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
-import dev.mfrecs.trainer.publish.TrainerLock;
+import dev.mfrecs.trainer.publish.VersionManager;
+import dev.mfrecs.trainer.publish.VersionWriter;
 import dev.mfrecs.trainer.settings.AlgorithmSettings;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 
 /**
- * One training run against a cluster, the unit the CLI, the scheduler and the demo all execute: check the arguments
- * against the cluster, take the model's lock, read the interactions index, train, publish a new version and swap the
- * aliases. Nothing is published when any step fails.
+ * One training run against a cluster, the unit the CLI, the scheduler and the demo all execute: check the arguments against
+ * the cluster, take the model's lease, refuse to publish over a rollback's pin, read the interactions index, train, check the
+ * data and the publish gate, publish a new version and swap the aliases, and record the run ({@link RunRecorder}) whatever
+ * happens. Nothing is published when any step before the swap fails or refuses.
+ *
+ * @param keep       versions to keep besides the live one and the one before it
+ * @param forceMerge merge the new version's indices to one segment before the swap
+ * @param safeguards the lease, the invalid-event limit and the publish gate
  */
 public record TrainJob(
     String model,
@@ -39,12 +47,26 @@ public record TrainJob(
     CatalogSource catalog,
     int keep,
     Window window,
-    boolean forceMerge
+    boolean forceMerge,
+    Safeguards safeguards
 ) {
+
+    /**
+     * What protects the live model from a bad run: the lock's lease, the largest fraction of invalid events (empty or over-long
+     * ids) a run may skip before it fails, and the publish gate.
+     */
+    public record Safeguards(ModelLock.Lease lease, double maxInvalidFraction, PublishGate gate) {
+        public static final Safeguards DEFAULT = new Safeguards(ModelLock.Lease.DEFAULT, 0.01, PublishGate.NONE);
+
+        public Safeguards {
+            if (maxInvalidFraction < 0 || maxInvalidFraction > 1 || Double.isNaN(maxInvalidFraction)) {
+                throw new IllegalArgumentException("[--max-invalid-fraction] must be in [0, 1], got [" + maxInvalidFraction + "]");
+            }
+        }
+    }
 
     /** The largest dims a dense_vector field accepts. */
     static final int MAX_DIMS = 4096;
-    static final Duration LOCK_TTL = Duration.ofHours(6);
 
     /** Implicit ALS with {@code params}, every event, without force-merging. */
     public TrainJob(String model, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem, CatalogSource catalog,
@@ -52,24 +74,23 @@ public record TrainJob(
         this(model, AlgorithmSettings.of(params), fields, minPerUser, minPerItem, catalog, keep, Window.ALL);
     }
 
-    /** Without force-merging the published version (see {@link ModelPublisher#withForceMerge}). */
     public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
                     CatalogSource catalog, int keep, Window window) {
         this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, false);
     }
 
+    public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
+                    CatalogSource catalog, int keep, Window window, boolean forceMerge) {
+        this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, Safeguards.DEFAULT);
+    }
+
+    public TrainJob withSafeguards(Safeguards s) {
+        return new TrainJob(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, s);
+    }
+
     /** The algorithm the settings are for. */
     public Algorithm algorithm() {
         return settings.algorithm();
-    }
-
-    /** Runs the job; returns the published version. */
-    public int run(ElasticsearchClient client, ProgressLog log) throws IOException {
-        return run(client, log, ModelPublisher.BulkListener.NONE);
-    }
-
-    public int run(ElasticsearchClient client, ProgressLog log, ModelPublisher.BulkListener bulkListener) throws IOException {
-        return run(client, log, bulkListener, LOCAL);
     }
 
     /**
@@ -80,7 +101,32 @@ public record TrainJob(
         /** The engine's name, recorded in the model's training summary. */
         String name();
 
-        ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException;
+        ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, Counts counts, ProgressLog log) throws IOException;
+    }
+
+    /** What an engine read: events seen, and events skipped for an empty or over-long id. */
+    public static final class Counts {
+        private long read;
+        private long invalid;
+        private InteractionMatrix data;
+
+        public void add(long readEvents, long invalidEvents) {
+            read += readEvents;
+            invalid += invalidEvents;
+        }
+
+        /** The matrix trained on, when the engine built it in this JVM (the gate's metric needs it). */
+        public void data(InteractionMatrix matrix) {
+            this.data = matrix;
+        }
+
+        public long read() {
+            return read;
+        }
+
+        public long invalid() {
+            return invalid;
+        }
     }
 
     /** Reads with {@link InteractionReader} and trains in this JVM. */
@@ -91,14 +137,19 @@ public record TrainJob(
         }
 
         @Override
-        public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, ProgressLog log) throws IOException {
-            InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(plan.recipe().duplicates());
-            new InteractionReader(client, plan).read(acc, log);
+        public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, Counts counts, ProgressLog log)
+            throws IOException {
+            boolean times = job.safeguards().gate().metric() != null && plan.recipe().fields().timestampField() != null;
+            InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(plan.recipe().duplicates(), times);
+            InteractionReader reader = new InteractionReader(client, plan);
+            reader.read(acc, log);
+            counts.add(acc.events() + reader.invalidEvents(), reader.invalidEvents());
+            job.checkInvalid(counts);
             InteractionMatrix data = acc.build(job.minPerUser(), job.minPerItem(), plan.recipe().binarizeThreshold());
             if (data.userItems().nnz() == 0) {
-                throw new IllegalStateException("no positive interactions in [" + job.fields().index()
-                    + "] after filtering; nothing to train");
+                throw new IllegalStateException("no positive interactions in [" + job.fields().index() + "] after filtering; nothing to train");
             }
+            counts.data(data);
             return switch (job.settings()) {
                 case AlgorithmSettings.Ials ials -> ImplicitTrainer.train(job.model(), data, ials.params(), plan.recipe(), log);
                 case AlgorithmSettings.Als als -> ExplicitTrainer.train(job.model(), data, als.params(), plan.recipe(), log);
@@ -108,9 +159,111 @@ public record TrainJob(
         }
     };
 
-    /** Runs the job with {@code engine} reading and training; returns the published version. */
-    public int run(ElasticsearchClient client, ProgressLog log, ModelPublisher.BulkListener bulkListener, Engine engine)
-        throws IOException {
+    /** Fails the run, before anything is written, when more events than allowed had invalid ids. */
+    public void checkInvalid(Counts counts) {
+        if (counts.read() > 0 && counts.invalid() > safeguards.maxInvalidFraction() * counts.read()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "[%d] of [%d] events (%.2f%%) have an empty or over-long user or item "
+                + "id, more than [--max-invalid-fraction] [%s]; fix the events or raise the limit", counts.invalid(), counts.read(),
+                100.0 * counts.invalid() / counts.read(), safeguards.maxInvalidFraction()));
+        }
+    }
+
+    public int run(ElasticsearchClient client, ProgressLog log) throws IOException {
+        return run(client, log, VersionWriter.BulkHook.NONE, LOCAL);
+    }
+
+    public int run(ElasticsearchClient client, ProgressLog log, VersionWriter.BulkHook hook) throws IOException {
+        return run(client, log, hook, LOCAL);
+    }
+
+    /**
+     * Runs the job with {@code engine} reading and training; returns the published version. Throws
+     * {@link ModelLock.HeldException} when another process holds the model, {@link PublishRefusedException} when the run
+     * trained but refused to publish, and anything else when it failed; in every case the previous version keeps serving.
+     */
+    public int run(ElasticsearchClient client, ProgressLog log, VersionWriter.BulkHook hook, Engine engine) throws IOException {
+        validate();
+        checkFields(client);
+        ModelPublisher publisher = new ModelPublisher(client, log, hook, forceMerge);
+        VersionManager versions = publisher.versions();
+        versions.ensureIndices();
+        RunRecorder record = new RunRecorder(model);
+        TrainingRun.Outcome outcome = TrainingRun.Outcome.FAILED;
+        Integer published = null;
+        String error = null;
+        try (ModelLock lock = ModelLock.acquire(client, model, "train", safeguards.lease(), log)) {
+            Integer pinned = versions.state(model).document().pinnedVersion();
+            if (pinned != null) {
+                throw new PublishRefusedException("model [" + model + "] is pinned to version [" + pinned + "] by a rollback; not publishing "
+                    + "until an operator runs: models unpin " + model);
+            }
+            DuplicatePolicy duplicates = algorithm() == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
+            ReadPlan plan = ReadPlan.of(client, fields, window, duplicates, Instant.now(), log);
+            Counts counts = new Counts();
+            ModelArtifacts artifacts = engine.train(this, plan, client, counts, log);
+            record.phase("train");
+            record.count("events_read", counts.read());
+            record.count("events_invalid", counts.invalid());
+            record.count("pairs", artifacts.metadata().training().pairCount());
+            record.count("users", artifacts.userIds().size());
+            record.count("items", artifacts.itemIds().size());
+            checkInvalid(counts);
+            gate(client, versions, artifacts, counts, record, log);
+            record.phase("gate");
+            ModelPublisher.Published result = publisher.publish(artifacts, catalog, keep, lock);
+            record.phase("publish");
+            record.count("catalog_skipped", result.written().catalogSkipped());
+            published = result.version();
+            error = result.afterSwapProblem();
+            outcome = TrainingRun.Outcome.PUBLISHED;
+            return result.version();
+        } catch (ModelLock.HeldException e) {
+            outcome = TrainingRun.Outcome.SKIPPED;
+            error = e.getMessage();
+            throw e;
+        } catch (PublishRefusedException e) {
+            outcome = TrainingRun.Outcome.REFUSED;
+            error = e.getMessage();
+            log.step("not published, the live version keeps serving: " + e.getMessage());
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            error = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw e;
+        } finally {
+            record.finish(client, outcome, published, error, log);
+        }
+    }
+
+    /** The gate: counts against the live model, then the metric when one is configured. */
+    private void gate(ElasticsearchClient client, VersionManager versions, ModelArtifacts artifacts, Counts counts, RunRecorder record,
+                      ProgressLog log) throws IOException {
+        PublishGate gate = safeguards.gate();
+        int liveVersion = versions.liveVersion(model);
+        ModelMetadata live = null;
+        for (ModelMetadata m : liveVersion < 0 ? List.<ModelMetadata>of() : versions.versions(model)) {
+            if (m.version() == liveVersion) {
+                live = m;
+            }
+        }
+        gate.checkCounts(artifacts.metadata(), live, record.gate());
+        if (gate.metric() == null || live == null) {
+            return;
+        }
+        if (counts.data == null) {
+            throw new IllegalArgumentException("[--gate] with a metric needs the local engine (it scores the new model in this process)");
+        }
+        GateEvaluator.Scores scores = GateEvaluator.evaluate(client, artifacts, counts.data, live, gate.metric(), log);
+        String name = gate.metric().metric() + "@" + gate.metric().k();
+        record.gate().put(name + "_new", scores.candidate());
+        record.gate().put(name + "_live", scores.live());
+        record.gate().put("gate_users", scores.users());
+        if (scores.candidate() < gate.metric().ratio() * scores.live()) {
+            throw new PublishRefusedException(String.format(Locale.ROOT, "gate: %s of the new model %.4f < %s x live version %d's %.4f", name,
+                scores.candidate(), gate.metric().ratio(), live.version(), scores.live()));
+        }
+    }
+
+    private void validate() {
         String invalid = ModelIndices.validateModelName(model);
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
@@ -127,15 +280,6 @@ public record TrainJob(
         }
         if (algorithm == Algorithm.ALS && fields.valueField() == null) {
             throw new IllegalArgumentException("[algorithm] [als] reads ratings: set [--value-field]");
-        }
-        checkFields(client);
-        ModelPublisher publisher = new ModelPublisher(client, log, bulkListener).withForceMerge(forceMerge);
-        publisher.ensureMetadataIndex();
-        try (TrainerLock lock = TrainerLock.acquire(client, model, LOCK_TTL)) {
-            DuplicatePolicy duplicates = algorithm == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
-            ReadPlan plan = ReadPlan.of(client, fields, window, duplicates, Instant.now(), log);
-            ModelArtifacts artifacts = engine.train(this, plan, client, log);
-            return publisher.publish(artifacts, catalog, keep);
         }
     }
 

@@ -21,7 +21,9 @@ import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
+import dev.mfrecs.trainer.publish.VersionWriter;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -139,8 +141,10 @@ public final class ServingBenchmark implements Callable<Integer> {
             summary);
         log.step("publishing " + items + " items at d=" + d);
         long t0 = System.nanoTime();
-        new ModelPublisher(client, log).withForceMerge(forceMerge).publish(new ModelArtifacts(metadata, itemIds, itemVectors, null,
-            popularity, userIds, userVectors, null, seen), null, 1);
+        try (ModelLock lock = ModelLock.acquire(client, model, "bench-serving", ModelLock.Lease.DEFAULT, log)) {
+            new ModelPublisher(client, log, VersionWriter.BulkHook.NONE, forceMerge).publish(new ModelArtifacts(metadata, itemIds,
+                itemVectors, null, popularity, userIds, userVectors, null, seen), null, 1, lock);
+        }
         log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
 
         // Recall@10 of HNSW at the default num_candidates against the exact top-10 excluding seen items.

@@ -5,7 +5,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.mfrecs.evaluation.RetailCsv;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.BulkWriter;
+import dev.mfrecs.devkit.load.DocumentLoader;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -37,7 +37,7 @@ public final class RetailLoader {
         Map<String, ProductStats> products = new HashMap<>();
         java.util.Set<String> customers = new java.util.HashSet<>();
         long[] lines = new long[1];
-        try (BulkWriter bulk = new BulkWriter(client, interactionsIndex, 5_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, interactionsIndex)) {
             RetailCsv.read(csvGz, line -> {
                 ProductStats p = products.computeIfAbsent(line.stock(), k -> new ProductStats());
                 p.add(line.description(), line.price(), line.country(), line.isReturn() == false && line.quantity() > 0);
@@ -60,7 +60,7 @@ public final class RetailLoader {
                 }
             });
         }
-        try (BulkWriter bulk = new BulkWriter(client, productsIndex, 2_000)) {
+        try (DocumentLoader bulk = new DocumentLoader(client, productsIndex)) {
             for (var e : products.entrySet()) {
                 bulk.add(e.getKey(), e.getValue().toDoc(e.getKey()));
             }
