@@ -37,6 +37,8 @@ public final class SyntheticRatings {
         "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western");
     static final long START = 956_620_800L; // 2000-04-25T00:00:00Z, epoch seconds
     static final long END = 1_046_390_400L; // 2003-02-28T00:00:00Z
+    /** Bits of an item index in {@link #topK}'s packed keys: at most about a million items. */
+    static final int INDEX_BITS = 20;
     /** The share of MovieLens 1M ratings that are 4 or 5 (575,281 of 1,000,209). */
     static final double POSITIVE_SHARE = 575_281 / 1_000_209.0;
 
@@ -62,6 +64,9 @@ public final class SyntheticRatings {
         public Shape {
             if (users <= 0 || items <= 0 || minPerUser <= 0 || rank <= 0) {
                 throw new IllegalArgumentException("[users], [items], [min-per-user] and [rank] must be > 0");
+            }
+            if (items >= 1 << INDEX_BITS) {
+                throw new IllegalArgumentException("[items] must be below [" + (1 << INDEX_BITS) + "] (was [" + items + "])");
             }
             if (minPerUser > items || (long) users * minPerUser > ratings || ratings > (long) users * items) {
                 throw new IllegalArgumentException("[ratings] [" + ratings + "] must be between users x min-per-user [" + (long) users
@@ -301,16 +306,23 @@ public final class SyntheticRatings {
         return a;
     }
 
-    /** The indices of the {@code k} largest keys (k small relative to n is not assumed: a full sort of indices by key). */
-    private static int[] topK(double[] keys, int k) {
-        Integer[] idx = new Integer[keys.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
+    /**
+     * The indices of the {@code k} largest keys, largest first: each key becomes an order-preserving {@code long} whose lowest
+     * {@link #INDEX_BITS} bits are replaced by the index, and one primitive sort orders them (keys closer than about 1e-10
+     * relative order by index).
+     */
+    static int[] topK(double[] keys, int k) {
+        long[] packed = new long[keys.length];
+        long mask = (1L << INDEX_BITS) - 1;
+        for (int i = 0; i < keys.length; i++) {
+            long bits = Double.doubleToLongBits(keys[i]);
+            bits ^= (bits >> 63) & Long.MAX_VALUE; // negative doubles: reverse their order so longs compare like the doubles
+            packed[i] = (bits & ~mask) | (mask - i);
         }
-        Arrays.sort(idx, (a, b) -> Double.compare(keys[b], keys[a]));
+        Arrays.sort(packed);
         int[] out = new int[k];
         for (int j = 0; j < k; j++) {
-            out[j] = idx[j];
+            out[j] = (int) (mask - (packed[packed.length - 1 - j] & mask));
         }
         return out;
     }

@@ -45,6 +45,21 @@ class SyntheticRatingsTest {
     }
 
     @Test
+    void topKOrdersPositiveAndNegativeKeysLikeDoubles() {
+        double[] keys = { -3.5, 2.0, -0.25, 7.75, 0.0, -100.0, 2.5 };
+        assertArrayEquals(new int[] { 3, 6, 1, 4, 2, 0 }, SyntheticRatings.topK(keys, 6));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        double[] many = new double[500];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = random.nextGaussian() * 5;
+        }
+        int[] top = SyntheticRatings.topK(many, 500);
+        for (int j = 1; j < top.length; j++) {
+            assertTrue(many[top[j - 1]] >= many[top[j]], "position " + j);
+        }
+    }
+
+    @Test
     void oneSeedOneLogAndItsFiles() throws IOException {
         SyntheticRatings.Log a = SyntheticRatings.generate(SMALL);
         SyntheticRatings.Log b = SyntheticRatings.generate(SMALL);
