@@ -6,6 +6,8 @@ import dev.mfrecs.evaluation.report.ReportInput;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -57,8 +59,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.io.PrintWriter stdout = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         System.setProperty("java.awt.headless", "true");
         for (String m : models) {
             ModelSpec.defaults(m);
@@ -79,7 +81,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Online Retail: product descriptions as labels, {@link RetailCategory} as category, quantity-derived ratings for the biases. */
-    static ReportInput retailInput(Path csv, float minValue) throws java.io.IOException {
+    static ReportInput retailInput(Path csv, float minValue) throws IOException {
         RetailData retail = RetailData.load(csv);
         Interactions all = retail.interactions();
         Map<String, String> description = new HashMap<>();

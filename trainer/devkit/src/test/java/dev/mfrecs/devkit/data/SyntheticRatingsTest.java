@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +49,7 @@ class SyntheticRatingsTest {
     void topKOrdersPositiveAndNegativeKeysLikeDoubles() {
         double[] keys = { -3.5, 2.0, -0.25, 7.75, 0.0, -100.0, 2.5 };
         assertArrayEquals(new int[] { 3, 6, 1, 4, 2, 0 }, SyntheticRatings.topK(keys, 6));
-        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(1);
         double[] many = new double[500];
         for (int i = 0; i < many.length; i++) {
             many[i] = random.nextGaussian() * 5;
