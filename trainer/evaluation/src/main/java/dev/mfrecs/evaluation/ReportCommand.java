@@ -4,10 +4,10 @@ import dev.mfrecs.evaluation.report.ReportBuilder;
 import dev.mfrecs.evaluation.report.ReportConfig;
 import dev.mfrecs.evaluation.report.ReportInput;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
