@@ -17,23 +17,25 @@ public final class ProtocolOptions {
     List<Integer> cutoffs;
 
     @Option(names = "--sampled", defaultValue = "0", description = "leave-one-out only: rank the held-out item among this many "
-        + "sampled negatives (He et al. 2017 use 99); 0 = full ranking.")
+        + "sampled negatives (He et al. 2017 use 99); 0 = full ranking (default ${DEFAULT-VALUE}).")
     int sampled;
 
-    @Option(names = "--holdout-fraction", defaultValue = "0.2", description = "Held-out fraction for holdout and ratings.")
+    @Option(names = "--holdout-fraction", defaultValue = "0.2", description = "Held-out fraction for holdout and ratings (default "
+        + "${DEFAULT-VALUE}).")
     double holdoutFraction;
 
     @Option(names = "--strong-users", defaultValue = "0.2", description = "strong only: users held out for testing, a fraction in "
         + "(0, 1) or a number (e.g. 600); tune carves as many validation users from the rest (default ${DEFAULT-VALUE}).")
     double strongUsers;
 
-    @Option(names = "--folds", defaultValue = "1", description = "ratings only: K-fold cross-validation (1 = one random split).")
+    @Option(names = "--folds", defaultValue = "1", description = "ratings only: K-fold cross-validation (1 = one random split; "
+        + "default ${DEFAULT-VALUE}).")
     int folds;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
     public EvalOptions options() {

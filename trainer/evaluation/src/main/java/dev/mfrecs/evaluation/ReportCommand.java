@@ -36,22 +36,26 @@ public final class ReportCommand implements Callable<Integer> {
         + "comparison table (default ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64")
+    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64", description = "iALS factors of the heatmap (default "
+        + "${DEFAULT-VALUE}).")
     double[] factorsGrid;
 
-    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300")
+    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300", description = "iALS regularizations of the heatmap "
+        + "(default ${DEFAULT-VALUE}).")
     double[] regGrid;
 
-    @Option(names = "--grid-iterations", defaultValue = "10")
+    @Option(names = "--grid-iterations", defaultValue = "10", description = "iALS iterations per heatmap cell (default "
+        + "${DEFAULT-VALUE}).")
     int gridIterations;
 
-    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot.")
+    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot "
+        + "(default ${DEFAULT-VALUE}).")
     int pcaItems;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Spec

@@ -38,7 +38,8 @@ public final class TuneCommand implements Callable<Integer> {
         + "(any train hyper-parameter of the model; see train --help).")
     List<String> grid = new ArrayList<>();
 
-    @Option(names = "--param", description = "Fixed parameter for every grid point, e.g. --param iterations=10.")
+    @Option(names = "--param", description = "Fixed parameter for every grid point, e.g. --param iterations=10 (the others keep the "
+        + "defaults of train --help).")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by (default ${DEFAULT-VALUE}; "

@@ -130,6 +130,19 @@ class TrainParamsFileTest {
     }
 
     @Test
+    void theClusterPathReadsTheBestFileBeforeConnecting() throws IOException {
+        Path best = dir.resolve("als.json");
+        Files.writeString(best, "{\"model\": \"als\", \"params\": {\"factors\": 8, \"regularization\": 0.5}}");
+        // the file sets the algorithm to als on the --es path too, so an ials-only option is refused before any connection
+        assertEquals(2, run("train", "--es", "http://127.0.0.1:9", "--model", "m", "--params", best.toString(), "--alpha0", "5"));
+        assertTrue(err.toString().contains("[--alpha0] is not used by algorithm [als]"), err.toString());
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"model\": \"als\", \"params\": {\"alpha\": 3}}");
+        assertEquals(2, run("train", "--es", "http://127.0.0.1:9", "--model", "m", "--params", bad.toString()));
+        assertTrue(err.toString().contains("[--params alpha] is not used by algorithm [als]"), err.toString());
+    }
+
+    @Test
     void theHelpShowsEachParameterWithItsDefaultsFromTheTable() {
         assertEquals(0, run("train", "--help"));
         String help = out.toString().replaceAll("\\s+", " ");
