@@ -58,15 +58,12 @@ public final class Evaluator {
         CsrMatrix test = data.subset(split.test()).toMatrix();
         boolean strong = split.foldIn().length > 0 || options.protocol() == Protocol.STRONG;
         CsrMatrix history = strong ? data.subset(split.foldIn()).toMatrix() : train;
-        boolean[] untrained = new boolean[data.itemCount()];
-        if (strong) {
-            Arrays.fill(untrained, true);
-            for (int p = 0; p < train.nnz(); p++) {
-                untrained[train.indices()[p]] = false;
-            }
-        }
+        // strong generalization trains on the training users and items only, as if the held-out users did not exist: their empty
+        // rows and the items no training user has would otherwise count in |U| and |I| (Rendle et al.'s alpha0 |I| and
+        // frequency-scaled regularization) and shift the random initialization
+        Compact compact = strong ? Compact.of(train) : null;
         long start = System.nanoTime();
-        int iterations = rec.fit(train);
+        int iterations = rec.fit(compact == null ? train : compact.matrix());
         double seconds = (System.nanoTime() - start) / 1e9;
         int items = data.itemCount();
         int[] evalUsers = IntStream.range(0, test.rows()).filter(u -> test.indptr()[u + 1] > test.indptr()[u]).toArray();
@@ -76,14 +73,29 @@ public final class Evaluator {
         int[][] ranks = new int[evalUsers.length][];
         int[][] tops = new int[evalUsers.length][];
         ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);
+        ThreadLocal<float[]> compactScratch = ThreadLocal.withInitial(() -> new float[compact == null ? 0 : compact.matrix().cols()]);
         parallel(options.threads(), evalUsers.length, e -> {
             int u = evalUsers[e];
             float[] scores = scratch.get();
             if (strong) {
                 int from = history.indptr()[u];
-                int n = history.indptr()[u + 1] - from;
-                rec.scoreHistory(Arrays.copyOfRange(history.indices(), from, from + n),
-                    Arrays.copyOfRange(history.values(), from, from + n), n, scores);
+                int to = history.indptr()[u + 1];
+                int[] known = new int[to - from];
+                float[] values = new float[to - from];
+                int n = 0;
+                for (int p = from; p < to; p++) {
+                    int c = compact.column()[history.indices()[p]];
+                    if (c >= 0) {
+                        known[n] = c;
+                        values[n++] = history.values()[p];
+                    }
+                }
+                float[] inner = compactScratch.get();
+                rec.scoreHistory(known, values, n, inner);
+                for (int i = 0; i < items; i++) {
+                    int c = compact.column()[i];
+                    scores[i] = c >= 0 ? inner[c] : Float.NaN;
+                }
             } else {
                 rec.scoreUser(u, scores);
             }
@@ -94,13 +106,6 @@ public final class Evaluator {
             }
             for (int p = history.indptr()[u]; p < history.indptr()[u + 1]; p++) {
                 scores[history.indices()[p]] = Float.NaN; // not eligible
-            }
-            if (strong) {
-                for (int i = 0; i < items; i++) {
-                    if (untrained[i]) {
-                        scores[i] = Float.NaN;
-                    }
-                }
             }
             int from = test.indptr()[u];
             int n = test.indptr()[u + 1] - from;
@@ -173,6 +178,41 @@ public final class Evaluator {
         seconds /= folds.length;
         return new EvalResult(spec.model(), spec.orderedParams(), options.protocolName(), acc.means(), seconds,
             iterations == 0 ? 0 : seconds / iterations, users, data.userCount(), data.itemCount(), data.size());
+    }
+
+    /**
+     * The training matrix restricted to the users and items that have a training pair, renumbered densely in their order.
+     *
+     * @param column per original item, its column in {@code matrix}, or -1 for an item without a training pair
+     */
+    record Compact(CsrMatrix matrix, int[] column) {
+
+        static Compact of(CsrMatrix train) {
+            int[] column = new int[train.cols()];
+            Arrays.fill(column, -1);
+            for (int p = 0; p < train.nnz(); p++) {
+                column[train.indices()[p]] = 0;
+            }
+            int items = 0;
+            for (int i = 0; i < column.length; i++) {
+                column[i] = column[i] == 0 ? items++ : -1;
+            }
+            int users = 0;
+            int[] rows = new int[train.nnz()];
+            int[] cols = new int[train.nnz()];
+            for (int u = 0; u < train.rows(); u++) {
+                int from = train.indptr()[u];
+                int to = train.indptr()[u + 1];
+                if (to > from) {
+                    for (int p = from; p < to; p++) {
+                        rows[p] = users;
+                        cols[p] = column[train.indices()[p]];
+                    }
+                    users++;
+                }
+            }
+            return new Compact(CsrMatrix.fromTriplets(users, items, rows, cols, train.values(), train.nnz()), column);
+        }
     }
 
     /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}; past every item when {@code t} is not eligible. */

@@ -1,6 +1,7 @@
 package dev.mfrecs.evaluation;
 
 import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.trainer.data.IdDictionary;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 
 import dev.mfrecs.factorization.CsrMatrix;
@@ -109,6 +110,36 @@ class EvaluatorTest {
         assertTrue(ials.usersEvaluated() > 60 && ials.usersEvaluated() < 140, "about 20% of 500: " + ials.usersEvaluated());
         assertTrue(ials.metric("ndcg@10") > 1.5 * pop.metric("ndcg@10"), ials.metrics() + " vs " + pop.metrics());
         assertTrue(svd.metric("ndcg@10") > pop.metric("ndcg@10"), svd.metrics() + " vs " + pop.metrics());
+    }
+
+    @Test
+    void strongGeneralizationTrainsAsIfHeldOutUsersAndUnusedItemsDidNotExist() {
+        Interactions d = SyntheticInteractions.lowRank(300, 100, 4, 12, 8);
+        // the same pairs under dictionaries that also know users and items without any pair (as split files of other users do)
+        IdDictionary users = new IdDictionary();
+        IdDictionary items = new IdDictionary();
+        for (int k = 0; k < 50; k++) {
+            users.add("ghost-user-" + k);
+            items.add("ghost-item-" + k);
+        }
+        int[] user = new int[d.size()];
+        int[] item = new int[d.size()];
+        for (int p = 0; p < d.size(); p++) {
+            user[p] = users.add(d.users().id(d.user()[p]));
+            item[p] = items.add(d.items().id(d.item()[p]));
+        }
+        Interactions ghosts = new Interactions(users, items, user, item, d.value(), d.times());
+        PairSplit split = Splitter.strongCount(d, 40, 0.8, 3);
+        EvalOptions strong = new EvalOptions(Protocol.STRONG, new int[] { 10, 50 }, 0, 0.2, 40, 1, 42, 2);
+        // Rendle's frequency-scaled regularization counts |U| and |I|: ghosts would change it if they reached the trainer
+        ModelSpec rendle = ModelSpec.of("ials", Map.of("factors", "6", "iterations", "5", "alpha0", "0.3", "nu", "1",
+            "regularization", "0.05"));
+        EvalResult plain = Evaluator.evaluateSplit(rendle, d, split, strong);
+        EvalResult haunted = Evaluator.evaluateSplit(rendle, ghosts, split, strong);
+        assertEquals(plain.metric("ndcg@50"), haunted.metric("ndcg@50"), 1e-12);
+        assertEquals(plain.metric("recall@10"), haunted.metric("recall@10"), 1e-12);
+        assertEquals(plain.usersEvaluated(), haunted.usersEvaluated());
+        assertTrue(plain.metric("ndcg@50") > 0);
     }
 
     @Test
