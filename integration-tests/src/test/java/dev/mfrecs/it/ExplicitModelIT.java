@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.devkit.node.SharedNode;
-import dev.mfrecs.factorization.Confidence;
-import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.contract.InteractionFields;
-import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.devkit.load.DocumentLoader;
-import dev.mfrecs.trainer.train.Algorithm;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +69,8 @@ class ExplicitModelIT {
         }
         client.indices().refresh(r -> r.index(INDEX));
         InteractionFields fields = new InteractionFields(INDEX, "user_id", "item_id", "event_type", "value", "timestamp", Map.of(), 0);
-        new TrainJob(MODEL, Algorithm.ALS, fields, new ImplicitAlsParams(6, 8, 0.1f, Confidence.linear(1f), Solver.CG, 3, 9L, 2), 1, 1, null, 3,
-            ReadPlan.Window.ALL).run(client, ProgressLog.stderr());
+        new TrainJob(MODEL, new AlgorithmSettings.Als(new ExplicitAlsParams(6, 8, 0.1f, 9L, 2)), fields, 1, 1, null, 3, ReadPlan.Window.ALL)
+            .run(client, ProgressLog.stderr());
     }
 
     private static float[] floats(JsonNode array) {

@@ -9,6 +9,7 @@ import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.devkit.node.SharedNode;
 import dev.mfrecs.factorization.Confidence;
+import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.ReadPlan;
@@ -16,6 +17,7 @@ import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.publish.ModelVerifier;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -111,7 +113,14 @@ class ModelConsistencyIT {
 
     private static void train(String model, Algorithm algorithm, InteractionFields fields, ImplicitAlsParams params, ReadPlan.Window window)
         throws IOException {
-        new TrainJob(model, algorithm, fields, params, 1, 1, null, 2, window).run(SharedNode.client(), ProgressLog.stderr());
+        new TrainJob(model, settings(algorithm, params), fields, 1, 1, null, 2, window).run(SharedNode.client(), ProgressLog.stderr());
+    }
+
+    /** Explicit ALS takes the implicit parameters' shared part (d, sweeps, lambda, seed, threads). */
+    private static AlgorithmSettings settings(Algorithm algorithm, ImplicitAlsParams p) {
+        return algorithm == Algorithm.ALS
+            ? new AlgorithmSettings.Als(new ExplicitAlsParams(p.factors(), p.iterations(), p.regularization(), p.seed(), p.threads()))
+            : AlgorithmSettings.of(p);
     }
 
     private static ModelVerifier.Report verify(String model) throws IOException {

@@ -13,8 +13,8 @@ import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.VersionManager;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.PublishRefusedException;
-import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -118,7 +118,7 @@ class TrainerPublishIT {
     void forceMergedVersionHasOneSegmentPerShardAndServes() throws IOException {
         InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
         ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 2);
-        int version = new TrainJob("merged", Algorithm.IALS, fields, params, 1, 1, null, 2, ReadPlan.Window.ALL, true).run(
+        int version = new TrainJob("merged", AlgorithmSettings.of(params), fields, 1, 1, null, 2, ReadPlan.Window.ALL, true).run(
             SharedNode.client(), ProgressLog.stderr());
         for (String index : new String[] { ModelIndices.itemsIndex("merged", version), ModelIndices.usersIndex("merged", version) }) {
             var shards = SharedNode.rest().get("/" + index + "/_segments").body().path("indices").path(index).path("shards");

@@ -8,7 +8,8 @@ package dev.mfrecs.evaluation;
  * @param sampled          with {@link Protocol#LEAVE_ONE_OUT}: rank the held-out item among this many sampled negatives instead
  *                         of all items (He et al. 2017 use 99); 0 for the full ranking
  * @param holdoutFraction  with {@link Protocol#HOLDOUT} and {@link Protocol#RATINGS} (one fold): the held-out fraction, in (0, 1)
- * @param strongUsers      with {@link Protocol#STRONG}: the fraction of eligible users held out, in (0, 1)
+ * @param strongUsers      with {@link Protocol#STRONG}: the fraction of eligible users held out, in (0, 1), or their number, a
+ *                         whole number {@code >= 1} (Liang et al. 2018 hold out a fixed number, e.g. 600 for a MovieLens-1M-sized log)
  * @param folds            with {@link Protocol#RATINGS}: cross-validation folds ({@code >= 2}), or 1 for one random split
  * @param seed             seed of every random choice of the split and of the models
  * @param threads          worker threads for training and scoring, {@code > 0}
@@ -34,8 +35,9 @@ public record EvalOptions(Protocol protocol, int[] cutoffs, int sampled, double 
         if ((holdoutFraction > 0 && holdoutFraction < 1) == false) {
             throw new IllegalArgumentException("[--holdout-fraction] must be in (0, 1) (was [" + holdoutFraction + "])");
         }
-        if ((strongUsers > 0 && strongUsers < 1) == false) {
-            throw new IllegalArgumentException("[--strong-users] must be in (0, 1) (was [" + strongUsers + "])");
+        if ((strongUsers > 0 && strongUsers < 1) == false && (strongUsers >= 1 && strongUsers == Math.rint(strongUsers)) == false) {
+            throw new IllegalArgumentException("[--strong-users] must be a fraction in (0, 1) or a whole number of users >= 1 (was ["
+                + strongUsers + "])");
         }
         if (folds < 1) {
             throw new IllegalArgumentException("[--folds] must be >= 1 (was [" + folds + "])");

@@ -18,7 +18,7 @@ import java.util.Map;
  * </pre>
  * The ratings protocol's metrics are {@code rmse} and {@code mae}. {@code seconds_per_iteration} is 0 for non-iterative models.
  */
-public record EvalResult(String model, Map<String, Double> params, String protocol, Map<String, Double> metrics, double trainSeconds,
+public record EvalResult(String model, Map<String, Object> params, String protocol, Map<String, Double> metrics, double trainSeconds,
                          double secondsPerIteration, int usersEvaluated, int users, int items, int pairs) {
 
     public double metric(String name) {

@@ -1,5 +1,6 @@
 package dev.mfrecs.evaluation;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,9 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code recsys evaluate}: one or more models through one offline protocol, printed as a table and optionally written as JSON. */
+/**
+ * {@code recsys evaluate}: one or more models through one offline protocol, on a log it splits or on split files fixed elsewhere,
+ * printed as a table and optionally written as JSON (accuracy and beyond-accuracy figures per model).
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluate models offline (leave-one-out, holdout, strong "
-    + "generalization, ratings).")
+    + "generalization, ratings) on a file, the Online Retail log, the interactions index or given split files.")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,9 +33,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         + "popularity, item-knn, biases (default ${DEFAULT-VALUE}).")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--param", description = "Model parameter, e.g. --param factors=32 --param alpha=20 (applies to every model that "
-        + "has it).")
-    Map<String, Double> params = new LinkedHashMap<>();
+    @Option(names = "--param", description = "Model parameter, e.g. --param factors=32 --param confidence=log (applies to every model "
+        + "that has it; names and defaults as for train: see train --help).")
+    Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--json", description = "Write the results here: one object for one model, else an array.")
     Path json;
@@ -41,16 +45,43 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         EvalOptions options = protocol.options();
-        Interactions interactions = data.load();
+        for (String model : models) {
+            ModelSpec.of(model, ProtocolOptions.applicable(model, params));
+        }
+        Interactions interactions;
+        PairSplit split = null;
+        if (data.splitFiles()) {
+            SplitFiles files = data.loadSplits();
+            if (files.validation() != null) {
+                throw new IllegalArgumentException("[--validation], [--validation-foldin] and [--validation-heldout] are for tune");
+            }
+            ProtocolOptions.checkFiles(files, options);
+            interactions = files.data();
+            split = files.test();
+            err.printf(Locale.ROOT, "split files: %d train, %d fold-in, %d test pairs%s%n", split.train().length, split.foldIn().length,
+                split.test().length, files.dropped() > 0 ? "; dropped " + files.dropped() + " pairs of items not in --train" : "");
+        } else {
+            interactions = data.load();
+            if (options.protocol() != Protocol.RATINGS) {
+                split = Splitter.split(interactions, options);
+            }
+        }
+        ItemAttributes attributes = data.itemAttributes();
+        int[][] categories = attributes == null ? null : attributes.categoryIds(interactions.items());
+        if (attributes != null) {
+            err.printf(Locale.ROOT, "items: %d of %d described by [%s]%n", attributes.covered(interactions.items()),
+                interactions.itemCount(), data.items);
+        }
         err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s%n", interactions.userCount(),
             interactions.itemCount(), interactions.size(), options.protocolName());
         List<EvalResult> results = new ArrayList<>();
         for (String model : models) {
             ModelSpec spec = ModelSpec.of(model, ProtocolOptions.applicable(model, params));
-            EvalResult r = Evaluator.evaluate(spec, interactions, options);
+            EvalResult r = split == null ? Evaluator.evaluate(spec, interactions, options)
+                : Evaluator.evaluateSplit(spec, interactions, split, options, categories);
             err.printf(Locale.ROOT, "%s: trained in %.2fs%n", spec.model(), r.trainSeconds());
             results.add(r);
         }

@@ -7,15 +7,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The offline evaluation's command line ({@code mfrecs-eval}): evaluating, tuning and reporting on interaction files,
- * without Elasticsearch. A program of its own so the trainer's release jar carries neither the evaluation code nor its
+ * The offline evaluation's command line ({@code mfrecs-eval}): evaluating, tuning, splitting and reporting on interaction
+ * files, split files or the live interactions index. A program of its own so the trainer's release jar carries neither the evaluation code nor its
  * charting library; exit codes are the trainer's ({@link CommandLines}).
  */
 @Command(
     name = "mfrecs-eval",
     mixinStandardHelpOptions = true,
-    description = "mfrecs offline evaluation: evaluate, tune and report on interaction files.",
-    subcommands = { EvaluateCommand.class, TuneCommand.class, ReportCommand.class }
+    description = "mfrecs offline evaluation: evaluate, tune, split and report on interaction files or the interactions index.",
+    subcommands = { EvaluateCommand.class, TuneCommand.class, SplitCommand.class, ReportCommand.class }
 )
 public final class EvaluationCommand implements Runnable {
 

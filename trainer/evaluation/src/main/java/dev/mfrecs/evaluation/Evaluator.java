@@ -29,34 +29,73 @@ public final class Evaluator {
 
     /** Trains on {@code split.train()} and ranks {@code split.test()} (strong generalization: after folding in {@code foldIn()}). */
     public static EvalResult evaluateSplit(ModelSpec spec, Interactions data, PairSplit split, EvalOptions options) {
-        return evaluateSplit(spec.create(options.seed(), options.threads()), spec.model(), spec.orderedParams(), data, split, options);
+        return evaluateSplit(spec, data, split, options, null);
+    }
+
+    /**
+     * As {@link #evaluateSplit(ModelSpec, Interactions, PairSplit, EvalOptions)}; {@code categories} (per item, its category ids, from
+     * {@link ItemAttributes}; may be null) adds {@code categories@10}.
+     */
+    public static EvalResult evaluateSplit(ModelSpec spec, Interactions data, PairSplit split, EvalOptions options, int[][] categories) {
+        return evaluateSplit(spec.create(options.seed(), options.threads()), spec.model(), spec.orderedParams(), data, split, options,
+            categories);
     }
 
     /** As {@link #evaluateSplit(ModelSpec, Interactions, PairSplit, EvalOptions)} for an already constructed recommender. */
-    public static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Double> params, Interactions data, PairSplit split,
+    public static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Object> params, Interactions data, PairSplit split,
                                            EvalOptions options) {
+        return evaluateSplit(rec, model, params, data, split, options, null);
+    }
+
+    /**
+     * The evaluation itself. Under strong generalization ({@link Protocol#STRONG}, or a split with fold-in pairs) items without a
+     * training pair are not ranked (no model learned them; Liang et al. 2018 drop them); beyond-accuracy figures
+     * ({@link BeyondAccuracy}) are added for full rankings.
+     */
+    static EvalResult evaluateSplit(Recommender rec, String model, Map<String, Object> params, Interactions data, PairSplit split,
+                                    EvalOptions options, int[][] categories) {
         CsrMatrix train = data.subset(split.train()).toMatrix();
         CsrMatrix test = data.subset(split.test()).toMatrix();
-        boolean strong = split.foldIn().length > 0;
+        boolean strong = split.foldIn().length > 0 || options.protocol() == Protocol.STRONG;
         CsrMatrix history = strong ? data.subset(split.foldIn()).toMatrix() : train;
+        // strong generalization trains on the training users and items only, as if the held-out users did not exist: their empty
+        // rows and the items no training user has would otherwise count in |U| and |I| (Rendle et al.'s alpha0 |I| and
+        // frequency-scaled regularization) and shift the random initialization
+        Compact compact = strong ? Compact.of(train) : null;
         long start = System.nanoTime();
-        int iterations = rec.fit(train);
+        int iterations = rec.fit(compact == null ? train : compact.matrix());
         double seconds = (System.nanoTime() - start) / 1e9;
         int items = data.itemCount();
         int[] evalUsers = IntStream.range(0, test.rows()).filter(u -> test.indptr()[u + 1] > test.indptr()[u]).toArray();
         int[][] negatives = options.sampled() > 0 ? sampleNegatives(evalUsers, train, test, options.sampled(), options.seed()) : null;
         int maxK = options.maxCutoff();
+        int listLength = Math.max(maxK, BeyondAccuracy.K);
         int[][] ranks = new int[evalUsers.length][];
         int[][] tops = new int[evalUsers.length][];
         ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);
+        ThreadLocal<float[]> compactScratch = ThreadLocal.withInitial(() -> new float[compact == null ? 0 : compact.matrix().cols()]);
         parallel(options.threads(), evalUsers.length, e -> {
             int u = evalUsers[e];
             float[] scores = scratch.get();
             if (strong) {
                 int from = history.indptr()[u];
-                int n = history.indptr()[u + 1] - from;
-                rec.scoreHistory(Arrays.copyOfRange(history.indices(), from, from + n),
-                    Arrays.copyOfRange(history.values(), from, from + n), n, scores);
+                int to = history.indptr()[u + 1];
+                int[] known = new int[to - from];
+                float[] values = new float[to - from];
+                int n = 0;
+                for (int p = from; p < to; p++) {
+                    int c = compact.column()[history.indices()[p]];
+                    if (c >= 0) {
+                        known[n] = c;
+                        values[n++] = history.values()[p];
+                    }
+                }
+                float[] inner = compactScratch.get();
+                rec.scoreHistory(known, values, n, inner);
+                for (int i = 0; i < items; i++) {
+                    int c = compact.column()[i];
+                    scores[i] = c >= 0 ? inner[c] : Float.NaN;
+                }
             } else {
                 rec.scoreUser(u, scores);
             }
@@ -78,18 +117,23 @@ public final class Evaluator {
             Arrays.sort(r);
             ranks[e] = r;
             if (negatives == null) {
-                tops[e] = TopK.topK(scores, items, maxK, null);
+                tops[e] = TopK.topK(scores, items, listLength, null);
             }
         });
         MetricsAccumulator acc = new MetricsAccumulator(options.cutoffs(), items);
         for (int e = 0; e < evalUsers.length; e++) {
             acc.addUser(ranks[e], ranks[e].length);
             if (tops[e] != null) {
-                acc.addTop(tops[e]);
+                acc.addTop(Arrays.copyOf(tops[e], Math.min(maxK, tops[e].length)));
             }
         }
-        return new EvalResult(model, params, options.protocolName(), acc.means(), seconds,
-            iterations == 0 ? 0 : seconds / iterations, acc.users(), data.userCount(), items, data.size());
+        Map<String, Double> metrics = acc.means();
+        if (negatives == null) {
+            metrics.putAll(new BeyondAccuracy(train).measure(tops, categories));
+        }
+        int pairs = split.train().length + split.test().length + split.foldIn().length;
+        return new EvalResult(model, params, options.protocolName(), metrics, seconds,
+            iterations == 0 ? 0 : seconds / iterations, acc.users(), data.userCount(), items, pairs);
     }
 
     /** Rating prediction: RMSE and MAE of predictions clamped to the training values' range, pooled over all folds' test pairs. */
@@ -136,9 +180,47 @@ public final class Evaluator {
             iterations == 0 ? 0 : seconds / iterations, users, data.userCount(), data.itemCount(), data.size());
     }
 
-    /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}. */
+    /**
+     * The training matrix restricted to the users and items that have a training pair, renumbered densely in their order.
+     *
+     * @param column per original item, its column in {@code matrix}, or -1 for an item without a training pair
+     */
+    record Compact(CsrMatrix matrix, int[] column) {
+
+        static Compact of(CsrMatrix train) {
+            int[] column = new int[train.cols()];
+            Arrays.fill(column, -1);
+            for (int p = 0; p < train.nnz(); p++) {
+                column[train.indices()[p]] = 0;
+            }
+            int items = 0;
+            for (int i = 0; i < column.length; i++) {
+                column[i] = column[i] == 0 ? items++ : -1;
+            }
+            int users = 0;
+            int[] rows = new int[train.nnz()];
+            int[] cols = new int[train.nnz()];
+            for (int u = 0; u < train.rows(); u++) {
+                int from = train.indptr()[u];
+                int to = train.indptr()[u + 1];
+                if (to > from) {
+                    for (int p = from; p < to; p++) {
+                        rows[p] = users;
+                        cols[p] = column[train.indices()[p]];
+                    }
+                    users++;
+                }
+            }
+            return new Compact(CsrMatrix.fromTriplets(users, items, rows, cols, train.values(), train.nnz()), column);
+        }
+    }
+
+    /** 1 + the number of eligible (non-NaN) items ranked before item {@code t}; past every item when {@code t} is not eligible. */
     static int rankAmongAll(float[] scores, int items, int t) {
         float st = scores[t];
+        if (st != st) {
+            return items + 1;
+        }
         int better = 0;
         for (int j = 0; j < items; j++) {
             float s = scores[j];
@@ -149,9 +231,12 @@ public final class Evaluator {
         return better + 1;
     }
 
-    /** 1 + the number of {@code candidates} ranked before item {@code t}. */
+    /** 1 + the number of {@code candidates} ranked before item {@code t}; past every candidate when {@code t} is not eligible. */
     static int rankAmong(float[] scores, int[] candidates, int t) {
         float st = scores[t];
+        if (st != st) {
+            return candidates.length + 2;
+        }
         int better = 0;
         for (int j : candidates) {
             float s = scores[j];

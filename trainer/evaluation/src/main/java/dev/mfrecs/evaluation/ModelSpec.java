@@ -1,129 +1,94 @@
 package dev.mfrecs.evaluation;
 
-import dev.mfrecs.factorization.Confidence;
-import dev.mfrecs.factorization.ExplicitAlsParams;
-import dev.mfrecs.factorization.FunkSvdParams;
-import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.PureSvdParams;
-import dev.mfrecs.factorization.Solver;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
+import dev.mfrecs.trainer.train.Algorithm;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A model name and its numeric hyper-parameters, with every model's defaults in one place: the unit of {@code evaluate}, of each
- * {@code tune} grid point and of the {@code --best} file. Parameter names are the {@code train} option names without the leading dashes, so
- * the best parameters of {@code ials} can be passed to {@code train} as they are.
+ * A model name and its hyper-parameters: the unit of {@code evaluate}, of each {@code tune} grid point and of the {@code --best} file.
+ * The four factorizations take their parameters, defaults and checks from the trainer's {@link AlgorithmSettings} (the same table
+ * {@code train} uses, so a {@code --best} file trains exactly what was tuned); the evaluation-only baselines keep their few parameters
+ * in {@link #BASELINES}. Values are {@link Integer}, {@link Double} or a choice {@link String} (e.g. {@code confidence=log}).
+ *
+ * @param settings the factorization's settings (seed and threads are set per run), or null for a baseline
  */
-public record ModelSpec(String model, Map<String, Double> params) {
+public record ModelSpec(String model, Map<String, Object> params, AlgorithmSettings settings) {
 
     /** The model names, in the order tables list them. */
     public static final List<String> MODELS = List.of("ials", "als", "svd", "funk", "popularity", "item-knn", "biases");
 
+    /** The baselines' parameters and defaults (whole numbers are counts). */
+    static final Map<String, Map<String, Object>> BASELINES = Map.of(
+        "popularity", Map.of(),
+        "item-knn", Map.of("neighbors", 100),
+        "biases", orderedOf("iterations", 10, "bias-regularization", 5.0));
+
     public ModelSpec {
-        params = Map.copyOf(params);
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
-    /** The model's default parameters overridden by {@code overrides}; unknown models or parameters are rejected. */
-    public static ModelSpec of(String model, Map<String, Double> overrides) {
-        Map<String, Double> p = defaults(model);
+    /**
+     * The model's default parameters overridden by {@code overrides} (name to text, as in {@code --param factors=32}); unknown models
+     * or parameters and bad values are rejected naming {@code --param}.
+     */
+    public static ModelSpec of(String model, Map<String, String> overrides) {
+        Algorithm algorithm = algorithm(model);
+        if (algorithm != null) {
+            AlgorithmSettings s = AlgorithmSettings.of(algorithm, overrides, 42L, 1, name -> "--param] [" + name);
+            return new ModelSpec(model, s.values(), s);
+        }
+        Map<String, Object> p = new LinkedHashMap<>(baseline(model));
         for (var e : overrides.entrySet()) {
-            if (p.containsKey(e.getKey()) == false) {
+            Object dflt = p.get(e.getKey());
+            if (dflt == null) {
                 throw new IllegalArgumentException("[--param] unknown parameter [" + e.getKey() + "] for model [" + model + "]; known: "
                     + p.keySet());
             }
-            if (Double.isFinite(e.getValue()) == false) {
-                throw new IllegalArgumentException("[--param] [" + e.getKey() + "] must be finite (was [" + e.getValue() + "])");
-            }
-            p.put(e.getKey(), e.getValue());
+            p.put(e.getKey(), number(e.getKey(), e.getValue(), dflt instanceof Integer));
         }
-        return new ModelSpec(model, p);
+        return new ModelSpec(model, p, null);
     }
 
-    static Map<String, Double> defaults(String model) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        switch (model) {
-            case "ials" -> {
-                p.put("factors", 64.0);
-                p.put("iterations", 15.0);
-                p.put("regularization", 0.1);
-                p.put("alpha", 10.0);
-                p.put("cg-steps", 3.0);
-            }
-            case "als" -> {
-                p.put("factors", 32.0);
-                p.put("iterations", 15.0);
-                p.put("regularization", 0.1);
-            }
-            case "svd" -> {
-                p.put("factors", 64.0);
-                p.put("oversampling", 10.0);
-                p.put("power-iterations", 2.0);
-            }
-            case "funk" -> {
-                p.put("factors", 32.0);
-                p.put("iterations", 20.0);
-                p.put("learning-rate", 0.005);
-                p.put("regularization", 0.02);
-                p.put("init-std", 0.1);
-            }
-            case "popularity" -> {
-            }
-            case "item-knn" -> p.put("neighbors", 100.0);
-            case "biases" -> {
-                p.put("iterations", 10.0);
-                p.put("bias-regularization", 5.0);
-            }
-            default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
-        }
-        return p;
+    /** The model's parameters with their defaults, in table order; unknown models are rejected. */
+    static Map<String, Object> defaults(String model) {
+        Algorithm algorithm = algorithm(model);
+        return algorithm != null ? AlgorithmSettings.defaults(algorithm, 42L, 1).values() : baseline(model);
     }
 
     /** The parameters in the model's default order (for tables and JSON). */
-    public Map<String, Double> orderedParams() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String k : defaults(model).keySet()) {
-            out.put(k, params.get(k));
-        }
-        return out;
+    public Map<String, Object> orderedParams() {
+        return params;
     }
 
-    public ModelSpec with(String name, double value) {
-        Map<String, Double> p = new LinkedHashMap<>(params);
+    public ModelSpec with(String name, String value) {
+        Map<String, String> p = new LinkedHashMap<>();
+        params.forEach((k, v) -> p.put(k, String.valueOf(v)));
         p.put(name, value);
         return of(model, p);
     }
 
     /** A fresh, untrained recommender for these parameters. */
     public Recommender create(long seed, int threads) {
+        if (settings != null) {
+            return switch (settings.withRun(seed, threads)) {
+                case AlgorithmSettings.Ials s -> new IalsRecommender(s.params());
+                case AlgorithmSettings.Als s -> BiasedRecommender.explicitAls(s.params());
+                case AlgorithmSettings.Svd s -> new PureSvdRecommender(s.params());
+                case AlgorithmSettings.Funk s -> BiasedRecommender.funkSvd(s.params());
+            };
+        }
         return switch (model) {
-            case "ials" -> new IalsRecommender(new ImplicitAlsParams(intParam("factors"), intParam("iterations"),
-                floatParam("regularization"), Confidence.linear(floatParam("alpha")), Solver.CG, intParam("cg-steps"), seed, threads));
-            case "als" -> BiasedRecommender.explicitAls(new ExplicitAlsParams(intParam("factors"), intParam("iterations"),
-                floatParam("regularization"), seed, threads));
-            case "svd" -> new PureSvdRecommender(new PureSvdParams(intParam("factors"), intParam("oversampling"),
-                intParam("power-iterations"), seed, threads));
-            case "funk" -> BiasedRecommender.funkSvd(new FunkSvdParams(intParam("factors"), intParam("iterations"),
-                floatParam("learning-rate"), floatParam("regularization"), floatParam("init-std"), seed));
             case "popularity" -> new PopularityRecommender();
-            case "item-knn" -> new ItemKnnRecommender(intParam("neighbors"), threads);
-            case "biases" -> new BiasesRecommender(intParam("iterations"), floatParam("bias-regularization"));
+            case "item-knn" -> new ItemKnnRecommender((Integer) params.get("neighbors"), threads);
+            case "biases" -> new BiasesRecommender((Integer) params.get("iterations"), ((Double) params.get("bias-regularization"))
+                .floatValue());
             default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
         };
-    }
-
-    int intParam(String name) {
-        double v = params.get(name);
-        if (v != Math.rint(v)) {
-            throw new IllegalArgumentException("[" + name + "] of model [" + model + "] must be an integer (was [" + v + "])");
-        }
-        return (int) v;
-    }
-
-    float floatParam(String name) {
-        return params.get(name).floatValue();
     }
 
     /** e.g. {@code ials(factors=64, regularization=0.1)}, listing only the given parameter names. */
@@ -139,7 +104,56 @@ public record ModelSpec(String model, Map<String, Double> params) {
         return sb.toString();
     }
 
-    public static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+    /** A parameter value as written: whole numbers without a decimal point, other numbers in shortest form, words as they are. */
+    public static String format(Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e9 ? Long.toString((long) d) : String.format(Locale.ROOT, "%s", d);
+        }
+        return String.valueOf(v);
+    }
+
+    private static Algorithm algorithm(String model) {
+        return switch (model) {
+            case "ials" -> Algorithm.IALS;
+            case "als" -> Algorithm.ALS;
+            case "svd" -> Algorithm.SVD;
+            case "funk" -> Algorithm.FUNK;
+            default -> null;
+        };
+    }
+
+    private static Map<String, Object> baseline(String model) {
+        Map<String, Object> p = BASELINES.get(model);
+        if (p == null) {
+            throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
+        }
+        return p;
+    }
+
+    private static Object number(String name, String text, boolean whole) {
+        double v;
+        try {
+            v = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("[--param] [" + name + "] must be a number (was [" + text + "])", e);
+        }
+        if (Double.isFinite(v) == false || v < 0) {
+            throw new IllegalArgumentException("[--param] [" + name + "] must be finite and >= 0 (was [" + text + "])");
+        }
+        if (whole) {
+            if (v != Math.rint(v) || v < 1 || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("[--param] [" + name + "] must be a whole number >= 1 (was [" + text + "])");
+            }
+            return (int) v;
+        }
+        return v;
+    }
+
+    private static Map<String, Object> orderedOf(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return Collections.unmodifiableMap(m);
     }
 }

@@ -4,6 +4,8 @@ import dev.mfrecs.evaluation.report.ReportBuilder;
 import dev.mfrecs.evaluation.report.ReportConfig;
 import dev.mfrecs.evaluation.report.ReportInput;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,22 +36,26 @@ public final class ReportCommand implements Callable<Integer> {
         + "comparison table (default ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64")
+    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64", description = "iALS factors of the heatmap (default "
+        + "${DEFAULT-VALUE}).")
     double[] factorsGrid;
 
-    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300")
+    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300", description = "iALS regularizations of the heatmap "
+        + "(default ${DEFAULT-VALUE}).")
     double[] regGrid;
 
-    @Option(names = "--grid-iterations", defaultValue = "10")
+    @Option(names = "--grid-iterations", defaultValue = "10", description = "iALS iterations per heatmap cell (default "
+        + "${DEFAULT-VALUE}).")
     int gridIterations;
 
-    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot.")
+    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot "
+        + "(default ${DEFAULT-VALUE}).")
     int pcaItems;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Spec
@@ -57,16 +63,17 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.io.PrintWriter stdout = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         System.setProperty("java.awt.headless", "true");
         for (String m : models) {
             ModelSpec.defaults(m);
         }
         ReportConfig config = new ReportConfig(models, factorsGrid, regGrid, gridIterations, pcaItems, seed,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-        ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue) : fileInput(data.load(),
-            data.source.input.getFileName().toString());
+        ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue)
+            : fileInput(data.load(), data.source.input != null ? data.source.input.getFileName().toString() : "index [" + data.recipe.fields()
+                .index() + "]", data.itemAttributes());
         String html = new ReportBuilder(input, config, s -> err.println("report: " + s)).build();
         Files.createDirectories(out);
         Path page = out.resolve("index.html");
@@ -78,7 +85,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     /** Online Retail: product descriptions as labels, {@link RetailCategory} as category, quantity-derived ratings for the biases. */
-    static ReportInput retailInput(Path csv, float minValue) throws java.io.IOException {
+    static ReportInput retailInput(Path csv, float minValue) throws IOException {
         RetailData retail = RetailData.load(csv);
         Interactions all = retail.interactions();
         Map<String, String> description = new HashMap<>();
@@ -105,9 +112,18 @@ public final class ReportCommand implements Callable<Integer> {
         return (float) Math.max(1, Math.min(5, 1 + Math.log(Math.max(q, 1)) / Math.log(2)));
     }
 
-    /** A plain interactions file: ids as labels, one category, the values themselves as ratings. */
-    static ReportInput fileInput(Interactions data, String name) {
-        return new ReportInput(name, data, id -> id, id -> "all", "The file has no item attributes, so every point has one color.",
-            data, String.format(Locale.ROOT, "The file's values are taken as ratings."));
+    /**
+     * A plain interactions file or index: the values themselves as ratings; with item attributes ({@code --items}) titles as labels and
+     * the first category as colour, else ids and one colour.
+     */
+    static ReportInput fileInput(Interactions data, String name, ItemAttributes attributes) {
+        if (attributes == null) {
+            return new ReportInput(name, data, id -> id, id -> "all", "The file has no item attributes (--items), so every point has one "
+                + "color.", data, "The file's values are taken as ratings.");
+        }
+        int covered = attributes.covered(data.items());
+        return new ReportInput(name, data, attributes::title, attributes::firstCategory, String.format(Locale.ROOT, "Colors: each "
+            + "item's first category in the item attribute file (%d of %d items described; 'other' for the rest and for categories "
+            + "beyond the palette).", covered, data.itemCount()), data, "The file's values are taken as ratings.");
     }
 }

@@ -10,13 +10,17 @@ import java.util.SplittableRandom;
  */
 public final class Splitter {
 
+    /** The share of a held-out user's pairs given to the model at scoring time (Liang et al. 2018: 80%). */
+    static final double FOLD_IN = 0.8;
+
     private Splitter() {}
 
     public static PairSplit split(Interactions data, EvalOptions options) {
         return switch (options.protocol()) {
             case LEAVE_ONE_OUT -> leaveOneOut(data, options.seed());
             case HOLDOUT -> holdout(data, options.holdoutFraction(), options.seed());
-            case STRONG -> strong(data, options.strongUsers(), 0.8, options.seed());
+            case STRONG -> options.strongUsers() >= 1 ? strongCount(data, (int) options.strongUsers(), FOLD_IN, options.seed())
+                : strong(data, options.strongUsers(), FOLD_IN, options.seed());
             case RATINGS -> ratingsFolds(data, 1, options.holdoutFraction(), options.seed())[0];
         };
     }
@@ -85,18 +89,70 @@ public final class Splitter {
      */
     public static PairSplit strong(Interactions data, double userFraction, double foldInFraction, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
+        int[][] byUser = byUser(data);
+        boolean[] heldOut = new boolean[byUser.length];
+        for (int u = 0; u < byUser.length; u++) {
+            heldOut[u] = byUser[u].length >= 2 && random.nextDouble() < userFraction;
+        }
+        return strongSplit(data, byUser, heldOut, foldInFraction, random);
+    }
+
+    /**
+     * Strong generalization with a fixed number of held-out users (Liang et al. 2018): {@code count} users drawn uniformly (seeded)
+     * among those with at least 2 pairs; otherwise as {@link #strong}.
+     */
+    public static PairSplit strongCount(Interactions data, int count, double foldInFraction, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] byUser = byUser(data);
+        IntList eligible = new IntList(byUser.length);
+        for (int u = 0; u < byUser.length; u++) {
+            if (byUser[u].length >= 2) {
+                eligible.add(u);
+            }
+        }
+        int[] candidates = eligible.toArray();
+        if (count >= candidates.length) {
+            throw new IllegalArgumentException("[--strong-users] [" + count + "] must be fewer than the [" + candidates.length
+                + "] users with at least 2 pairs");
+        }
+        shuffle(candidates, random);
+        boolean[] heldOut = new boolean[byUser.length];
+        for (int j = 0; j < count; j++) {
+            heldOut[candidates[j]] = true;
+        }
+        return strongSplit(data, byUser, heldOut, foldInFraction, random);
+    }
+
+    /**
+     * Trains on the users not held out; splits each held-out user's shuffled pairs into fold-in ({@code foldInFraction}, at least one)
+     * and test (at least one). As in Liang et al.'s protocol, held-out pairs of items that no training user has are dropped from both
+     * parts: no model has learned anything about those items, and the evaluation ranks only trained items.
+     */
+    private static PairSplit strongSplit(Interactions data, int[][] byUser, boolean[] heldOut, double foldInFraction,
+                                         SplittableRandom random) {
         IntList train = new IntList(data.size());
         IntList foldIn = new IntList(data.size() / 4);
         IntList test = new IntList(data.size() / 4);
-        for (int[] pairs : byUser(data)) {
-            if (pairs.length < 2 || random.nextDouble() >= userFraction) {
-                train.addAll(pairs, 0, pairs.length);
-                continue;
+        boolean[] trained = new boolean[data.itemCount()];
+        for (int u = 0; u < byUser.length; u++) {
+            if (heldOut[u] == false) {
+                train.addAll(byUser[u], 0, byUser[u].length);
+                for (int p : byUser[u]) {
+                    trained[data.item()[p]] = true;
+                }
             }
-            shuffle(pairs, random);
-            int n = Math.min(pairs.length - 1, Math.max(1, (int) Math.round(foldInFraction * pairs.length)));
-            foldIn.addAll(pairs, 0, n);
-            test.addAll(pairs, n, pairs.length);
+        }
+        for (int u = 0; u < byUser.length; u++) {
+            if (heldOut[u]) {
+                int[] pairs = byUser[u];
+                shuffle(pairs, random);
+                int n = Math.min(pairs.length - 1, Math.max(1, (int) Math.round(foldInFraction * pairs.length)));
+                for (int j = 0; j < pairs.length; j++) {
+                    if (trained[data.item()[pairs[j]]]) {
+                        (j < n ? foldIn : test).add(pairs[j]);
+                    }
+                }
+            }
         }
         return new PairSplit(train.toArray(), test.toArray(), foldIn.toArray());
     }

@@ -128,8 +128,7 @@ class BiasesRecommenderTest {
     void invalidParametersNameTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BiasesRecommender(0, 1f));
         assertEquals("[iterations] of model [biases] must be >= 1 (was [0])", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("biases", java.util.Map.of("bias-regularization", -1.0))
-            .create(1, 1));
-        assertEquals("[bias-regularization] of model [biases] must be finite and >= 0 (was [-1.0])", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("biases", java.util.Map.of("bias-regularization", "-1.0")));
+        assertEquals("[--param] [bias-regularization] must be finite and >= 0 (was [-1.0])", e.getMessage());
     }
 }

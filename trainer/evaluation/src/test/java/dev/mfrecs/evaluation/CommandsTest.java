@@ -134,15 +134,15 @@ class CommandsTest {
         double one = o.rows().get(0).validation().metric("ndcg@10");
         double thirty = o.rows().get(1).validation().metric("ndcg@10");
         assertTrue(one != thirty, "the neighbour count must change the scores: " + one);
-        assertEquals(one > thirty ? 1.0 : 30.0, o.best().params().get("neighbors"));
-        assertEquals(o.best().params().get("neighbors"), root.get("params").get("neighbors").asDouble(), "the CLI picks the same point");
+        assertEquals(one > thirty ? 1 : 30, o.best().params().get("neighbors"));
+        assertEquals(o.best().params().get("neighbors"), root.get("params").get("neighbors").asInt(), "the CLI picks the same point");
     }
 
     @Test
     void tunerNeverScoresGridPointsOnTheTestSplit() {
         Interactions d = SyntheticInteractions.lowRank(150, 60, 3, 10, 9);
         EvalOptions loo = EvalOptions.defaults(Protocol.LEAVE_ONE_OUT, 42, 2);
-        Tuner.Outcome o = Tuner.tune("ials", Map.of("iterations", 3.0), Grid.parse(List.of("factors=2,4")), d, loo, "ndcg@10", null);
+        Tuner.Outcome o = Tuner.tune("ials", Map.of("iterations", "3"), Grid.parse(List.of("factors=2,4")), d, loo, "ndcg@10", null);
         PairSplit outer = Splitter.split(d, loo);
         // the validation rows were computed on the training part only: one fewer pair per user than the test run's training data
         assertEquals(outer.train().length, o.rows().get(0).validation().pairs());
@@ -150,7 +150,7 @@ class CommandsTest {
         assertEquals(2, o.rows().size());
         double a = o.rows().get(0).validation().metric("ndcg@10");
         double b = o.rows().get(1).validation().metric("ndcg@10");
-        assertEquals(a >= b ? 2.0 : 4.0, o.best().params().get("factors"));
+        assertEquals(a >= b ? 2 : 4, o.best().params().get("factors"));
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {

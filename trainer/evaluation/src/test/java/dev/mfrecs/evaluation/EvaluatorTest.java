@@ -1,6 +1,7 @@
 package dev.mfrecs.evaluation;
 
 import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.trainer.data.IdDictionary;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 
 import dev.mfrecs.factorization.CsrMatrix;
@@ -73,7 +74,7 @@ class EvaluatorTest {
     @Test
     void implicitAlsBeatsPopularityOnLowRankData() {
         Interactions d = SyntheticInteractions.lowRank(400, 200, 5, 15, 1);
-        Map<String, Double> small = Map.of("factors", 8.0, "iterations", 10.0, "regularization", 0.05, "alpha", 5.0);
+        Map<String, String> small = Map.of("factors", "8", "iterations", "10", "regularization", "0.05", "alpha", "5");
         EvalResult ials = Evaluator.evaluate(ModelSpec.of("ials", small), d, LOO);
         EvalResult pop = Evaluator.evaluate(ModelSpec.of("popularity", Map.of()), d, LOO);
         assertEquals(400, ials.usersEvaluated());
@@ -81,16 +82,16 @@ class EvaluatorTest {
         assertTrue(ials.metric("recall@20") > pop.metric("recall@20"));
         assertTrue(ials.metric("coverage@20") > pop.metric("coverage@20"));
         assertTrue(ials.trainSeconds() > 0 && ials.secondsPerIteration() > 0);
-        EvalResult knn = Evaluator.evaluate(ModelSpec.of("item-knn", Map.of("neighbors", 30.0)), d, LOO);
+        EvalResult knn = Evaluator.evaluate(ModelSpec.of("item-knn", Map.of("neighbors", "30")), d, LOO);
         assertTrue(knn.metric("ndcg@10") > pop.metric("ndcg@10"), knn.metrics() + " vs " + pop.metrics());
-        EvalResult svd = Evaluator.evaluate(ModelSpec.of("svd", Map.of("factors", 8.0)), d, LOO);
+        EvalResult svd = Evaluator.evaluate(ModelSpec.of("svd", Map.of("factors", "8")), d, LOO);
         assertTrue(svd.metric("ndcg@10") > pop.metric("ndcg@10"), svd.metrics() + " vs " + pop.metrics());
     }
 
     @Test
     void sampledRankingIsNeverHarderThanTheFullRanking() {
         Interactions d = SyntheticInteractions.lowRank(200, 300, 5, 10, 2);
-        ModelSpec spec = ModelSpec.of("ials", Map.of("factors", 8.0, "iterations", 5.0));
+        ModelSpec spec = ModelSpec.of("ials", Map.of("factors", "8", "iterations", "5"));
         EvalResult full = Evaluator.evaluate(spec, d, LOO);
         EvalResult sampled = Evaluator.evaluate(spec, d, new EvalOptions(Protocol.LEAVE_ONE_OUT, new int[] { 10 }, 99, 0.2, 0.2, 1, 42, 2));
         assertEquals("leave-one-out-sampled-99", sampled.protocol());
@@ -103,8 +104,8 @@ class EvaluatorTest {
     void strongGeneralizationFoldsInUnseenUsers() {
         Interactions d = SyntheticInteractions.lowRank(500, 200, 5, 15, 4);
         EvalOptions strong = EvalOptions.defaults(Protocol.STRONG, 42, 2);
-        EvalResult ials = Evaluator.evaluate(ModelSpec.of("ials", Map.of("factors", 8.0, "iterations", 10.0)), d, strong);
-        EvalResult svd = Evaluator.evaluate(ModelSpec.of("svd", Map.of("factors", 8.0)), d, strong);
+        EvalResult ials = Evaluator.evaluate(ModelSpec.of("ials", Map.of("factors", "8", "iterations", "10")), d, strong);
+        EvalResult svd = Evaluator.evaluate(ModelSpec.of("svd", Map.of("factors", "8")), d, strong);
         EvalResult pop = Evaluator.evaluate(ModelSpec.of("popularity", Map.of()), d, strong);
         assertTrue(ials.usersEvaluated() > 60 && ials.usersEvaluated() < 140, "about 20% of 500: " + ials.usersEvaluated());
         assertTrue(ials.metric("ndcg@10") > 1.5 * pop.metric("ndcg@10"), ials.metrics() + " vs " + pop.metrics());
@@ -112,9 +113,39 @@ class EvaluatorTest {
     }
 
     @Test
+    void strongGeneralizationTrainsAsIfHeldOutUsersAndUnusedItemsDidNotExist() {
+        Interactions d = SyntheticInteractions.lowRank(300, 100, 4, 12, 8);
+        // the same pairs under dictionaries that also know users and items without any pair (as split files of other users do)
+        IdDictionary users = new IdDictionary();
+        IdDictionary items = new IdDictionary();
+        for (int k = 0; k < 50; k++) {
+            users.add("ghost-user-" + k);
+            items.add("ghost-item-" + k);
+        }
+        int[] user = new int[d.size()];
+        int[] item = new int[d.size()];
+        for (int p = 0; p < d.size(); p++) {
+            user[p] = users.add(d.users().id(d.user()[p]));
+            item[p] = items.add(d.items().id(d.item()[p]));
+        }
+        Interactions ghosts = new Interactions(users, items, user, item, d.value(), d.times());
+        PairSplit split = Splitter.strongCount(d, 40, 0.8, 3);
+        EvalOptions strong = new EvalOptions(Protocol.STRONG, new int[] { 10, 50 }, 0, 0.2, 40, 1, 42, 2);
+        // Rendle's frequency-scaled regularization counts |U| and |I|: ghosts would change it if they reached the trainer
+        ModelSpec rendle = ModelSpec.of("ials", Map.of("factors", "6", "iterations", "5", "alpha0", "0.3", "nu", "1",
+            "regularization", "0.05"));
+        EvalResult plain = Evaluator.evaluateSplit(rendle, d, split, strong);
+        EvalResult haunted = Evaluator.evaluateSplit(rendle, ghosts, split, strong);
+        assertEquals(plain.metric("ndcg@50"), haunted.metric("ndcg@50"), 1e-12);
+        assertEquals(plain.metric("recall@10"), haunted.metric("recall@10"), 1e-12);
+        assertEquals(plain.usersEvaluated(), haunted.usersEvaluated());
+        assertTrue(plain.metric("ndcg@50") > 0);
+    }
+
+    @Test
     void holdoutIsThreadCountIndependent() {
         Interactions d = SyntheticInteractions.lowRank(150, 80, 4, 10, 6);
-        ModelSpec spec = ModelSpec.of("ials", Map.of("factors", 6.0, "iterations", 4.0));
+        ModelSpec spec = ModelSpec.of("ials", Map.of("factors", "6", "iterations", "4"));
         EvalResult one = Evaluator.evaluate(spec, d, EvalOptions.defaults(Protocol.HOLDOUT, 3, 1));
         EvalResult four = Evaluator.evaluate(spec, d, EvalOptions.defaults(Protocol.HOLDOUT, 3, 4));
         assertEquals(one.metrics(), four.metrics());
@@ -137,8 +168,8 @@ class EvaluatorTest {
             }
         }
         double meanRmse = Math.sqrt(sq / d.size());
-        EvalResult als = Evaluator.evaluate(ModelSpec.of("als", Map.of("factors", 4.0, "regularization", 0.05)), d, cv);
-        EvalResult funk = Evaluator.evaluate(ModelSpec.of("funk", Map.of("factors", 4.0, "iterations", 40.0, "learning-rate", 0.01)), d,
+        EvalResult als = Evaluator.evaluate(ModelSpec.of("als", Map.of("factors", "4", "regularization", "0.05")), d, cv);
+        EvalResult funk = Evaluator.evaluate(ModelSpec.of("funk", Map.of("factors", "4", "iterations", "40", "learning-rate", "0.01")), d,
             cv);
         assertEquals("ratings-3-fold", als.protocol());
         assertTrue(als.metric("rmse") < 0.85 * meanRmse, als.metrics() + " vs global mean " + meanRmse);
@@ -158,7 +189,7 @@ class EvaluatorTest {
     void unknownModelsAndParametersAreRejectedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("bpr", Map.of()));
         assertTrue(e.getMessage().contains("[--model]") && e.getMessage().contains("[bpr]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("ials", Map.of("neighbors", 3.0)));
+        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("ials", Map.of("neighbors", "3")));
         assertTrue(e.getMessage().contains("[neighbors]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Protocol.parse("kfold"));
         assertTrue(e.getMessage().contains("[kfold]"), e.getMessage());

@@ -5,10 +5,11 @@ import co.elastic.clients.json.JsonpUtils;
 
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
-import dev.mfrecs.trainer.train.Algorithm;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -55,10 +56,11 @@ public final class SparkEngine implements TrainJob.Engine {
     @Override
     public ModelArtifacts train(TrainJob job, ReadPlan plan, ElasticsearchClient client, TrainJob.Counts counts, ProgressLog log)
         throws IOException {
-        if (job.algorithm() != Algorithm.IALS) {
+        if (job.settings() instanceof AlgorithmSettings.Ials == false) {
             throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().cliName()
                 + "] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]");
         }
+        ImplicitAlsParams params = ((AlgorithmSettings.Ials) job.settings()).params();
         InteractionRecipe recipe = plan.recipe();
         InteractionFields fields = recipe.fields();
         int parallelism = spark.sparkContext().defaultParallelism();
@@ -91,7 +93,7 @@ public final class SparkEngine implements TrainJob.Engine {
             counts.add(events.value() + invalid.value(), invalid.value());
             job.checkInvalid(counts);
             try {
-                return SparkImplicitTrainer.train(spark, job.model(), weighted, events.value(), job.params(), job.minPerUser(),
+                return SparkImplicitTrainer.train(spark, job.model(), weighted, events.value(), params, job.minPerUser(),
                     job.minPerItem(), recipe, new SparkImplicitTrainer.Options(blocks), log);
             } finally {
                 weighted.unpersist();

@@ -4,6 +4,7 @@ import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.TrainJob;
 
@@ -13,6 +14,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Registers {@code --engine spark} with the trainer CLI through {@link java.util.ServiceLoader}: the trainer finds this
@@ -46,6 +48,12 @@ public final class SparkEngineProvider implements EngineProvider {
                 }
             }
         };
+    }
+
+    /** MLlib solves every row exactly: the row solver and its conjugate-gradient steps do not apply. */
+    @Override
+    public Set<String> unusedParameters(Algorithm algorithm) {
+        return Set.of("solver", "cg-steps");
     }
 
     /**

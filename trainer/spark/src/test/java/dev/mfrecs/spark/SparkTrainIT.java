@@ -22,6 +22,8 @@ import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelVerifier;
 import dev.mfrecs.trainer.publish.VersionWriter;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
+import dev.mfrecs.trainer.train.Algorithm;
 import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.ImplicitTrainer;
 import dev.mfrecs.trainer.train.TrainJob;
@@ -38,7 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -284,10 +288,10 @@ class SparkTrainIT {
 
     @Test
     @Order(4)
-    void rejectsWhatItCannotTrain() {
+    void rejectsWhatItCannotTrain() throws IOException {
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
-        TrainJob als = new TrainJob("shop_als", dev.mfrecs.trainer.train.Algorithm.ALS, InteractionFields.defaults(INDEX), job("x").params(), 1, 1, null, 2,
-            ReadPlan.Window.ALL);
+        TrainJob als = new TrainJob("shop_als", AlgorithmSettings.defaults(Algorithm.ALS, 42L, 2), InteractionFields.defaults(INDEX), 1, 1,
+            null, 2, ReadPlan.Window.ALL);
         ReadPlan plan = new ReadPlan(InteractionRecipe.implicitEvents(InteractionFields.defaults(INDEX)), ReadPlan.query(
             InteractionRecipe.implicitEvents(InteractionFields.defaults(INDEX))));
         var e = assertThrows(IllegalArgumentException.class, () -> engine.train(als, plan, SharedNode.client(), new TrainJob.Counts(),
@@ -305,6 +309,13 @@ class SparkTrainIT {
         assertTrue(unknown.getMessage().startsWith("[--engine] [flink] is not available (engines on the class path: [local, spark])"),
             unknown.getMessage());
         assertInstanceOf(SparkEngineProvider.class, EngineProvider.load("spark"));
+        // MLlib solves rows exactly: the CG options are rejected like a parameter the algorithm does not use, exit code 2
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new MfrecsCommand());
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("train", "--es", SharedNode.node().url(), "--model", "shop_cg", "--index", INDEX, "--cg-steps", "5",
+            "--engine", "spark", "--master", "local[2]"));
+        assertTrue(err.toString().contains("[--cg-steps] is not used by [--engine] [spark]"), err.toString());
     }
 
     /** Last: the CLI's run stops the Spark session it gets, which is this suite's. */

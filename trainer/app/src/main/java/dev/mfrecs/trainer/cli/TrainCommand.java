@@ -2,23 +2,19 @@ package dev.mfrecs.trainer.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
-import dev.mfrecs.trainer.es.ReadPlan;
-import dev.mfrecs.factorization.Confidence;
-import dev.mfrecs.factorization.ConfidenceKind;
-import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.contract.InteractionFields;
-import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
+import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.VersionWriter;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 import dev.mfrecs.trainer.train.Algorithm;
+import dev.mfrecs.trainer.train.EngineProvider;
 import dev.mfrecs.trainer.train.ModelDirectory;
-import dev.mfrecs.trainer.train.OfflineSettings;
 import dev.mfrecs.trainer.train.OfflineTrainer;
 import dev.mfrecs.trainer.train.Schedule;
 import dev.mfrecs.trainer.train.ScheduledTrainer;
@@ -27,25 +23,30 @@ import dev.mfrecs.trainer.train.TrainJob;
 import dev.mfrecs.trainer.train.TrainedModel;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code recsys train}: either read an interactions index, train implicit ALS and publish a new model version ({@code --es}),
- * or read an interaction file and write the model's factors and metadata to a directory ({@code --input}, no cluster).
+ * {@code recsys train}: either read an interactions index, train implicit or explicit ALS and publish a new model version
+ * ({@code --es}), or read an interaction file and write the model's factors and metadata to a directory ({@code --input}, no
+ * cluster). Hyper-parameters go through one {@link AlgorithmSettings} on both paths (and both engines), so a parameter the
+ * algorithm does not use is rejected the same way everywhere; their help texts come from {@link HyperparameterHelp}.
  */
-@Command(name = "train", description = "Train from an interactions index and publish a new version (--es), "
-    + "or from a file into a directory (--input ... --output DIR).")
+@Command(name = "train", resourceBundle = "dev.mfrecs.trainer.cli.HyperparameterHelp", description = "Train from an interactions "
+    + "index and publish a new version (--es), or from a file into a directory (--input ... --output DIR).")
 final class TrainCommand implements Callable<Integer> {
 
     /** Where the interactions come from: exactly one of a cluster or a file. */
@@ -70,9 +71,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", description = "With --input: directory for item_factors.tsv, user_factors.tsv, model.json.")
     Path output;
 
-    @Option(names = "--algorithm", defaultValue = "ials", description = "ials, als (explicit, biased), svd (PureSVD) or funk "
-        + "(Funk SVD); --es supports ials only.")
+    @Option(names = "--algorithm", description = "ials, als (explicit, biased), svd (PureSVD) or funk (Funk SVD); --es trains ials "
+        + "or als. Default: the --params file's model, else ials.")
     String algorithm;
+
+    @Mixin
+    HyperparameterOptions hyperparameters = new HyperparameterOptions();
 
     @Option(names = "--min-value", description = "With --input: keep only rows whose value is >= this (e.g. 4 for ratings).")
     Float minValue;
@@ -87,67 +91,19 @@ final class TrainCommand implements Callable<Integer> {
         + "(default: detected from the value column).")
     Boolean header;
 
-    @Option(names = "--learning-rate", defaultValue = "0.005", description = "funk: SGD step size.")
-    float learningRate;
+    @Mixin
+    RecipeOptions recipe = new RecipeOptions();
 
-    @Option(names = "--index", defaultValue = "interactions", description = "Interactions index, alias or pattern.")
-    String index;
-
-    @Option(names = "--user-field", defaultValue = "user_id")
-    String userField;
-
-    @Option(names = "--item-field", defaultValue = "item_id")
-    String itemField;
-
-    @Option(names = "--event-field", defaultValue = "event_type")
-    String eventField;
-
-    @Option(names = "--value-field", description = "Multiply each event's weight by this numeric field (e.g. quantity, rating).")
-    String valueField;
-
-    @Option(names = "--timestamp-field", defaultValue = "timestamp")
-    String timestampField;
-
-    @Option(names = "--weight", description = "Event weight, e.g. --weight view=1 --weight purchase=5 --weight return=-5.")
-    Map<String, Float> weights = new LinkedHashMap<>();
-
-    @Option(names = "--half-life-days", defaultValue = "0", description = "Time decay half-life in days (0: none).")
-    double halfLifeDays;
-
-    @Option(names = "--factors", defaultValue = "64")
-    int factors;
-
-    @Option(names = "--iterations", description = "ALS sweeps (default 15), funk epochs (20) or svd power iterations (2).")
-    Integer iterations;
-
-    @Option(names = "--regularization", description = "Default 0.1 (ials, als), 0.02 (funk); unused by svd.")
-    Float regularization;
-
-    @Option(names = "--alpha", defaultValue = "10")
-    float alpha;
-
-    @Option(names = "--confidence", defaultValue = "linear", description = "linear: 1 + alpha*r; log: 1 + alpha*ln(1 + r/epsilon).")
-    String confidence;
-
-    @Option(names = "--epsilon", defaultValue = "1")
-    float epsilon;
-
-    @Option(names = "--solver", defaultValue = "cg", description = "cg or cholesky.")
-    String solver;
-
-    @Option(names = "--cg-steps", defaultValue = "3")
-    int cgSteps;
-
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initialization (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--min-user-items", defaultValue = "1")
+    @Option(names = "--min-user-items", defaultValue = "1", description = "Drop users with fewer pairs (default ${DEFAULT-VALUE}).")
     int minUser;
 
-    @Option(names = "--min-item-users", defaultValue = "1")
+    @Option(names = "--min-item-users", defaultValue = "1", description = "Drop items with fewer pairs (default ${DEFAULT-VALUE}).")
     int minItem;
 
     @Option(names = "--catalog", description = "Catalog index (doc id = item id) whose fields are copied onto item vectors.")
@@ -156,27 +112,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--catalog-field", description = "Catalog field to copy (repeatable; default all).")
     List<String> catalogFields = List.of();
 
-    @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
+    @Option(names = "--keep", defaultValue = "3", description = "Versions to keep (default ${DEFAULT-VALUE}).")
     int keep;
 
     @Option(names = "--force-merge", description = "Merge the new version's indices to one segment before the alias swap: faster "
         + "kNN, slower publishing, and lower recall at the same num_candidates (README, serving benchmark).")
     boolean forceMerge;
-
-    @Option(names = "--from", description = "With --es: only events at or after this ISO-8601 instant.")
-    java.time.Instant from;
-
-    @Option(names = "--to", description = "With --es: only events before this ISO-8601 instant.")
-    java.time.Instant to;
-
-    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d (overrides --from).")
-    String since;
-
-    @Option(names = "--query", description = "With --es: only events matching this query (Elasticsearch query DSL, JSON).")
-    String query;
-
-    @Option(names = "--binarize-at", description = "With --es: values >= this become 1, others are dropped (e.g. ratings >= 4).")
-    Float binarizeAt;
 
     @Option(names = "--gate", paramLabel = "CONDITION", description = "With --es: publish only if the new model scores at least a "
         + "fraction of the live one on held-out recent interactions, e.g. \"ndcg@10>=0.95*live\" (metrics ndcg, hr). Default: no "
@@ -202,17 +143,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
     String cron;
 
-    @Option(names = "--alpha0", defaultValue = "1", description = "ials: weight of unobserved pairs (Rendle et al. 2021; 1 = classic).")
-    float alpha0;
-
-    @Option(names = "--nu", defaultValue = "0", description = "ials: regularization scaled by (|I_u| + alpha0 |I|)^nu (0 = classic).")
-    float nu;
-
-    @Option(names = "--params", description = "JSON written by 'recsys tune --best' for model ials: its factors, iterations, "
-        + "regularization, alpha and cg-steps apply unless given on the command line.")
+    @Option(names = "--params", description = "JSON written by 'tune --best' (any algorithm; it also sets --algorithm): its "
+        + "parameters apply unless given on the command line.")
     Path paramsFile;
 
-    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path).")
+    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path) "
+        + "(default ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: spark-submit's, else local[*]).")
@@ -220,25 +156,22 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (paramsFile != null) {
-            applyParamsFile();
+        ParamsFile file = paramsFile == null ? null : parse(() -> ParamsFile.read(paramsFile));
+        if (file != null && algorithm != null && file.model().equals(algorithm) == false) {
+            throw new ParameterException(spec.commandLine(), "[--params] [" + paramsFile + "] holds parameters of model [" + file.model()
+                + "], not of [--algorithm] [" + algorithm + "]");
         }
-        Algorithm algo = parse(() -> Algorithm.parse(algorithm));
-        Confidence conf = parse(() -> new Confidence(enumValue(ConfidenceKind.class, "--confidence", confidence), alpha, epsilon));
-        Solver rowSolver = parse(() -> enumValue(Solver.class, "--solver", solver));
-        int iters = iterations != null ? iterations : OfflineSettings.defaultIterations(algo);
-        float reg = regularization != null ? regularization : OfflineSettings.defaultRegularization(algo);
+        Algorithm algo = parse(() -> Algorithm.parse(algorithm != null ? algorithm : file != null ? file.model() : "ials"));
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        AlgorithmSettings settings = parse(() -> hyperparameters.settings(algo, file == null ? Map.of() : file.params(), seed, workers));
         if (source.input != null) {
-            ImplicitAlsParams.Rendle rendle = parse(() -> new ImplicitAlsParams.Rendle(alpha0, nu));
-            return trainOffline(parse(() -> new OfflineSettings(algo, factors, iters, reg, conf, rowSolver, cgSteps, learningRate, seed,
-                workers, rendle)));
+            return trainOffline(settings);
         }
         if (model == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--model=<model>' (required with --es)");
         }
         if (algo != Algorithm.IALS && algo != Algorithm.ALS) {
-            throw new ParameterException(spec.commandLine(), "[--algorithm] [" + algorithm + "] is only supported with --input; "
+            throw new ParameterException(spec.commandLine(), "[--algorithm] [" + algo.cliName() + "] is only supported with --input; "
                 + "--es trains ials or als");
         }
         if (every != null && cron != null) {
@@ -248,36 +181,39 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "[--output], [--min-value], [--binarize], [--duplicates] and [--header] "
                 + "are only used with --input; --es reads events with --weight and --value-field and publishes to the cluster");
         }
-        ImplicitAlsParams params = parse(() -> new ImplicitAlsParams(factors, iters, reg, conf, rowSolver, cgSteps, seed, workers)
-            .withRendle(alpha0, nu));
         ConnectionOptions connection = source.es;
-        InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
-            Map.copyOf(weights), halfLifeDays);
-        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.every(since)).interval());
+        EngineProvider provider = engine.equals("local") ? null : parse(() -> EngineProvider.load(engine));
+        if (provider != null) {
+            for (String name : hyperparameters.given().keySet()) {
+                if (provider.unusedParameters(algo).contains(name)) {
+                    throw new ParameterException(spec.commandLine(), "[--" + name + "] is not used by [--engine] [" + engine
+                        + "] for algorithm [" + algo.cliName() + "]");
+                }
+            }
+        }
+        ReadPlan.Window window = parse(recipe::window);
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));
         TrainJob.Safeguards safeguards = parse(() -> new TrainJob.Safeguards(ModelLock.Lease.DEFAULT, maxInvalidFraction, gate));
-        TrainJob job = new TrainJob(model, algo, fields, params, minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, new ReadPlan.Window(start, to, query, binarizeAt),
-            forceMerge, safeguards);
+        TrainJob job = new TrainJob(model, settings, recipe.fields(), minUser, minItem,
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge, safeguards);
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {
-                if (engine.equals("local") == false) {
+                if (provider != null) {
                     throw new IllegalArgumentException("[--engine] [" + engine + "] runs once; schedule it outside (cron, spark-submit)");
                 }
                 new ScheduledTrainer(job, schedule, ProgressLog.stderr()).run(client, 0);
                 return 0;
             }
-            TrainJob.Engine trainEngine = engine.equals("local") ? TrainJob.LOCAL
-                : dev.mfrecs.trainer.train.EngineProvider.load(engine).create(connection.connection(), master);
+            TrainJob.Engine trainEngine = provider == null ? TrainJob.LOCAL : provider.create(connection.connection(), master);
             int version = job.run(client, ProgressLog.stderr(), VersionWriter.BulkHook.NONE, trainEngine);
             System.out.println("published model [" + model + "] version [" + version + "]");
         }
         return 0;
     }
 
-    private int trainOffline(OfflineSettings settings) throws Exception {
+    private int trainOffline(AlgorithmSettings settings) throws Exception {
         if (output == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--output=<output>' (required with --input)");
         }
@@ -309,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Turns a bad option value into a usage error (exit code 2) that names the option, as picocli does for its own checks. */
-    private <T> T parse(java.util.function.Supplier<T> parser) {
+    private <T> T parse(Supplier<T> parser) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {
@@ -323,34 +259,7 @@ final class TrainCommand implements Callable<Integer> {
                 return e;
             }
         }
-        throw new IllegalArgumentException("[" + option + "] must be one of " + java.util.Arrays.toString(type.getEnumConstants())
+        throw new IllegalArgumentException("[" + option + "] must be one of " + Arrays.toString(type.getEnumConstants())
             .toLowerCase(Locale.ROOT) + " (was [" + value + "])");
-    }
-
-    /** Applies a {@code tune --best} file's parameters to the options not matched on the command line. */
-    void applyParamsFile() throws java.io.IOException {
-        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(paramsFile.toFile());
-        String fileModel = root.path("model").asText("");
-        if (fileModel.equals("ials") == false) {
-            throw new IllegalArgumentException("[--params] [" + paramsFile + "] holds parameters of model [" + fileModel
-                + "]; train needs [ials]");
-        }
-        var params = root.path("params");
-        var parsed = spec.commandLine().getParseResult();
-        for (var it = params.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (parsed.hasMatchedOption("--" + name)) {
-                continue;
-            }
-            double v = params.get(name).asDouble();
-            switch (name) {
-                case "factors" -> factors = (int) v;
-                case "iterations" -> iterations = (int) v;
-                case "regularization" -> regularization = (float) v;
-                case "alpha" -> alpha = (float) v;
-                case "cg-steps" -> cgSteps = (int) v;
-                default -> throw new IllegalArgumentException("[--params] unknown parameter [" + name + "] in [" + paramsFile + "]");
-            }
-        }
     }
 }

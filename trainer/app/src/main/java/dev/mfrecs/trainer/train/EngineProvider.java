@@ -5,6 +5,7 @@ import dev.mfrecs.trainer.es.EsConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Finds training engines that live outside the trainer (such as {@code trainer/spark}) through {@link ServiceLoader}, so
@@ -23,6 +24,14 @@ public interface EngineProvider {
      * @param master     the engine's cluster manager (for Spark, {@code local[2]}, {@code yarn}, ...), or null for its default
      */
     TrainJob.Engine create(EsConnection connection, String master);
+
+    /**
+     * The hyper-parameters (as {@code train} names them, e.g. {@code cg-steps}) this engine does not use for {@code algorithm}
+     * although the local engine does; {@code train} rejects them when given, as it rejects what an algorithm does not use.
+     */
+    default Set<String> unusedParameters(Algorithm algorithm) {
+        return Set.of();
+    }
 
     /** The provider named {@code name}; the error names the option and the engines found. */
     static EngineProvider load(String name) {

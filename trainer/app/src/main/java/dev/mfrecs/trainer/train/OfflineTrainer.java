@@ -3,16 +3,14 @@ package dev.mfrecs.trainer.train;
 import dev.mfrecs.factorization.BiasedModel;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.ExplicitAls;
-import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.FunkSvd;
-import dev.mfrecs.factorization.FunkSvdParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.PureSvd;
-import dev.mfrecs.factorization.PureSvdParams;
 import dev.mfrecs.factorization.SvdModel;
 import dev.mfrecs.factorization.TrainingListener;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,40 +20,30 @@ import java.util.Map;
  * Trains any of the four factorizations on an in-memory interaction matrix, without a cluster: the engine behind
  * {@code recsys train --input}, which writes {@code model.json} and factor files. Implicit ALS goes through
  * {@link ImplicitTrainer#fit}, so offline and published models are trained (and fold-in-consistent) identically; the others call
- * the factorization library directly.
+ * the factorization library directly. What to train, and how, is one {@link AlgorithmSettings}; {@code model.json}'s {@code params}
+ * are its {@link AlgorithmSettings#values()} (the names {@code train} and {@code tune} use) plus the seed and thread count.
  */
 public final class OfflineTrainer {
 
-    /** Funk SVD's Gaussian initialization scale (the Surprise library's default). */
-    static final float FUNK_INIT_STD = 0.1f;
-    /** PureSVD's sketch oversampling (Halko et al. 2011 suggest 5 to 10). */
-    static final int SVD_OVERSAMPLING = 10;
-
     private OfflineTrainer() {}
 
-    public static TrainedModel train(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
+    public static TrainedModel train(InteractionMatrix data, AlgorithmSettings s, ProgressLog log) {
         CsrMatrix m = data.userItems();
         if (m.nnz() == 0) {
             throw new IllegalArgumentException("no interactions left to train on after filtering; check [--min-value] and the input");
         }
-        return switch (s.algorithm()) {
-            case IALS -> implicit(data, s, log);
-            case ALS, FUNK -> biased(data, s, log);
-            case SVD -> pureSvd(data, s, log);
+        return switch (s) {
+            case AlgorithmSettings.Ials ials -> implicit(data, ials, log);
+            case AlgorithmSettings.Als als -> biased(data, als, log);
+            case AlgorithmSettings.Funk funk -> biased(data, funk, log);
+            case AlgorithmSettings.Svd svd -> pureSvd(data, svd, log);
         };
     }
 
-    private static TrainedModel implicit(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
-        ImplicitAlsParams params = new ImplicitAlsParams(s.factors(), s.iterations(), s.regularization(), s.confidence(), s.solver(),
-            s.cgSteps(), s.seed(), s.threads()).withRendle(s.rendle().alpha0(), s.rendle().nu());
+    private static TrainedModel implicit(InteractionMatrix data, AlgorithmSettings.Ials s, ProgressLog log) {
+        ImplicitAlsParams params = s.params();
         ImplicitTrainer.Fit fit = ImplicitTrainer.fit(data.userItems(), params, log);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("iterations", params.iterations());
-        p.put("solver", params.solver().name().toLowerCase(Locale.ROOT));
-        p.put("cg_steps", params.cgSteps());
-        p.put("seed", params.seed());
-        p.put("threads", params.threads());
-        Map<String, Object> meta = metadata(data, s, p, fit.seconds(), s.iterations());
+        Map<String, Object> meta = metadata(data, s, fit.seconds(), s.iterations());
         meta.put("regularization", params.regularization());
         Map<String, Object> confidence = new LinkedHashMap<>();
         confidence.put("kind", params.confidence().kind().name().toLowerCase(Locale.ROOT));
@@ -70,58 +58,46 @@ public final class OfflineTrainer {
             fit.factors().itemFactors(), null, meta);
     }
 
-    private static TrainedModel biased(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
+    /** Explicit ALS or Funk SVD: the rating models with biases. */
+    private static TrainedModel biased(InteractionMatrix data, AlgorithmSettings s, ProgressLog log) {
         CsrMatrix m = data.userItems();
         log.step("training " + s.algorithm().cliName() + ": " + m.rows() + " users x " + m.cols() + " items, " + m.nnz() + " ratings, d="
             + s.factors() + ", " + s.iterations() + " iterations");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("iterations", s.iterations());
-        params.put("seed", s.seed());
         long start = System.nanoTime();
-        BiasedModel model;
-        if (s.algorithm() == Algorithm.ALS) {
-            params.put("threads", s.threads());
-            model = ExplicitAls.train(m, new ExplicitAlsParams(s.factors(), s.iterations(), s.regularization(), s.seed(), s.threads()),
-                listener(log));
-        } else {
-            params.put("learning_rate", s.learningRate());
-            params.put("init_std", FUNK_INIT_STD);
-            model = FunkSvd.train(m, new FunkSvdParams(s.factors(), s.iterations(), s.learningRate(), s.regularization(), FUNK_INIT_STD,
-                s.seed()), listener(log));
-        }
+        BiasedModel model = switch (s) {
+            case AlgorithmSettings.Als als -> ExplicitAls.train(m, als.params(), listener(log));
+            case AlgorithmSettings.Funk funk -> FunkSvd.train(m, funk.params(), listener(log));
+            default -> throw new IllegalArgumentException("not a rating model [" + s.algorithm().cliName() + "]");
+        };
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> meta = metadata(data, s, params, seconds, s.iterations());
-        meta.put("regularization", s.regularization());
+        Map<String, Object> meta = metadata(data, s, seconds, s.iterations());
+        meta.put("regularization", s.values().get("regularization"));
         meta.put("global_mean", model.globalMean());
         return new TrainedModel(s.algorithm(), s.factors(), data.users().ids(), model.userFactors(), model.userBias(), data.items().ids(),
             model.itemFactors(), model.itemBias(), meta);
     }
 
-    private static TrainedModel pureSvd(InteractionMatrix data, OfflineSettings s, ProgressLog log) {
+    private static TrainedModel pureSvd(InteractionMatrix data, AlgorithmSettings.Svd s, ProgressLog log) {
         CsrMatrix m = data.userItems();
         log.step("training PureSVD: " + m.rows() + " users x " + m.cols() + " items, " + m.nnz() + " pairs, d=" + s.factors() + ", "
             + s.iterations() + " power iterations");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("power_iterations", s.iterations());
-        params.put("oversampling", SVD_OVERSAMPLING);
-        params.put("seed", s.seed());
-        params.put("threads", s.threads());
         long start = System.nanoTime();
-        SvdModel model = PureSvd.train(m, new PureSvdParams(s.factors(), SVD_OVERSAMPLING, s.iterations(), s.seed(), s.threads()));
+        SvdModel model = PureSvd.train(m, s.params());
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> meta = metadata(data, s, params, seconds, s.iterations() + 1);
+        Map<String, Object> meta = metadata(data, s, seconds, s.iterations() + 1);
         meta.put("singular_values", model.singularValues());
         return new TrainedModel(Algorithm.SVD, s.factors(), data.users().ids(), model.userFactors(), null, data.items().ids(),
             model.itemFactors(), null, meta);
     }
 
-    /** The metadata every non-implicit algorithm shares; {@code passes} divides the time into {@code seconds_per_iteration}. */
-    private static Map<String, Object> metadata(InteractionMatrix data, OfflineSettings s, Map<String, Object> params, double seconds,
-                                                int passes) {
-        CsrMatrix m = data.userItems();
+    /** The metadata every algorithm shares; {@code passes} divides the time into {@code seconds_per_iteration}. */
+    private static Map<String, Object> metadata(InteractionMatrix data, AlgorithmSettings s, double seconds, int passes) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("algorithm", s.algorithm().cliName());
         meta.put("factors", s.factors());
+        Map<String, Object> params = new LinkedHashMap<>(s.values());
+        params.put("seed", s.seed());
+        params.put("threads", s.threads());
         meta.put("params", params);
         TrainingRecord.putOffline(meta, data, Math.max(passes, 0), seconds);
         return meta;

@@ -10,7 +10,6 @@ import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.TrainingRun;
 import dev.mfrecs.factorization.AttributeRegression;
-import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionReader;
@@ -24,6 +23,7 @@ import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.VersionManager;
 import dev.mfrecs.trainer.publish.VersionWriter;
+import dev.mfrecs.trainer.settings.AlgorithmSettings;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -44,9 +44,8 @@ import java.util.Map;
  */
 public record TrainJob(
     String model,
-    Algorithm algorithm,
+    AlgorithmSettings settings,
     InteractionFields fields,
-    ImplicitAlsParams params,
     int minPerUser,
     int minPerItem,
     CatalogSource catalog,
@@ -73,23 +72,29 @@ public record TrainJob(
     /** The largest dims a dense_vector field accepts. */
     static final int MAX_DIMS = 4096;
 
+    /** Implicit ALS with {@code params}, every event, without force-merging. */
     public TrainJob(String model, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem, CatalogSource catalog,
                     int keep) {
-        this(model, Algorithm.IALS, fields, params, minPerUser, minPerItem, catalog, keep, Window.ALL);
+        this(model, AlgorithmSettings.of(params), fields, minPerUser, minPerItem, catalog, keep, Window.ALL);
     }
 
-    public TrainJob(String model, Algorithm algorithm, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem,
+    public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
                     CatalogSource catalog, int keep, Window window) {
-        this(model, algorithm, fields, params, minPerUser, minPerItem, catalog, keep, window, false);
+        this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, false);
     }
 
-    public TrainJob(String model, Algorithm algorithm, InteractionFields fields, ImplicitAlsParams params, int minPerUser, int minPerItem,
+    public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
                     CatalogSource catalog, int keep, Window window, boolean forceMerge) {
-        this(model, algorithm, fields, params, minPerUser, minPerItem, catalog, keep, window, forceMerge, Safeguards.DEFAULT);
+        this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, Safeguards.DEFAULT);
     }
 
     public TrainJob withSafeguards(Safeguards s) {
-        return new TrainJob(model, algorithm, fields, params, minPerUser, minPerItem, catalog, keep, window, forceMerge, s);
+        return new TrainJob(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, s);
+    }
+
+    /** The algorithm the settings are for. */
+    public Algorithm algorithm() {
+        return settings.algorithm();
     }
 
     /**
@@ -149,11 +154,12 @@ public record TrainJob(
                 throw new IllegalStateException("no positive interactions in [" + job.fields().index() + "] after filtering; nothing to train");
             }
             counts.data(data);
-            ImplicitAlsParams params = job.params();
-            return job.algorithm() == Algorithm.ALS
-                ? ExplicitTrainer.train(job.model(), data, new ExplicitAlsParams(params.factors(), params.iterations(),
-                    params.regularization(), params.seed(), params.threads()), plan.recipe(), log)
-                : ImplicitTrainer.train(job.model(), data, params, plan.recipe(), log);
+            return switch (job.settings()) {
+                case AlgorithmSettings.Ials ials -> ImplicitTrainer.train(job.model(), data, ials.params(), plan.recipe(), log);
+                case AlgorithmSettings.Als als -> ExplicitTrainer.train(job.model(), data, als.params(), plan.recipe(), log);
+                default -> throw new IllegalArgumentException("[algorithm] [" + job.algorithm().cliName()
+                    + "] cannot be published to a cluster; use ials or als");
+            };
         }
     };
 
@@ -195,7 +201,7 @@ public record TrainJob(
                 throw new PublishRefusedException("model [" + model + "] is pinned to version [" + pinned + "] by a rollback; not publishing "
                     + "until an operator runs: models unpin " + model);
             }
-            DuplicatePolicy duplicates = algorithm == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
+            DuplicatePolicy duplicates = algorithm() == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
             ReadPlan plan = ReadPlan.of(client, fields, window, duplicates, Instant.now(), log);
             Counts counts = new Counts();
             ModelArtifacts artifacts = engine.train(this, plan, client, counts, log);
@@ -208,7 +214,7 @@ public record TrainJob(
             checkInvalid(counts);
             gate(client, versions, artifacts, counts, record, log);
             record.phase("gate");
-            AttributeModelDocument attributes = catalog == null || algorithm != Algorithm.IALS ? null : fitAttributes(client, artifacts, log);
+            AttributeModelDocument attributes = catalog == null || algorithm() != Algorithm.IALS ? null : fitAttributes(client, artifacts, log);
             ModelPublisher.Published result = publisher.publish(artifacts, catalog, attributes, keep, lock);
             record.phase("publish");
             record.count("catalog_skipped", result.written().catalogSkipped());
@@ -288,12 +294,14 @@ public record TrainJob(
         if (invalid != null) {
             throw new IllegalArgumentException(invalid);
         }
+        Algorithm algorithm = algorithm();
         if (algorithm != Algorithm.IALS && algorithm != Algorithm.ALS) {
-            throw new IllegalArgumentException("[algorithm] [" + algorithm.cliName() + "] cannot be published to a cluster; use ials or als");
+            throw new IllegalArgumentException("[algorithm] [" + algorithm.cliName()
+                + "] cannot be published to a cluster; use ials or als");
         }
-        int dims = params.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
+        int dims = settings.factors() + (algorithm == Algorithm.ALS ? 1 : 0);
         if (dims > MAX_DIMS) {
-            throw new IllegalArgumentException("[factors] [" + params.factors() + "] gives vectors of [" + dims
+            throw new IllegalArgumentException("[factors] [" + settings.factors() + "] gives vectors of [" + dims
                 + "] dims, more than dense_vector allows [" + MAX_DIMS + "]");
         }
         if (algorithm == Algorithm.ALS && fields.valueField() == null) {

@@ -8,14 +8,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The dev kit's command line ({@code mfrecs-dev}): the tools for trying and measuring mfrecs on a local or running node
- * (the end-to-end demo, the serving benchmark, the load driver), kept out of the trainer's release jar. Exit codes are
+ * (the end-to-end demo, the serving benchmark, the load driver) and the synthetic rating log of the quality benchmarks, kept out of
+ * the trainer's release jar. Exit codes are
  * the trainer's ({@link CommandLines}).
  */
 @Command(
     name = "mfrecs-dev",
     mixinStandardHelpOptions = true,
-    description = "mfrecs dev kit: demo, serving benchmark and load driver against a real Elasticsearch node.",
-    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class, ReplayCommand.class, ReplaySearchCommand.class }
+    description = "mfrecs dev kit: demo, serving benchmark, load driver and replays against a real Elasticsearch node; synthetic rating logs.",
+    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class, ReplayCommand.class, ReplaySearchCommand.class,
+        SynthRatingsCommand.class }
 )
 public final class DevkitCommand implements Runnable {
 

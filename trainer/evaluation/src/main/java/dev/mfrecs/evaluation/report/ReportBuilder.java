@@ -101,9 +101,9 @@ public final class ReportBuilder {
         Map<String, double[]> axes = new LinkedHashMap<>();
         axes.put("regularization", config.regGrid());
         axes.put("factors", config.factorsGrid());
-        Grid grid = new Grid(axes);
+        Grid grid = Grid.ofNumbers(axes);
         log.accept("tuning ials on a " + config.regGrid().length + " x " + config.factorsGrid().length + " grid");
-        Tuner.Outcome outcome = Tuner.tune("ials", Map.of("iterations", (double) config.gridIterations()), grid, data, loo, "ndcg@10",
+        Tuner.Outcome outcome = Tuner.tune("ials", Map.of("iterations", Integer.toString(config.gridIterations())), grid, data, loo, "ndcg@10",
             row -> log.accept("  " + row.spec().label(grid.names()) + ": " + Html.num(row.validation().metric("ndcg@10"), 4)));
         double[][] values = new double[config.regGrid().length][config.factorsGrid().length];
         int j = 0;
@@ -168,7 +168,7 @@ public final class ReportBuilder {
 
     private void biasSection() {
         Interactions ratings = input.ratings();
-        ModelSpec spec = ModelSpec.of("als", Map.of("factors", 16.0, "iterations", 10.0));
+        ModelSpec spec = ModelSpec.of("als", Map.of("factors", "16", "iterations", "10"));
         BiasedRecommender als = (BiasedRecommender) spec.create(config.seed(), config.threads());
         log.accept("explicit ALS for item biases");
         als.fit(ratings.toMatrix());
@@ -349,7 +349,7 @@ public final class ReportBuilder {
         return sb.toString();
     }
 
-    private static String paramsText(Map<String, Double> params) {
+    private static String paramsText(Map<String, Object> params) {
         StringBuilder sb = new StringBuilder();
         for (var e : params.entrySet()) {
             sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append('=').append(ModelSpec.format(e.getValue()));
