@@ -35,11 +35,30 @@ public final class ModelLock implements AutoCloseable {
     /** How long a lease lasts and how often its holder renews it. */
     public record Lease(Duration ttl, Duration renewEvery) {
         public static final Lease DEFAULT = new Lease(Duration.ofMinutes(2), Duration.ofSeconds(30));
+        /**
+         * Test-only: {@code -Dmfrecs.test.lease=TTL/RENEW} in seconds (e.g. {@code 4/1}) shortens the lease of every command, so
+         * the failure-injection tests outlive a killed or frozen holder's lease in seconds instead of minutes. Unset in
+         * production, where {@link #configured()} is {@link #DEFAULT}.
+         */
+        public static final String TEST_PROPERTY = "mfrecs.test.lease";
 
         public Lease {
             if (ttl.isNegative() || ttl.isZero() || renewEvery.isNegative() || renewEvery.isZero() || renewEvery.compareTo(ttl) >= 0) {
                 throw new IllegalArgumentException("a lease needs 0 < renewEvery < ttl, got [" + renewEvery + "] and [" + ttl + "]");
             }
+        }
+
+        /** The lease the commands use: {@link #DEFAULT} unless the test-only {@value #TEST_PROPERTY} is set. */
+        public static Lease configured() {
+            String value = System.getProperty(TEST_PROPERTY);
+            if (value == null) {
+                return DEFAULT;
+            }
+            String[] parts = value.split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("[" + TEST_PROPERTY + "] must be TTL/RENEW in seconds, got [" + value + "]");
+            }
+            return new Lease(Duration.ofSeconds(Long.parseLong(parts[0].trim())), Duration.ofSeconds(Long.parseLong(parts[1].trim())));
         }
     }
 

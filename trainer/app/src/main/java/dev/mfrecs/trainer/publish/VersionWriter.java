@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.JsonDocument;
 import dev.mfrecs.trainer.log.ProgressLog;
@@ -70,6 +71,8 @@ public final class VersionWriter {
     private final ProgressLog log;
     private final BulkHook hook;
     private final boolean forceMerge;
+    /** Bulk requests of this writer answered so far: where the test-only {@link FailurePoints#BULK} pause applies. */
+    private final AtomicLong bulksAnswered = new AtomicLong();
 
     public VersionWriter(ElasticsearchClient client, ProgressLog log, BulkHook hook, boolean forceMerge) {
         this.client = client;
@@ -85,6 +88,7 @@ public final class VersionWriter {
         String users = metadata.usersIndex();
         createVectorIndex(items, "item-vectors.json", a.vectorDims());
         createVectorIndex(users, "user-vectors.json", a.vectorDims());
+        FailurePoints.reached(FailurePoints.CREATED);
         long skipped = writeItems(a, metadata.version(), items, catalog);
         writeUsers(a, metadata.version(), users);
         finishLoading(items, "item-vectors.json");
@@ -97,6 +101,7 @@ public final class VersionWriter {
         client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadata.documentId()).document(JsonDocument.of(metadata.toMap()))
             .refresh(Refresh.WaitFor)
             .opType(OpType.Create));
+        FailurePoints.reached(FailurePoints.METADATA);
         double seconds = (System.nanoTime() - start) / 1e9;
         log.step(String.format(Locale.ROOT, "wrote version [%d] in %.1fs", metadata.version(), seconds));
         return new Written(skipped, seconds);
@@ -267,6 +272,7 @@ public final class VersionWriter {
                                 failures.add("id [" + item.id() + "]: " + item.error().type() + ": " + item.error().reason());
                             }
                         }
+                        bulksAnswered.incrementAndGet();
                         try {
                             hook.afterBulk(index, written.get());
                         } catch (IOException e) {
@@ -282,6 +288,9 @@ public final class VersionWriter {
         }
 
         void add(String id, Map<String, Object> doc, Map<String, Object> fallback) throws IOException {
+            if (bulksAnswered.get() > 0) {
+                FailurePoints.reached(FailurePoints.BULK);
+            }
             if (hookFailures.isEmpty() == false) {
                 throw hookFailures.peek();
             }
