@@ -50,7 +50,7 @@ public final class ModelPublisher {
             + metadata.usersIndex() + "]");
         VersionWriter.Written written;
         try {
-            written = writer.write(a, metadata, catalog);
+            written = writer.write(a, metadata, catalog, lock);
             versions.swap(model, version, lock);
         } catch (VersionManager.SwapUnknownException e) {
             throw e;

@@ -42,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes one model version, invisible until the alias swap: the versioned item and user indices with explicit
  * {@code dense_vector} mappings, loaded through the official client's {@link BulkIngester} (byte-bounded batches, a few
  * concurrent requests, backoff on 429) with refreshes off and no replicas while loading; then the index settings restored and
- * the indices green, refreshed and counted; then the metadata document, created once. A document a catalog field makes
- * unmappable (its type conflicts with the index) is written again without the catalog fields and counted, so one bad catalog
- * entry does not block every publish; any other failed document fails the write.
+ * the indices green, refreshed and counted; then, after a fencing check, the metadata document, created once. A document a
+ * catalog field makes unmappable (its type conflicts with the index) is written again without the catalog fields and counted,
+ * so one bad catalog entry does not block every publish; any other failed document fails the write.
  */
 public final class VersionWriter {
 
@@ -81,8 +81,13 @@ public final class VersionWriter {
         this.forceMerge = forceMerge;
     }
 
-    /** Writes version {@code metadata.version()} of the artifacts' model; fails without cleaning up (the caller decides). */
-    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog) throws IOException {
+    /**
+     * Writes version {@code metadata.version()} of the artifacts' model; fails without cleaning up (the caller decides). The
+     * metadata document, which makes the version a version (listed, kept by the next run's orphan clean-up, a rollback target),
+     * is written only right after a successful {@link ModelLock#fence()}: a trainer that lost its lock while it was loading
+     * (frozen past its lease, taken over) stops there, and what it wrote stays an orphan the lock's new holder removes.
+     */
+    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog, ModelLock lock) throws IOException {
         long start = System.nanoTime();
         String items = metadata.itemsIndex();
         String users = metadata.usersIndex();
@@ -98,6 +103,7 @@ public final class VersionWriter {
         if (forceMerge) {
             forceMergeToOneSegment(items, users);
         }
+        lock.fence();
         client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadata.documentId()).document(JsonDocument.of(metadata.toMap()))
             .refresh(Refresh.WaitFor)
             .opType(OpType.Create));
