@@ -153,7 +153,7 @@ class FailureInjectionIT {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             loop.close();
         }
     }

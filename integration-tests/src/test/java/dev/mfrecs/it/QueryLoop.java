@@ -20,19 +20,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * are kept for the failure message. Closing it stops the loop after at least a minimum number of queries, so "0 errors" never
  * means "0 queries".
  */
-final class QueryLoop implements AutoCloseable {
+public final class QueryLoop implements AutoCloseable {
 
     static final int K = 5;
     static final int MIN_QUERIES = 20;
     static final int PER_SECOND = 100;
 
     /** What the loop saw. */
-    record Result(long sent, long errors, long wrongSize, List<String> firstErrors) {
-        boolean clean() {
+    public record Result(long sent, long errors, long wrongSize, List<String> firstErrors) {
+        public boolean clean() {
             return errors == 0 && wrongSize == 0;
         }
 
-        String describe() {
+        public String describe() {
             return sent + " queries, " + errors + " errors, " + wrongSize + " wrong-size answers" + (firstErrors.isEmpty() ? ""
                 : ", first: " + firstErrors);
         }
@@ -42,7 +42,7 @@ final class QueryLoop implements AutoCloseable {
     private final List<String> users;
     private final List<String> historyItems;
     private final boolean fromInteractions;
-    private final RestJson rest = SharedNode.rest();
+    private final RestJson rest;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -50,7 +50,8 @@ final class QueryLoop implements AutoCloseable {
     private final List<String> firstErrors = new ArrayList<>();
     private final Thread thread;
 
-    private QueryLoop(String model, List<String> users, List<String> historyItems, boolean fromInteractions) {
+    private QueryLoop(RestJson rest, String model, List<String> users, List<String> historyItems, boolean fromInteractions) {
+        this.rest = rest;
         this.model = model;
         this.users = List.copyOf(users);
         this.historyItems = List.copyOf(historyItems);
@@ -61,7 +62,12 @@ final class QueryLoop implements AutoCloseable {
 
     /** Starts querying {@code model} for the given stored users and, as folded-in users, histories of the given items. */
     static QueryLoop start(String model, List<String> users, List<String> historyItems, boolean fromInteractions) {
-        QueryLoop loop = new QueryLoop(model, users, historyItems, fromInteractions);
+        return start(SharedNode.rest(), model, users, historyItems, fromInteractions);
+    }
+
+    /** The same against another cluster (the internal-cluster test's). */
+    public static QueryLoop start(RestJson rest, String model, List<String> users, List<String> historyItems, boolean fromInteractions) {
+        QueryLoop loop = new QueryLoop(rest, model, users, historyItems, fromInteractions);
         loop.thread.start();
         return loop;
     }
@@ -121,12 +127,12 @@ final class QueryLoop implements AutoCloseable {
         }
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
     /** Stops the loop (after at least {@value #MIN_QUERIES} queries) and returns what it saw. */
-    Result stop() throws InterruptedException {
+    public Result stop() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (sent.get() < MIN_QUERIES && System.nanoTime() < deadline && thread.isAlive()) {
             Thread.sleep(20);
@@ -138,10 +144,14 @@ final class QueryLoop implements AutoCloseable {
         }
     }
 
+    /** Stops the loop if {@link #stop} was not called (a failed test): never leaves a thread querying. */
     @Override
-    public void close() throws InterruptedException {
-        if (stop.get() == false) {
-            stop();
+    public void close() {
+        stop.set(true);
+        try {
+            thread.join(120_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
