@@ -50,6 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * summary table (scenario, queries sent, errors, live version before and after, orphans left) is printed to stderr and
  * written to {@code target/failure-injection.md}.
  * <p>
+ * The scenarios run in order on one model ({@value #MODEL}), each starting from the version the previous one left live (and
+ * training one first when run alone): a publish costs seconds, and one setup run for the suite instead of one per scenario
+ * keeps it within the CI budget. The shard-failure scenario has its own model, trained from its own two-shard index.
+ * <p>
  * Defects of issue 13 this covers: #3 (an ambiguous alias swap must never delete the live model: the proxy scenarios), #4 (a
  * killed trainer blocks the next run for its short lease only; a frozen holder is fenced; rollback takes the lock), #5 (a
  * shard failure during the read fails the run instead of training on part of the data).
@@ -58,8 +62,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailureInjectionIT {
 
     /** The lease of the trainers this suite kills or freezes (test-only property): 5 s, renewed every second. */
-    static final String SHORT_LEASE = "5/1";
-    static final Duration SHORT_TTL = Duration.ofSeconds(5);
+    static final String SHORT_LEASE = "3/1";
+    static final Duration SHORT_TTL = Duration.ofSeconds(3);
+    /** The model every scenario but the shard failure's breaks. */
+    static final String MODEL = "fi";
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
     static final String RED_INDEX = "interactions-lifecycle-red";
 
@@ -164,6 +170,12 @@ class FailureInjectionIT {
         int run() throws Exception;
     }
 
+    /** The live version of {@link #MODEL}, trained first if there is none (the first scenario, or a scenario run alone). */
+    private static int ensureLive() throws IOException {
+        int live = live(MODEL);
+        return live > 0 ? live : train(MODEL);
+    }
+
     private static String url() {
         return SharedNode.node().url();
     }
@@ -204,9 +216,9 @@ class FailureInjectionIT {
      * Kills a trainer (short lease) at {@code step} of its publish; the previous version keeps serving, the lock lets the next
      * run in within the lease, and that run cleans up what the killed one wrote.
      */
-    private static void killAt(String step, String model, String scenario) throws Exception {
-        train(model);
-        int v1 = live(model);
+    private static void killAt(String step, String scenario) throws Exception {
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start(scenario, model)) {
             int attempted;
             try (TrainerProcess t = TrainerProcess.start("kill-" + step, TrainerProcess.Options.pauseAt(step).withLease(SHORT_LEASE),
@@ -245,26 +257,26 @@ class FailureInjectionIT {
                 assertFalse(anyVersionIndexExists(model, attempted), "the killed run's v" + attempted + " was not cleaned up");
             }
             double toNext = (System.nanoTime() - s.killedAt) / 1e9;
-            assertTrue(toNext < SHORT_TTL.toSeconds() + 60, "the next run waited " + toNext + "s");
+            assertTrue(toNext < SHORT_TTL.toSeconds() + 30, "the next run waited " + toNext + "s");
         }
     }
 
     @Test
     @Order(1)
     void sigkillAfterIndexCreation() throws Exception {
-        killAt(FailurePoints.CREATED, "fi_kill_created", "SIGKILL after index creation");
+        killAt(FailurePoints.CREATED, "SIGKILL after index creation");
     }
 
     @Test
     @Order(2)
     void sigkillMidBulk() throws Exception {
-        killAt(FailurePoints.BULK, "fi_kill_bulk", "SIGKILL mid-bulk");
+        killAt(FailurePoints.BULK, "SIGKILL mid-bulk");
     }
 
     @Test
     @Order(3)
     void sigkillAfterMetadataWrite() throws Exception {
-        killAt(FailurePoints.METADATA, "fi_kill_metadata", "SIGKILL after the metadata write");
+        killAt(FailurePoints.METADATA, "SIGKILL after the metadata write");
     }
 
     /**
@@ -275,18 +287,27 @@ class FailureInjectionIT {
     @Test
     @Order(4)
     void sigkillMidRetention() throws Exception {
-        String model = "fi_kill_retention";
-        int v1 = train(model);
-        train(model);
+        String model = MODEL;
+        ensureLive();
+        while (described(model).size() < 3) {
+            train(model); // something for retention (--keep 1) to delete
+        }
         try (Scenario s = Scenario.start("SIGKILL mid-retention", model)) {
             int published;
+            int halfDeleted;
             try (TrainerProcess t = TrainerProcess.start("kill-retention", TrainerProcess.Options.pauseAt(FailurePoints.RETENTION),
                 trainArgs(url(), model, INDEX, 1))) {
                 t.awaitPause(FailurePoints.RETENTION, STEP_TIMEOUT);
                 published = reserved(model);
                 assertEquals(published, live(model), "retention runs after the swap");
-                assertFalse(exists(ModelIndices.itemsIndex(model, v1)), "retention had not started deleting v" + v1);
-                assertTrue(exists(ModelIndices.usersIndex(model, v1)), "v" + v1 + " is not half-deleted");
+                List<Integer> half = new ArrayList<>();
+                for (int v : described(model)) {
+                    if (exists(ModelIndices.itemsIndex(model, v)) == false && exists(ModelIndices.usersIndex(model, v))) {
+                        half.add(v);
+                    }
+                }
+                assertEquals(1, half.size(), "not exactly one half-deleted version: " + half);
+                halfDeleted = half.get(0);
                 t.kill();
                 s.killed();
             }
@@ -300,10 +321,11 @@ class FailureInjectionIT {
                 assertEquals(0, unlock.waitFor(STEP_TIMEOUT), unlock.output());
                 assertTrue(unlock.stdout().contains("removed the lock of model [" + model + "]"), unlock.output());
             }
-            s.note("operator ran models unlock (lease was " + ModelLock.Lease.DEFAULT.ttl().toSeconds() + "s)");
+            s.note("v" + halfDeleted + " half-deleted; operator ran models unlock (lease was " + ModelLock.Lease.DEFAULT.ttl().toSeconds()
+                + "s)");
             s.finish(() -> train(model, INDEX, LifecycleFixture.FACTORS, 1, null));
-            assertFalse(described(model).contains(v1), "half-deleted v" + v1 + " still described");
-            assertFalse(anyVersionIndexExists(model, v1), "half-deleted v" + v1 + " still has an index");
+            assertFalse(described(model).contains(halfDeleted), "half-deleted v" + halfDeleted + " still described");
+            assertFalse(anyVersionIndexExists(model, halfDeleted), "half-deleted v" + halfDeleted + " still has an index");
         }
     }
 
@@ -318,8 +340,8 @@ class FailureInjectionIT {
     @Test
     @Order(5)
     void swapAnswerLostAfterTheSwapHappened() throws Exception {
-        String model = "fi_proxy_applied";
-        int v1 = train(model);
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start("proxy drops the _aliases answer (swap applied)", model)) {
             int v2;
             try (SwallowingProxy proxy = new SwallowingProxy(url(), SwallowingProxy.Mode.APPLY_THEN_DROP);
@@ -350,8 +372,8 @@ class FailureInjectionIT {
     @Test
     @Order(6)
     void swapLostBeforeItReachedTheCluster() throws Exception {
-        String model = "fi_proxy_dropped";
-        int v1 = train(model);
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start("proxy drops the _aliases request", model)) {
             int v2;
             try (SwallowingProxy proxy = new SwallowingProxy(url(), SwallowingProxy.Mode.DROP);
@@ -441,8 +463,8 @@ class FailureInjectionIT {
     @Test
     @Order(8)
     void twoTrainersAtOnce() throws Exception {
-        String model = "fi_race";
-        int v1 = train(model);
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start("two trainers started at once", model)) {
             TrainerProcess.Options pause = TrainerProcess.Options.pauseAt(FailurePoints.LOCKED);
             try (TrainerProcess a = TrainerProcess.start("race-a", pause, trainArgs(url(), model, INDEX, 3));
@@ -461,7 +483,7 @@ class FailureInjectionIT {
                 assertEquals(0, winner.waitFor(STEP_TIMEOUT), winner.output());
             }
             assertEquals(v1 + 1, live(model));
-            assertEquals(List.of(v1, v1 + 1), List.copyOf(described(model)), "exactly one run published");
+            assertEquals(v1 + 1, reserved(model), "the losing run reserved a version");
             s.note("one exit 0, one exit 6");
             s.finish(() -> train(model));
         }
@@ -474,8 +496,8 @@ class FailureInjectionIT {
     @Test
     @Order(9)
     void rollbackWhileARunIsPublishing() throws Exception {
-        String model = "fi_rollback";
-        int v1 = train(model);
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start("models rollback while a run publishes", model)) {
             int v2;
             try (TrainerProcess t = TrainerProcess.start("publishing", TrainerProcess.Options.pauseAt(FailurePoints.BULK), trainArgs(url(),
@@ -499,7 +521,7 @@ class FailureInjectionIT {
             assertEquals(v1, live(model));
             assertEquals(v1, LifecycleFixture.versions().state(model).document().pinnedVersion());
             assertTrue(versionIndicesExist(model, v1) && versionIndicesExist(model, v2), "a version was lost");
-            assertEquals(List.of(v1, v2), List.copyOf(described(model)));
+            assertTrue(described(model).containsAll(List.of(v1, v2)), described(model).toString());
             try (TrainerProcess unpin = TrainerProcess.start("unpin", TrainerProcess.Options.NONE, LifecycleFixture.modelsArgs("unpin",
                 model))) {
                 assertEquals(0, unpin.waitFor(STEP_TIMEOUT), unpin.output());
@@ -517,8 +539,8 @@ class FailureInjectionIT {
     @Test
     @Order(10)
     void leaseExpiresDuringALongRun() throws Exception {
-        String model = "fi_lease";
-        int v1 = train(model);
+        String model = MODEL;
+        int v1 = ensureLive();
         try (Scenario s = Scenario.start("lease expires during a long run (SIGSTOP, takeover, SIGCONT)", model)) {
             int frozenVersion;
             int takeover;
