@@ -28,13 +28,15 @@ public final class FailurePoints {
     /** During retention after the swap: an old version's items index is deleted, its users index and metadata are not yet. */
     public static final String RETENTION = "retention";
 
+    /** The step to pause at, read once: null in production, so {@link #reached} costs a comparison with null. */
+    private static final String PAUSE_STEP = System.getProperty(PAUSE_AT);
     private static final AtomicBoolean PAUSED = new AtomicBoolean();
 
     private FailurePoints() {}
 
     /** Called by the run at {@code step}: returns at once unless the test-only property names this step (once per JVM). */
     public static void reached(String step) {
-        if (step.equals(System.getProperty(PAUSE_AT)) == false || PAUSED.getAndSet(true)) {
+        if (PAUSE_STEP == null || PAUSE_STEP.equals(step) == false || PAUSED.getAndSet(true)) {
             return;
         }
         System.err.println("mfrecs test hook: paused at [" + step + "]");
