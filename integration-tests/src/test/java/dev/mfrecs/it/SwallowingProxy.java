@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,7 +78,7 @@ final class SwallowingProxy implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI())).timeout(Duration.ofSeconds(120))
             .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         exchange.getRequestHeaders().forEach((name, values) -> {
-            if (HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) == false) {
+            if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) == false) {
                 values.forEach(v -> request.header(name, v));
             }
         });
@@ -94,7 +95,7 @@ final class SwallowingProxy implements AutoCloseable {
             throw new IOException("proxy: the cluster answered the alias swap with " + response.statusCode() + "; dropping the answer");
         }
         response.headers().map().forEach((name, values) -> {
-            if (HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) == false && name.startsWith(":") == false) {
+            if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) == false && name.startsWith(":") == false) {
                 exchange.getResponseHeaders().put(name, List.copyOf(values));
             }
         });
