@@ -187,9 +187,12 @@ public final class UserResolver {
             return;
         }
         int maxEvents = services.settings().maxEvents();
-        // A caller who may not read the interactions index (or an index that is gone) still gets the stored user, with a warning.
+        // A caller who may not read the interactions index, an index that is gone, or one with a shard missing (the reader refuses
+        // partial histories: 503) still gets the stored user, with a warning: fresh is an improvement on the stored vector, and a
+        // red events index must not take personalization down with it. A user with no stored vector has nothing to fall back to.
         ActionListener<ResolvedUser> orStored = ActionListener.wrap(listener::onResponse, e -> {
-            if (ExceptionsHelper.unwrap(e, ElasticsearchSecurityException.class, IndexNotFoundException.class) != null) {
+            if (ExceptionsHelper.unwrap(e, ElasticsearchSecurityException.class, IndexNotFoundException.class) != null
+                || ExceptionsHelper.status(e) == RestStatus.SERVICE_UNAVAILABLE) {
                 HeaderWarning.addWarning("[mf] serving the stored vector of user [{}]: reading their recent events failed: {}", user,
                     e.getMessage());
                 listener.onResponse(stored);

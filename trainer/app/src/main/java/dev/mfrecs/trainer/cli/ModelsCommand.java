@@ -90,7 +90,7 @@ final class ModelsCommand implements Runnable {
         public Integer call() throws Exception {
             String name = model();
             try (ElasticsearchClient client = connection.connection().client();
-                 ModelLock lock = ModelLock.acquire(client, name, "rollback", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+                 ModelLock lock = ModelLock.acquire(client, name, "rollback", ModelLock.Lease.configured(), ProgressLog.stderr())) {
                 int v = new VersionManager(client, ProgressLog.stderr()).rollback(name, version, "models rollback", lock);
                 System.out.println("model [" + name + "] now serves version [" + v + "], pinned; run 'models unpin " + name
                     + "' to let scheduled runs publish again");
@@ -105,7 +105,7 @@ final class ModelsCommand implements Runnable {
         public Integer call() throws Exception {
             String name = model();
             try (ElasticsearchClient client = connection.connection().client();
-                 ModelLock lock = ModelLock.acquire(client, name, "unpin", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+                 ModelLock lock = ModelLock.acquire(client, name, "unpin", ModelLock.Lease.configured(), ProgressLog.stderr())) {
                 Integer was = new VersionManager(client, ProgressLog.stderr()).unpin(name, lock);
                 System.out.println(was == null ? "model [" + name + "] was not pinned" : "model [" + name + "] is no longer pinned to version ["
                     + was + "]");
@@ -123,7 +123,7 @@ final class ModelsCommand implements Runnable {
         public Integer call() throws Exception {
             String name = model();
             try (ElasticsearchClient client = connection.connection().client();
-                 ModelLock lock = ModelLock.acquire(client, name, "delete", ModelLock.Lease.DEFAULT, ProgressLog.stderr())) {
+                 ModelLock lock = ModelLock.acquire(client, name, "delete", ModelLock.Lease.configured(), ProgressLog.stderr())) {
                 new VersionManager(client, ProgressLog.stderr()).deleteVersion(name, version, lock);
                 System.out.println("deleted model [" + name + "] version [" + version + "]");
             }

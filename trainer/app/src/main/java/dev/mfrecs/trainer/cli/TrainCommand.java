@@ -195,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));
-        TrainJob.Safeguards safeguards = parse(() -> new TrainJob.Safeguards(ModelLock.Lease.DEFAULT, maxInvalidFraction, gate));
+        TrainJob.Safeguards safeguards = parse(() -> new TrainJob.Safeguards(ModelLock.Lease.configured(), maxInvalidFraction, gate));
         TrainJob job = new TrainJob(model, settings, recipe.fields(), minUser, minItem,
             catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge, safeguards);
         try (ElasticsearchClient client = connection.connection().client()) {

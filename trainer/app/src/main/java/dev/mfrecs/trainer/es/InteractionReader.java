@@ -12,6 +12,7 @@ import co.elastic.clients.json.JsonData;
 import dev.mfrecs.contract.EventTime;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;
+import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
 
@@ -98,6 +99,7 @@ public final class InteractionReader {
                     add(acc, recipe, hit, times);
                 }
                 after = hits.get(hits.size() - 1).sort();
+                FailurePoints.reached(FailurePoints.READ);
                 if (++pages % 20 == 0) {
                     log.step("read " + acc.events() + " events from [" + fields.index() + "]");
                 }

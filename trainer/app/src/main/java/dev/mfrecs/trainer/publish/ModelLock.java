@@ -3,7 +3,6 @@ package dev.mfrecs.trainer.publish;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.OpType;
-import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 
 import dev.mfrecs.contract.ModelIndices;
@@ -28,18 +27,38 @@ import java.util.concurrent.TimeUnit;
  * heartbeat (every 30 seconds), so a trainer killed with SIGKILL blocks the next run for at most the lease, and a long run keeps
  * it as long as it is alive. Every write is conditional on the document's {@code _seq_no}/{@code _primary_term}; the holder
  * calls {@link #fence()} (a conditional renewal) right before every step that changes what is served (the alias swap, each
- * delete), so a holder that was paused past its lease and taken over stops instead of undoing the new holder's work.
+ * delete), so a holder that was paused past its lease and taken over stops instead of undoing the new holder's work. The
+ * lock is only ever read by a realtime GET, so its writes do not wait for a refresh.
  */
 public final class ModelLock implements AutoCloseable {
 
     /** How long a lease lasts and how often its holder renews it. */
     public record Lease(Duration ttl, Duration renewEvery) {
         public static final Lease DEFAULT = new Lease(Duration.ofMinutes(2), Duration.ofSeconds(30));
+        /**
+         * Test-only: {@code -Dmfrecs.test.lease=TTL/RENEW} in seconds (e.g. {@code 4/1}) shortens the lease of every command, so
+         * the failure-injection tests outlive a killed or frozen holder's lease in seconds instead of minutes. Unset in
+         * production, where {@link #configured()} is {@link #DEFAULT}.
+         */
+        public static final String TEST_PROPERTY = "mfrecs.test.lease";
 
         public Lease {
             if (ttl.isNegative() || ttl.isZero() || renewEvery.isNegative() || renewEvery.isZero() || renewEvery.compareTo(ttl) >= 0) {
                 throw new IllegalArgumentException("a lease needs 0 < renewEvery < ttl, got [" + renewEvery + "] and [" + ttl + "]");
             }
+        }
+
+        /** The lease the commands use: {@link #DEFAULT} unless the test-only {@value #TEST_PROPERTY} is set. */
+        public static Lease configured() {
+            String value = System.getProperty(TEST_PROPERTY);
+            if (value == null) {
+                return DEFAULT;
+            }
+            String[] parts = value.split("/");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("[" + TEST_PROPERTY + "] must be TTL/RENEW in seconds, got [" + value + "]");
+            }
+            return new Lease(Duration.ofSeconds(Long.parseLong(parts[0].trim())), Duration.ofSeconds(Long.parseLong(parts[1].trim())));
         }
     }
 
@@ -100,8 +119,8 @@ public final class ModelLock implements AutoCloseable {
         Instant now = Instant.now();
         ModelLockDocument mine = new ModelLockDocument(model, owner(), purpose, now, now, now.plus(lease.ttl()));
         try {
-            var r = client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(mine.toMap())).opType(OpType.Create)
-                .refresh(Refresh.WaitFor));
+            var r = client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(mine.toMap()))
+                .opType(OpType.Create));
             holding(mine, r.seqNo(), r.primaryTerm());
             return;
         } catch (ElasticsearchException e) {
@@ -122,9 +141,10 @@ public final class ModelLock implements AutoCloseable {
                 + other.expires() + "]; if that process is gone, the lock expires by itself, or run: models unlock " + model);
         }
         try {
-            var r = client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(mine.toMap())).ifSeqNo(current.seqNo())
-                .ifPrimaryTerm(current.primaryTerm()).refresh(Refresh.WaitFor));
-            log.step("took over the expired lock of model [" + model + "] from [" + other.owner() + "] (expired [" + other.expires() + "])");
+            var r = client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(mine.toMap()))
+                .ifSeqNo(current.seqNo()).ifPrimaryTerm(current.primaryTerm()));
+            log.step("took over the expired lock of model [" + model + "] from [" + other.owner() + "] (expired [" + other.expires()
+                + "])");
             holding(mine, r.seqNo(), r.primaryTerm());
         } catch (ElasticsearchException e) {
             if (e.status() == 409) {
@@ -152,7 +172,7 @@ public final class ModelLock implements AutoCloseable {
         ModelLockDocument renewed = held.renewedAt(Instant.now(), lease.ttl().toMillis());
         try {
             var r = client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(renewed.toMap())).ifSeqNo(seqNo)
-                .ifPrimaryTerm(primaryTerm).refresh(Refresh.WaitFor));
+                .ifPrimaryTerm(primaryTerm));
             held = renewed;
             seqNo = r.seqNo();
             primaryTerm = r.primaryTerm();
@@ -193,7 +213,7 @@ public final class ModelLock implements AutoCloseable {
             return;
         }
         try {
-            client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(id).ifSeqNo(seqNo).ifPrimaryTerm(primaryTerm).refresh(Refresh.WaitFor));
+            client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(id).ifSeqNo(seqNo).ifPrimaryTerm(primaryTerm));
         } catch (ElasticsearchException e) {
             if (e.status() != 409 && e.status() != 404) {
                 throw e;
@@ -218,7 +238,7 @@ public final class ModelLock implements AutoCloseable {
     public static Optional<ModelLockDocument> forceUnlock(ElasticsearchClient client, String model) throws IOException {
         Optional<ModelLockDocument> current = current(client, model);
         if (current.isPresent()) {
-            client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(ModelLockDocument.id(model)).refresh(Refresh.WaitFor));
+            client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(ModelLockDocument.id(model)));
         }
         return current;
     }

@@ -62,7 +62,7 @@ public final class ModelPublisher {
             + metadata.usersIndex() + "]");
         VersionWriter.Written written;
         try {
-            written = writer.write(a, metadata, catalog, attributes == null ? null : attributes.withVersion(version));
+            written = writer.write(a, metadata, catalog, attributes == null ? null : attributes.withVersion(version), lock);
             versions.swap(model, version, lock);
         } catch (VersionManager.SwapUnknownException e) {
             throw e;

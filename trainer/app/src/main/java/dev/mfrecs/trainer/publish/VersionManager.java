@@ -17,6 +17,7 @@ import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.ModelStateDocument;
+import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.JsonDocument;
 import dev.mfrecs.trainer.log.ProgressLog;
@@ -155,10 +156,9 @@ public final class VersionManager {
         String id = ModelStateDocument.id(next.model());
         if (previous.exists()) {
             client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(next.toMap())).ifSeqNo(previous.seqNo())
-                .ifPrimaryTerm(previous.primaryTerm()).refresh(Refresh.WaitFor));
+                .ifPrimaryTerm(previous.primaryTerm()));
         } else {
-            client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(next.toMap())).opType(OpType.Create)
-                .refresh(Refresh.WaitFor));
+            client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(id).document(JsonDocument.of(next.toMap())).opType(OpType.Create));
         }
     }
 
@@ -326,7 +326,7 @@ public final class VersionManager {
         for (ModelMetadata v : all) {
             if (kept.contains(v.version()) == false) {
                 log.step("retention: deleting model [" + model + "] version [" + v.version() + "]");
-                delete(model, v.version(), lock);
+                delete(model, v.version(), lock, FailurePoints.RETENTION);
             }
         }
     }
@@ -358,6 +358,11 @@ public final class VersionManager {
      * alias points to is never deleted, whatever the caller believed.
      */
     public void delete(String model, int version, ModelLock lock) throws IOException {
+        delete(model, version, lock, null);
+    }
+
+    /** {@link #delete(String, int, ModelLock)}, pausing at the test-only {@code pauseStep} between the two index deletions. */
+    private void delete(String model, int version, ModelLock lock, String pauseStep) throws IOException {
         lock.fence();
         String items = ModelIndices.itemsIndex(model, version);
         String users = ModelIndices.usersIndex(model, version);
@@ -369,6 +374,9 @@ public final class VersionManager {
         for (String index : List.of(items, users)) {
             if (client.indices().exists(e -> e.index(index)).value()) {
                 client.indices().delete(d -> d.index(index).masterTimeout(t -> t.time(EsConnection.MASTER_TIMEOUT)));
+            }
+            if (pauseStep != null && index.equals(items)) {
+                FailurePoints.reached(pauseStep);
             }
         }
         if (client.indices().exists(e -> e.index(ModelIndices.METADATA_INDEX)).value()) {

@@ -20,6 +20,7 @@ import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.factorization.CsrMatrix;
+import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.JsonDocument;
 import dev.mfrecs.trainer.log.ProgressLog;
@@ -41,9 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes one model version, invisible until the alias swap: the versioned item and user indices with explicit
  * {@code dense_vector} mappings, loaded through the official client's {@link BulkIngester} (byte-bounded batches, a few
  * concurrent requests, backoff on 429) with refreshes off and no replicas while loading; then the index settings restored and
- * the indices green, refreshed and counted; then the metadata document, created once. A document a catalog field makes
- * unmappable (its type conflicts with the index) is written again without the catalog fields and counted, so one bad catalog
- * entry does not block every publish; any other failed document fails the write.
+ * the indices green, refreshed and counted; then, after a fencing check, the metadata document, created once. A document a
+ * catalog field makes unmappable (its type conflicts with the index) is written again without the catalog fields and counted,
+ * so one bad catalog entry does not block every publish; any other failed document fails the write.
  */
 public final class VersionWriter {
 
@@ -70,6 +71,8 @@ public final class VersionWriter {
     private final ProgressLog log;
     private final BulkHook hook;
     private final boolean forceMerge;
+    /** Bulk requests of this writer answered so far: where the test-only {@link FailurePoints#BULK} pause applies. */
+    private final AtomicLong bulksAnswered = new AtomicLong();
 
     public VersionWriter(ElasticsearchClient client, ProgressLog log, BulkHook hook, boolean forceMerge) {
         this.client = client;
@@ -80,15 +83,19 @@ public final class VersionWriter {
 
     /**
      * Writes version {@code metadata.version()} of the artifacts' model, with its catalog-attribute regression when there is one
-     * (null: none); fails without cleaning up (the caller decides).
+     * (null: none); fails without cleaning up (the caller decides). The metadata document, which makes the version a version
+     * (listed, kept by the next run's orphan clean-up, a rollback target), is written only right after a successful
+     * {@link ModelLock#fence()}: a trainer that lost its lock while it was loading (frozen past its lease, taken over) stops there,
+     * and what it wrote stays an orphan the lock's new holder removes.
      */
-    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog, AttributeModelDocument attributes)
+    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog, AttributeModelDocument attributes, ModelLock lock)
         throws IOException {
         long start = System.nanoTime();
         String items = metadata.itemsIndex();
         String users = metadata.usersIndex();
         createVectorIndex(items, "item-vectors.json", a.vectorDims());
         createVectorIndex(users, "user-vectors.json", a.vectorDims());
+        FailurePoints.reached(FailurePoints.CREATED);
         long skipped = writeItems(a, metadata.version(), items, catalog);
         writeUsers(a, metadata.version(), users);
         finishLoading(items, "item-vectors.json");
@@ -98,6 +105,7 @@ public final class VersionWriter {
         if (forceMerge) {
             forceMergeToOneSegment(items, users);
         }
+        lock.fence();
         client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadata.documentId()).document(JsonDocument.of(metadata.toMap()))
             .refresh(Refresh.WaitFor)
             .opType(OpType.Create));
@@ -105,6 +113,7 @@ public final class VersionWriter {
             client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(AttributeModelDocument.id(attributes.model(), attributes.version()))
                 .document(JsonDocument.of(attributes.toMap())).refresh(Refresh.WaitFor));
         }
+        FailurePoints.reached(FailurePoints.METADATA);
         double seconds = (System.nanoTime() - start) / 1e9;
         log.step(String.format(Locale.ROOT, "wrote version [%d] in %.1fs", metadata.version(), seconds));
         return new Written(skipped, seconds);
@@ -260,6 +269,7 @@ public final class VersionWriter {
                                 failures.add("id [" + item.id() + "]: " + item.error().type() + ": " + item.error().reason());
                             }
                         }
+                        bulksAnswered.incrementAndGet();
                         try {
                             hook.afterBulk(index, written.get());
                         } catch (IOException e) {
@@ -275,6 +285,9 @@ public final class VersionWriter {
         }
 
         void add(String id, Map<String, Object> doc, Map<String, Object> fallback) throws IOException {
+            if (bulksAnswered.get() > 0) {
+                FailurePoints.reached(FailurePoints.BULK);
+            }
             if (hookFailures.isEmpty() == false) {
                 throw hookFailures.peek();
             }

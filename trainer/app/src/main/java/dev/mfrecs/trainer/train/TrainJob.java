@@ -11,6 +11,7 @@ import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.TrainingRun;
 import dev.mfrecs.factorization.AttributeRegression;
 import dev.mfrecs.factorization.ImplicitAlsParams;
+import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.es.InteractionReader;
 import dev.mfrecs.trainer.es.ReadPlan;
@@ -196,6 +197,7 @@ public record TrainJob(
         Integer published = null;
         String error = null;
         try (ModelLock lock = ModelLock.acquire(client, model, "train", safeguards.lease(), log)) {
+            FailurePoints.reached(FailurePoints.LOCKED);
             Integer pinned = versions.state(model).document().pinnedVersion();
             if (pinned != null) {
                 throw new PublishRefusedException("model [" + model + "] is pinned to version [" + pinned + "] by a rollback; not publishing "
