@@ -6,6 +6,18 @@ import dev.mfrecs.plugin.action.GetModelAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
+import dev.mfrecs.plugin.action.DeleteModelAction;
+import dev.mfrecs.plugin.action.DeleteModelVersionAction;
+import dev.mfrecs.plugin.action.ListModelsAction;
+import dev.mfrecs.plugin.action.MfStatsAction;
+import dev.mfrecs.plugin.action.RollbackModelAction;
+import dev.mfrecs.plugin.action.TransportDeleteModelAction;
+import dev.mfrecs.plugin.action.TransportDeleteModelVersionAction;
+import dev.mfrecs.plugin.action.TransportListModelsAction;
+import dev.mfrecs.plugin.action.TransportMfStatsAction;
+import dev.mfrecs.plugin.action.TransportRollbackModelAction;
+import dev.mfrecs.plugin.action.TransportUnpinModelAction;
+import dev.mfrecs.plugin.action.UnpinModelAction;
 import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
@@ -13,6 +25,12 @@ import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
 import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
+import dev.mfrecs.plugin.rest.RestDeleteModelAction;
+import dev.mfrecs.plugin.rest.RestDeleteModelVersionAction;
+import dev.mfrecs.plugin.rest.RestListModelsAction;
+import dev.mfrecs.plugin.rest.RestMfStatsAction;
+import dev.mfrecs.plugin.rest.RestRollbackModelAction;
+import dev.mfrecs.plugin.rest.RestUnpinModelAction;
 
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -42,7 +60,8 @@ import java.util.function.Supplier;
 
 /**
  * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the {@code mf_user}
- * query-vector builder for the {@code knn} section, the internal wire form those queries rewrite to, the {@code _mf} REST APIs,
+ * query-vector builder for the {@code knn} section, the internal wire form those queries rewrite to, the {@code _mf} REST APIs (fold-in,
+ * explain, model listing and management, node stats),
  * the settings, and the {@value MfServices#FOLD_IN_POOL} thread pool. Its one piece of state is this node's {@link MfServices},
  * created in {@link #createComponents} and handed to parsers, readers and actions. Nothing else happens here.
  */
@@ -116,7 +135,13 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         return List.of(
             new ActionHandler(FoldInAction.INSTANCE, TransportFoldInAction.class),
             new ActionHandler(ExplainAction.INSTANCE, TransportExplainAction.class),
-            new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class)
+            new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class),
+            new ActionHandler(ListModelsAction.INSTANCE, TransportListModelsAction.class),
+            new ActionHandler(RollbackModelAction.INSTANCE, TransportRollbackModelAction.class),
+            new ActionHandler(UnpinModelAction.INSTANCE, TransportUnpinModelAction.class),
+            new ActionHandler(DeleteModelVersionAction.INSTANCE, TransportDeleteModelVersionAction.class),
+            new ActionHandler(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
+            new ActionHandler(MfStatsAction.INSTANCE, TransportMfStatsAction.class)
         );
     }
 
@@ -133,6 +158,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
         Supplier<MfServices> s = this::services;
-        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction());
+        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(),
+            new RestListModelsAction(), new RestRollbackModelAction(), new RestUnpinModelAction(), new RestDeleteModelVersionAction(),
+            new RestDeleteModelAction(), new RestMfStatsAction());
     }
 }

@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.user.ResolvedUser;
 import dev.mfrecs.plugin.user.UserResolver;
 import dev.mfrecs.plugin.user.UserSpec;
@@ -159,10 +160,14 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
-            listener.delegateFailureAndWrap((l, resolved) -> {
+            services.stats().track(MfStats.Api.MF_RECOMMEND, listener.delegateFailureAndWrap((l, resolved) -> {
+                services.stats().user(MfStats.UserOutcome.of(resolved.user().source(), resolved.user().empty()));
+                if (resolved.user().empty() && onEmpty == OnEmpty.POPULAR) {
+                    services.stats().fallbackToPopular();
+                }
                 result.set(toTargetQuery(resolved.model(), resolved.user()));
                 l.onResponse(null);
-            })));
+            }))));
         return new MfRecommendQueryBuilder(this, result::get);
     }
 

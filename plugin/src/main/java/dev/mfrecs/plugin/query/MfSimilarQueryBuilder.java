@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.model.ItemVectors;
 
 import org.apache.lucene.search.Query;
@@ -146,10 +147,10 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
-            listener.delegateFailureAndWrap((l, read) -> {
+            services.stats().track(MfStats.Api.MF_SIMILAR, listener.delegateFailureAndWrap((l, read) -> {
                 result.set(toKnn(read.model(), read.vectors()));
                 l.onResponse(null);
-            })));
+            }))));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 
