@@ -38,19 +38,25 @@ public final class DataOptions {
         + "ratings >= 4 as positives).")
     float minValue;
 
-    @Option(names = "--duplicates", defaultValue = "sum", description = "With --input: how repeated (user, item) rows combine: sum "
-        + "(default), last or mean (as for train).")
+    @Option(names = "--duplicates", description = "With --input: how repeated (user, item) rows combine: sum, last or mean. "
+        + "Default, as for train --input: sum for ials, svd, popularity and item-knn, last for the rating algorithms als, funk and "
+        + "biases.")
     String duplicates;
 
     @Option(names = "--header", arity = "0..1", description = "With --input: the first line is a header (auto-detected unless the "
         + "file has two columns).")
     Boolean header;
 
-    /** Loads the chosen source and applies {@code --min-value} to each pair's combined value. */
+    /** Loads the chosen source with {@code --duplicates} (sum when not given) and applies {@code --min-value}. */
     public Interactions load() throws IOException {
+        return load(duplicatePolicy());
+    }
+
+    /** Loads the chosen source, combining repeated rows of a file by {@code policy}, and applies {@code --min-value}. */
+    public Interactions load(DuplicatePolicy policy) throws IOException {
         Interactions all;
         if (source.input != null) {
-            InteractionFileOptions options = InteractionFileOptions.implicit().withDuplicates(duplicatePolicy()).withHeader(header)
+            InteractionFileOptions options = InteractionFileOptions.implicit().withDuplicates(policy).withHeader(header)
                 .withKeepTimes(true);
             all = Interactions.of(new InteractionFileReader(options).read(source.input));
         } else {
@@ -59,7 +65,16 @@ public final class DataOptions {
         return minValue > 0 ? filter(all, minValue) : all;
     }
 
+    /** {@code --duplicates}, or the default for {@code algorithm} that {@code train --input} uses too. */
+    DuplicatePolicy duplicatePolicy(String algorithm) {
+        return duplicates != null ? duplicatePolicy() : InteractionFileOptions.defaultDuplicates(ModelSpec.RATING_MODELS.contains(
+            algorithm));
+    }
+
     DuplicatePolicy duplicatePolicy() {
+        if (duplicates == null) {
+            return DuplicatePolicy.SUM;
+        }
         try {
             return DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,7 @@
 package dev.mfrecs.evaluation;
 
+import dev.mfrecs.contract.DuplicatePolicy;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +27,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol = new ProtocolOptions();
 
-    @Option(names = "--model", split = ",", defaultValue = "ials", description = "Models, comma separated: ials, als, svd, funk, "
-        + "popularity, item-knn, biases (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", split = ",", defaultValue = "ials", description = "Algorithms, comma separated: ials, als, svd, "
+        + "funk, popularity, item-knn, biases.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--param", description = "Model parameter, e.g. --param factors=32 --param alpha=20 (applies to every model that "
@@ -44,11 +46,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         java.io.PrintWriter out = spec.commandLine().getOut();
         java.io.PrintWriter err = spec.commandLine().getErr();
         EvalOptions options = protocol.options();
-        Interactions interactions = data.load();
-        err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s%n", interactions.userCount(),
-            interactions.itemCount(), interactions.size(), options.protocolName());
+        Map<DuplicatePolicy, Interactions> loaded = new java.util.EnumMap<>(DuplicatePolicy.class);
         List<EvalResult> results = new ArrayList<>();
         for (String model : models) {
+            DuplicatePolicy policy = data.duplicatePolicy(model);
+            if (loaded.containsKey(policy) == false) {
+                Interactions read = data.load(policy);
+                err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs (repeated pairs: %s); protocol %s%n", read.userCount(),
+                    read.itemCount(), read.size(), policy.id(), options.protocolName());
+                loaded.put(policy, read);
+            }
+            Interactions interactions = loaded.get(policy);
             ModelSpec spec = ModelSpec.of(model, ProtocolOptions.applicable(model, params));
             EvalResult r = Evaluator.evaluate(spec, interactions, options);
             err.printf(Locale.ROOT, "%s: trained in %.2fs%n", spec.model(), r.trainSeconds());

@@ -21,6 +21,8 @@ public record ModelSpec(String model, Map<String, Double> params) {
 
     /** The model names, in the order tables list them. */
     public static final List<String> MODELS = List.of("ials", "als", "svd", "funk", "popularity", "item-knn", "biases");
+    /** The algorithms that predict ratings: repeated ratings of a pair default to the last one, as {@code train --input} does. */
+    public static final List<String> RATING_MODELS = List.of("als", "funk", "biases");
 
     public ModelSpec {
         params = Map.copyOf(params);
@@ -76,7 +78,7 @@ public record ModelSpec(String model, Map<String, Double> params) {
                 p.put("iterations", 10.0);
                 p.put("bias-regularization", 5.0);
             }
-            default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
+            default -> throw new IllegalArgumentException("[--algorithm] must be one of " + MODELS + " (was [" + model + "])");
         }
         return p;
     }
@@ -110,7 +112,7 @@ public record ModelSpec(String model, Map<String, Double> params) {
             case "popularity" -> new PopularityRecommender();
             case "item-knn" -> new ItemKnnRecommender(intParam("neighbors"), threads);
             case "biases" -> new BiasesRecommender(intParam("iterations"), floatParam("bias-regularization"));
-            default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
+            default -> throw new IllegalArgumentException("[--algorithm] must be one of " + MODELS + " (was [" + model + "])");
         };
     }
 

@@ -9,11 +9,10 @@ import picocli.CommandLine.Option;
 /** The protocol options {@code evaluate} and {@code tune} share, turned into a validated {@link EvalOptions}. */
 public final class ProtocolOptions {
 
-    @Option(names = "--protocol", defaultValue = "leave-one-out", description = "leave-one-out, holdout, strong or ratings "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--protocol", defaultValue = "leave-one-out", description = "leave-one-out, holdout, strong or ratings.")
     String protocol;
 
-    @Option(names = "--k", split = ",", defaultValue = "10,20", description = "Cutoffs of the @k metrics (default ${DEFAULT-VALUE}).")
+    @Option(names = "--k", split = ",", defaultValue = "10,20", description = "Cutoffs of the @k metrics.")
     List<Integer> cutoffs;
 
     @Option(names = "--sampled", defaultValue = "0", description = "leave-one-out only: rank the held-out item among this many "
@@ -29,7 +28,7 @@ public final class ProtocolOptions {
     @Option(names = "--folds", defaultValue = "1", description = "ratings only: K-fold cross-validation (1 = one random split).")
     int folds;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the split and the models (runs are reproducible).")
     long seed;
 
     @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")

@@ -30,23 +30,24 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (index.html is written there).")
     Path out;
 
-    @Option(names = "--model", split = ",", defaultValue = "ials,als,svd,funk,popularity,item-knn", description = "Models of the "
-        + "comparison table (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", split = ",", defaultValue = "ials,als,svd,funk,popularity,item-knn", description = "Algorithms "
+        + "of the comparison table.")
     List<String> models;
 
-    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64")
+    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64", description = "Factors of the iALS heatmap's columns.")
     double[] factorsGrid;
 
-    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300")
+    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300", description = "Regularizations of the iALS heatmap's "
+        + "rows.")
     double[] regGrid;
 
-    @Option(names = "--grid-iterations", defaultValue = "10")
+    @Option(names = "--grid-iterations", defaultValue = "10", description = "ALS sweeps per heatmap cell.")
     int gridIterations;
 
     @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot.")
     int pcaItems;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (runs are reproducible).")
     long seed;
 
     @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")

@@ -25,7 +25,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol = new ProtocolOptions();
 
-    @Option(names = "--model", defaultValue = "ials", description = "The model to tune (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", defaultValue = "ials", description = "The algorithm to tune: ials, als, svd, funk, item-knn, "
+        + "biases.")
     String model;
 
     @Option(names = "--grid", required = true, description = "Parameter values, e.g. --grid factors=10,50,100 --grid "
@@ -35,7 +36,7 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--param", description = "Fixed parameter for every grid point, e.g. --param iterations=10.")
     Map<String, Double> params = new LinkedHashMap<>();
 
-    @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by (default ${DEFAULT-VALUE}; "
+    @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by ("
         + "rmse or mae for the ratings protocol).")
     String metric;
 
@@ -52,7 +53,7 @@ public final class TuneCommand implements Callable<Integer> {
         java.io.PrintWriter err = spec.commandLine().getErr();
         EvalOptions options = protocol.options();
         Grid g = Grid.parse(grid);
-        Interactions interactions = data.load();
+        Interactions interactions = data.load(data.duplicatePolicy(model));
         err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s; %d grid points%n", interactions.userCount(),
             interactions.itemCount(), interactions.size(), options.protocolName(), g.combinations().size());
         out.printf(Locale.ROOT, "%-50s %14s %10s%n", "parameters", "valid " + metric, "train_s");

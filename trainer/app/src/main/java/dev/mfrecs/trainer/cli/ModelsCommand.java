@@ -148,7 +148,7 @@ final class ModelsCommand implements Runnable {
 
     @Command(name = "runs", description = "List a model's training runs, newest first: outcome, version, counts, timings, error.")
     static final class Runs extends ModelOptions implements Callable<Integer> {
-        @Option(names = "--size", defaultValue = "20", description = "How many runs to list (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--size", defaultValue = "20", description = "How many runs to list.")
         int size;
 
         @Override
@@ -173,13 +173,13 @@ final class ModelsCommand implements Runnable {
     @Command(name = "verify", description = "Check the live model against its data through the plugin: the fold-in of sampled trained "
         + "users from their events must equal their stored vectors, and explanations must add up to the stored scores.")
     static final class Verify extends ModelOptions implements Callable<Integer> {
-        @Option(names = "--users", defaultValue = "50", description = "Trained users to check (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--users", defaultValue = "50", description = "Trained users to check.")
         int users;
 
-        @Option(names = "--items", defaultValue = "3", description = "Items to explain per user (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--items", defaultValue = "3", description = "Items to explain per user.")
         int items;
 
-        @Option(names = "--min-cosine", defaultValue = "0.9999", description = "Lowest acceptable cosine (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--min-cosine", defaultValue = "0.9999", description = "Lowest acceptable cosine.")
         double minCosine;
 
         @Override

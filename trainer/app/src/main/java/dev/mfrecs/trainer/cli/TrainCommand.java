@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -80,7 +81,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--binarize", description = "With --input: set every kept value to 1.")
     boolean binarize;
 
-    @Option(names = "--duplicates", description = "With --input: sum (default for ials, svd), last (default for als, funk) or mean.")
+    @Option(names = "--duplicates", description = "With --input: how repeated (user, item) rows combine: sum, last or mean. "
+        + "Default, as for evaluate: sum for ials and svd, last for the rating algorithms als and funk. (--es: events add up for "
+        + "ials; ratings are averaged for als.)")
     String duplicates;
 
     @Option(names = "--header", negatable = true, description = "With --input: whether the first line is a header "
@@ -93,28 +96,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--index", defaultValue = "interactions", description = "Interactions index, alias or pattern.")
     String index;
 
-    @Option(names = "--user-field", defaultValue = "user_id")
+    @Option(names = "--user-field", defaultValue = "user_id", description = "Field holding the user id.")
     String userField;
 
-    @Option(names = "--item-field", defaultValue = "item_id")
+    @Option(names = "--item-field", defaultValue = "item_id", description = "Field holding the item id.")
     String itemField;
 
-    @Option(names = "--event-field", defaultValue = "event_type")
+    @Option(names = "--event-field", defaultValue = "event_type", description = "Field holding the event type (the names --weight "
+        + "gives weights to).")
     String eventField;
 
     @Option(names = "--value-field", description = "Multiply each event's weight by this numeric field (e.g. quantity, rating).")
     String valueField;
 
-    @Option(names = "--timestamp-field", defaultValue = "timestamp")
+    @Option(names = "--timestamp-field", defaultValue = "timestamp", description = "Field holding the event time (a date; "
+        + "@timestamp for a data stream).")
     String timestampField;
 
-    @Option(names = "--weight", description = "Event weight, e.g. --weight view=1 --weight purchase=5 --weight return=-5.")
+    @Option(names = "--weight", showDefaultValue = Help.Visibility.NEVER, description = "Event weight, e.g. --weight view=1 --weight "
+        + "purchase=5 --weight return=-5 (default: 1 for every event).")
     Map<String, Float> weights = new LinkedHashMap<>();
 
     @Option(names = "--half-life-days", defaultValue = "0", description = "Time decay half-life in days (0: none).")
     double halfLifeDays;
 
-    @Option(names = "--factors", defaultValue = "64")
+    @Option(names = "--factors", defaultValue = "64", description = "Latent factors: the vectors' dimensions.")
     int factors;
 
     @Option(names = "--iterations", description = "ALS sweeps (default 15), funk epochs (20) or svd power iterations (2).")
@@ -123,37 +129,39 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--regularization", description = "Default 0.1 (ials, als), 0.02 (funk); unused by svd.")
     Float regularization;
 
-    @Option(names = "--alpha", defaultValue = "10")
+    @Option(names = "--alpha", defaultValue = "10", description = "ials: confidence scale (c = 1 + alpha*r with --confidence "
+        + "linear).")
     float alpha;
 
     @Option(names = "--confidence", defaultValue = "linear", description = "linear: 1 + alpha*r; log: 1 + alpha*ln(1 + r/epsilon).")
     String confidence;
 
-    @Option(names = "--epsilon", defaultValue = "1")
+    @Option(names = "--epsilon", defaultValue = "1", description = "ials: epsilon of --confidence log.")
     float epsilon;
 
     @Option(names = "--solver", defaultValue = "cg", description = "cg or cholesky.")
     String solver;
 
-    @Option(names = "--cg-steps", defaultValue = "3")
+    @Option(names = "--cg-steps", defaultValue = "3", description = "ials: conjugate-gradient steps per row with --solver cg.")
     int cgSteps;
 
-    @Option(names = "--seed", defaultValue = "42")
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed; a run is reproducible for any --threads.")
     long seed;
 
     @Option(names = "--threads", defaultValue = "0", description = "0: all cores.")
     int threads;
 
-    @Option(names = "--min-user-items", defaultValue = "1")
+    @Option(names = "--min-user-items", defaultValue = "1", description = "Drop users with fewer distinct items.")
     int minUser;
 
-    @Option(names = "--min-item-users", defaultValue = "1")
+    @Option(names = "--min-item-users", defaultValue = "1", description = "Drop items with fewer distinct users.")
     int minItem;
 
     @Option(names = "--catalog", description = "Catalog index (doc id = item id) whose fields are copied onto item vectors.")
     String catalog;
 
-    @Option(names = "--catalog-field", description = "Catalog field to copy (repeatable; default all).")
+    @Option(names = "--catalog-field", showDefaultValue = Help.Visibility.NEVER, description = "Catalog field to copy (repeatable; "
+        + "default all).")
     List<String> catalogFields = List.of();
 
     @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
@@ -169,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--to", description = "With --es: only events before this ISO-8601 instant.")
     java.time.Instant to;
 
-    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d (overrides --from).")
+    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d, 12h or ISO-8601 P90D (overrides "
+        + "--from).")
     String since;
 
     @Option(names = "--query", description = "With --es: only events matching this query (Elasticsearch query DSL, JSON).")
@@ -183,20 +192,19 @@ final class TrainCommand implements Callable<Integer> {
         + "metric gate.")
     String gateCondition;
 
-    @Option(names = "--min-events", defaultValue = "0", description = "With --es: refuse to publish a model trained on fewer events "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-events", defaultValue = "0", description = "With --es: refuse to publish a model trained on fewer "
+        + "events.")
     long minEvents;
 
     @Option(names = "--max-drop", paramLabel = "PERCENT", description = "With --es: refuse to publish when events, users or items "
-        + "dropped by more than this against the live model, e.g. 20%. Default: no limit.")
+        + "dropped by more than this against the live model, e.g. 20%%. Default: no limit.")
     String maxDrop;
 
     @Option(names = "--max-invalid-fraction", defaultValue = "0.01", description = "With --es: fail before writing anything when more "
-        + "than this fraction of events have an empty or over-long user or item id (they are skipped and counted otherwise; "
-        + "default: ${DEFAULT-VALUE}).")
+        + "than this fraction of events have an empty or over-long user or item id (they are skipped and counted otherwise).")
     double maxInvalidFraction;
 
-    @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d).")
+    @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d or ISO-8601 PT6H).")
     String every;
 
     @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
@@ -253,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         ConnectionOptions connection = source.es;
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);
-        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.every(since)).interval());
+        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.parseDuration("--since", since)));
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));
@@ -285,7 +293,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "[--force-merge] applies to publishing with --es, not to --input");
         }
         DuplicatePolicy policy = duplicates != null ? parse(() -> enumValue(DuplicatePolicy.class, "--duplicates", duplicates))
-            : settings.algorithm().biased() ? DuplicatePolicy.LAST : DuplicatePolicy.SUM;
+            : InteractionFileOptions.defaultDuplicates(settings.algorithm().biased());
         InteractionFileOptions options = parse(() -> new InteractionFileOptions(minValue == null ? Float.NaN : minValue, binarize, policy,
             header, minUser, minItem));
         ProgressLog log = ProgressLog.stderr();
