@@ -125,7 +125,8 @@ class ReleaseIT {
         try (Stream<Path> libs = Files.list(home.resolve("lib"))) {
             List<String> jars = libs.map(p -> p.getFileName().toString()).toList();
             assertTrue(jars.stream().anyMatch(j -> j.startsWith("mfrecs-trainer-")), jars.toString());
-            assertTrue(jars.stream().noneMatch(j -> j.contains("jfree") || j.contains("batik") || j.contains("evaluation")), jars.toString());
+            assertTrue(jars.stream().noneMatch(j -> j.contains("jfree") || j.contains("batik") || j.contains("evaluation")),
+                jars.toString());
         }
         for (String file : List.of("LICENSE.txt", "NOTICE.txt", "THIRD-PARTY.txt")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file);
@@ -294,8 +295,8 @@ class ReleaseIT {
                 int item = random.nextInt(10) < 9 ? u % GROUPS + GROUPS * random.nextInt(ITEMS / GROUPS) : random.nextInt(ITEMS);
                 String type = random.nextInt(10) < 3 ? "purchase" : "view";
                 b.append("{\"index\": {}}\n");
-                b.append("{\"user_id\": \"u").append(u).append("\", \"item_id\": \"p").append(item).append("\", \"event_type\": \"").append(type)
-                    .append("\", \"timestamp\": \"").append(start.plusSeconds(random.nextLong(50L * 86_400))).append("\"}\n");
+                b.append("{\"user_id\": \"u").append(u).append("\", \"item_id\": \"p").append(item).append("\", \"event_type\": \"")
+                    .append(type).append("\", \"timestamp\": \"").append(start.plusSeconds(random.nextLong(50L * 86_400))).append("\"}\n");
             }
         }
         return b.toString();

@@ -47,7 +47,8 @@ class YamlRestRunnerTest {
             String answer;
             if (path.startsWith("/_mf/model/missing")) {
                 status = 404;
-                answer = "{\"error\": {\"type\": \"resource_not_found_exception\", \"reason\": \"model [missing] not found\"}, \"status\": 404}";
+                answer = "{\"error\": {\"type\": \"resource_not_found_exception\", \"reason\": \"model [missing] not found\"}, "
+                    + "\"status\": 404}";
             } else if (path.startsWith("/_mf/_stats")) {
                 answer = "{\"nodes\": {\"n1\": {\"name\": \"node-1\", \"requests\": {\"fold_in\": {\"count\": 7}}}}}";
             } else {

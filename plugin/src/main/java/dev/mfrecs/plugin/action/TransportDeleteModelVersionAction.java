@@ -16,8 +16,10 @@ import java.util.Map;
 public final class TransportDeleteModelVersionAction extends BlockingModelAction<ModelAdminRequest, ModelAdminResponse> {
 
     @Inject
-    public TransportDeleteModelVersionAction(TransportService transportService, ActionFilters actionFilters, Client client, MfServices services) {
-        super(DeleteModelVersionAction.NAME, transportService, actionFilters, ModelAdminRequest::new, client, services, MfStats.Api.DELETE_MODEL_VERSION);
+    public TransportDeleteModelVersionAction(TransportService transportService, ActionFilters actionFilters, Client client,
+                                             MfServices services) {
+        super(DeleteModelVersionAction.NAME, transportService, actionFilters, ModelAdminRequest::new, client, services,
+            MfStats.Api.DELETE_MODEL_VERSION);
     }
 
     @Override

@@ -31,7 +31,8 @@ public final class TransportMfStatsAction extends TransportNodesAction<MfStatsRe
     }
 
     @Override
-    protected MfStatsResponse newResponse(MfStatsRequest request, List<MfStatsResponse.NodeStats> nodes, List<FailedNodeException> failures) {
+    protected MfStatsResponse newResponse(MfStatsRequest request, List<MfStatsResponse.NodeStats> nodes,
+                                          List<FailedNodeException> failures) {
         return new MfStatsResponse(clusterService.getClusterName(), nodes, failures);
     }
 

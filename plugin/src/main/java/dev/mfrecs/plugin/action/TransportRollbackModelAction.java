@@ -12,11 +12,15 @@ import org.elasticsearch.transport.TransportService;
 
 import java.util.Map;
 
-/** Rolls a model back under its lock: the aliases move to the version asked for (or the one before the live one) and the version is pinned. */
+/**
+ * Rolls a model back under its lock: the aliases move to the version asked for (or the one before the live one) and the version
+ * is pinned.
+ */
 public final class TransportRollbackModelAction extends BlockingModelAction<ModelAdminRequest, ModelAdminResponse> {
 
     @Inject
-    public TransportRollbackModelAction(TransportService transportService, ActionFilters actionFilters, Client client, MfServices services) {
+    public TransportRollbackModelAction(TransportService transportService, ActionFilters actionFilters, Client client,
+                                        MfServices services) {
         super(RollbackModelAction.NAME, transportService, actionFilters, ModelAdminRequest::new, client, services, MfStats.Api.ROLLBACK);
     }
 

@@ -297,8 +297,8 @@ public final class ModelAdmin {
             throw new ResourceNotFoundException("model [{}] has no version [{}]", model, version);
         }
         if (version == liveVersion(model)) {
-            throw new ElasticsearchStatusException("model [{}] version [{}] is live; roll back to another version first", RestStatus.CONFLICT,
-                model, version);
+            throw new ElasticsearchStatusException("model [{}] version [{}] is live; roll back to another version first",
+                RestStatus.CONFLICT, model, version);
         }
         Integer pinned = state(model).document().pinnedVersion();
         if (pinned != null && pinned == version) {

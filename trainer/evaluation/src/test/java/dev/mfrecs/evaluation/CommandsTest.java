@@ -123,8 +123,8 @@ class CommandsTest {
         CommandLine cli = CommandLines.of(new EvaluationCommand());
         cli.setErr(new PrintWriter(new StringWriter()));
         cli.setOut(new PrintWriter(out));
-        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--algorithm", "item-knn", "--grid", "neighbors=1,30", "--protocol",
-            "holdout", "--threads", "2", "--best", best.toString()));
+        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--algorithm", "item-knn", "--grid", "neighbors=1,30",
+            "--protocol", "holdout", "--threads", "2", "--best", best.toString()));
         assertTrue(out.toString().contains("item-knn(neighbors=1)") && out.toString().contains("item-knn(neighbors=30)"), out.toString());
         JsonNode root = new ObjectMapper().readTree(best.toFile());
         assertEquals("item-knn", root.get("model").asText());

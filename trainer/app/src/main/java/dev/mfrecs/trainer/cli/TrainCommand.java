@@ -261,7 +261,8 @@ final class TrainCommand implements Callable<Integer> {
         ConnectionOptions connection = source.es;
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);
-        java.time.Instant start = since == null ? from : java.time.Instant.now().minus(parse(() -> Schedule.parseDuration("--since", since)));
+        java.time.Instant start = since == null ? from
+            : java.time.Instant.now().minus(parse(() -> Schedule.parseDuration("--since", since)));
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));

@@ -64,7 +64,8 @@ public final class ProgressLog {
 
     /** A log on stderr in the process's format. */
     public static ProgressLog stderr() {
-        return format == Format.JSON ? new ProgressLog(System.err, true, Format.JSON) : new ProgressLog(System.err, System.console() == null);
+        return format == Format.JSON ? new ProgressLog(System.err, true, Format.JSON)
+            : new ProgressLog(System.err, System.console() == null);
     }
 
     /** A JSON log on {@code out}, whatever the process's format: for tests. */

@@ -64,10 +64,15 @@ public final class ClusterSetup {
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
             for (NodePlugin n : nodes) {
-                String state = n.pluginVersion() == null ? "MISSING: install the plugin zip built for Elasticsearch " + n.elasticsearchVersion()
-                    + " and restart the node"
-                    : expectedVersion.equals(n.pluginVersion()) ? "ok" : "VERSION MISMATCH: runs " + n.pluginVersion() + ", expected "
-                        + expectedVersion + " (install the matching release and restart the node)";
+                String state;
+                if (n.pluginVersion() == null) {
+                    state = "MISSING: install the plugin zip built for Elasticsearch " + n.elasticsearchVersion() + " and restart the node";
+                } else if (expectedVersion.equals(n.pluginVersion())) {
+                    state = "ok";
+                } else {
+                    state = "VERSION MISMATCH: runs " + n.pluginVersion() + ", expected " + expectedVersion + " (install the matching "
+                        + "release and restart the node)";
+                }
                 lines.add("node [" + n.name() + "] (Elasticsearch " + n.elasticsearchVersion() + "): " + PLUGIN_NAME + " " + state);
             }
             return lines;

@@ -58,7 +58,8 @@ class CommandHelpTest {
         assertTrue(problems.stream().anyMatch(p -> p.equals("sloppy --quiet: no description")), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("-h: printed [[picocli WARN] Could not format 'Drop more than 20%")),
             problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("sloppy --size: the description repeats the default")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("sloppy --size: the description repeats the default")),
+            problems.toString());
     }
 
     @Test

@@ -43,7 +43,8 @@ import javax.xml.parsers.ParserConfigurationException;
 
 /**
  * The report's charts, built with JFreeChart and rendered to inline SVG with Apache Batik's {@code SVGGraphics2D} (Apache-2.0;
- * headless AWT, no image files), so the page stays one self-contained file. (JFreeSVG, used before, is GPL-3.0: not shippable.) Each SVG gets its own id prefix so several charts can share a page without clashing clip ids.
+ * headless AWT, no image files), so the page stays one self-contained file. (JFreeSVG, used before, is GPL-3.0: not shippable.)
+ * Each SVG gets its own id prefix so several charts can share a page without clashing clip ids.
  */
 public final class Charts {
 
