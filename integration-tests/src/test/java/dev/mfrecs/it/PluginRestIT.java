@@ -150,18 +150,26 @@ class PluginRestIT {
         }
     }
 
+    /**
+     * Similar items share the given item's group. Judged over ten items (50 hits) rather than one: a single rarely bought item's
+     * vector is noisy and HNSW is approximate, so one item's top 5 can hold two out-of-group items on a bad draw of segments.
+     */
     @Test
     void similarItemsExcludeTheGivenItemAndShareItsGroup() throws IOException {
-        JsonNode r = rest.postOk("/" + MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {\"model\": \"" + MODEL
-            + "\", \"items\": [\"i4\"], \"k\": 5}}}");
-        JsonNode hits = r.path("hits").path("hits");
-        assertEquals(5, hits.size());
         int inGroup = 0;
-        for (JsonNode hit : hits) {
-            assertFalse(hit.path("_id").asText().equals("i4"));
-            inGroup += groupOfItem(Integer.parseInt(hit.path("_id").asText().substring(1))) == 4 ? 1 : 0;
+        int total = 0;
+        for (int item = 0; item < 10; item++) {
+            JsonNode r = rest.postOk("/" + MODEL + "-items/_search", "{\"size\": 5, \"query\": {\"mf_similar\": {\"model\": \"" + MODEL
+                + "\", \"items\": [\"i" + item + "\"], \"k\": 5}}}");
+            JsonNode hits = r.path("hits").path("hits");
+            assertEquals(5, hits.size());
+            for (JsonNode hit : hits) {
+                assertFalse(hit.path("_id").asText().equals("i" + item));
+                inGroup += groupOfItem(Integer.parseInt(hit.path("_id").asText().substring(1))) == groupOfItem(item) ? 1 : 0;
+                total++;
+            }
         }
-        assertTrue(inGroup >= 4, "only " + inGroup + " of 5 similar items share the group");
+        assertTrue(inGroup >= total * 8 / 10, "only " + inGroup + " of " + total + " similar items share the given item's group");
     }
 
     @Test

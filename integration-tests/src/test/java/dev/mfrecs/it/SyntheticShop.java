@@ -10,7 +10,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.devkit.load.DocumentLoader;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import java.io.IOException;

@@ -9,11 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What an implicit-ALS model version records beyond the common fields, all of which the query-time fold-in needs: the confidence
- * function, the Rendle et al. options (classic iALS: {@code alpha0 = 1, nu = 0}) and the item Gram matrix {@code YtY} of the
- * final item factors.
+ * What an implicit-ALS model version records beyond the common fields, all of which the query-time fold-ins need: the confidence
+ * function, the Rendle et al. options (classic iALS: {@code alpha0 = 1, nu = 0}), the item Gram matrix {@code YtY} of the final
+ * item factors (a user's fold-in solves against it) and the user Gram matrix {@code XtX} of the stored user factors (a new
+ * item's fold-in between trainings solves against it).
  */
-public record ImplicitTerms(Confidence confidence, ImplicitAlsParams.Rendle rendle, float[] gram) {
+public record ImplicitTerms(Confidence confidence, ImplicitAlsParams.Rendle rendle, float[] gram, float[] userGram) {
 
     private static final String CONFIDENCE = "confidence";
     private static final String KIND = "kind";
@@ -22,10 +23,14 @@ public record ImplicitTerms(Confidence confidence, ImplicitAlsParams.Rendle rend
     private static final String ALPHA0 = "alpha0";
     private static final String NU = "nu";
     private static final String GRAM = "gram";
+    private static final String USER_GRAM = "user_gram";
 
     public ImplicitTerms {
-        if (confidence == null || rendle == null || gram == null) {
-            throw new IllegalArgumentException("implicit terms need [confidence], [alpha0]/[nu] and [gram]");
+        if (confidence == null || rendle == null || gram == null || userGram == null) {
+            throw new IllegalArgumentException("implicit terms need [confidence], [alpha0]/[nu], [gram] and [user_gram]");
+        }
+        if (userGram.length != gram.length) {
+            throw new IllegalArgumentException("implicit terms need [gram] and [user_gram] of the same size");
         }
     }
 
@@ -39,6 +44,7 @@ public record ImplicitTerms(Confidence confidence, ImplicitAlsParams.Rendle rend
         m.put(ALPHA0, rendle.alpha0());
         m.put(NU, rendle.nu());
         m.put(GRAM, gram);
+        m.put(USER_GRAM, userGram);
         return m;
     }
 
@@ -66,7 +72,11 @@ public record ImplicitTerms(Confidence confidence, ImplicitAlsParams.Rendle rend
         if (gram.length != factors * factors) {
             throw r.invalid(GRAM, "[" + gram.length + "] values, expected factors^2 = [" + factors * factors + "]");
         }
+        float[] userGram = r.floats(USER_GRAM);
+        if (userGram.length != factors * factors) {
+            throw r.invalid(USER_GRAM, "[" + userGram.length + "] values, expected factors^2 = [" + factors * factors + "]");
+        }
         r.done();
-        return new ImplicitTerms(confidence, rendle, gram);
+        return new ImplicitTerms(confidence, rendle, gram, userGram);
     }
 }

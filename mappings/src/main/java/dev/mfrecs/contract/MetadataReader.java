@@ -51,6 +51,11 @@ final class MetadataReader {
         return map.get(field);
     }
 
+    /** The keys of this object, for objects whose keys are data (field names, event types). */
+    Set<String> keys() {
+        return Set.copyOf(map.keySet());
+    }
+
     boolean has(String field) {
         return map.get(field) != null;
     }
@@ -149,6 +154,11 @@ final class MetadataReader {
         throw v == null ? error(field, "lacks the required object") : error(field, "needs an object in");
     }
 
+
+    /** A nested object whose key must be present but may be null (see {@link #present}). */
+    MetadataReader optionalObject(String field) {
+        return present(field) == null ? null : object(field);
+    }
 
     List<String> strings(String field) {
         Object v = get(field);

@@ -33,6 +33,16 @@ public final class ModelIndices {
     public static final String SEEN_ITEMS = "seen_items";
     /** The values of {@link #SEEN_ITEMS}, aligned with it: the matrix values the user was trained on. */
     public static final String SEEN_VALUES = "seen_values";
+    /**
+     * How many items the user was trained on; more than {@link #SEEN_ITEMS} holds when the stored history was capped, and then
+     * the plugin reads the whole history from the interactions index for exclusion and explanation.
+     */
+    public static final String SEEN_COUNT = "seen_count";
+    /**
+     * How an item's vector was made: {@code training}, {@code events} (solved between trainings from the stored users who touched
+     * it) or {@code attributes} (predicted from catalog fields, provisional until the item has events).
+     */
+    public static final String VECTOR_SOURCE = "vector_source";
     public static final String MODEL = "model";
     public static final String MODEL_VERSION = "model_version";
 

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param implicit     the implicit terms, non-null exactly for {@link ModelAlgorithm#IALS}
  * @param explicit     the explicit terms, non-null exactly for {@link ModelAlgorithm#ALS}
  * @param interactions how events became the training matrix; query-time fold-in follows it
+ * @param catalog      the catalog whose attributes the item vectors carry, or null
  * @param popularItems the most popular items, most popular first: the plugin's empty-history fallback
  */
 public record ModelMetadata(
@@ -36,6 +37,7 @@ public record ModelMetadata(
     ImplicitTerms implicit,
     ExplicitTerms explicit,
     InteractionRecipe interactions,
+    CatalogSource catalog,
     List<String> popularItems,
     TrainingSummary training
 ) {
@@ -59,11 +61,13 @@ public record ModelMetadata(
     private static final String IMPLICIT = "implicit";
     private static final String EXPLICIT = "explicit";
     private static final String INTERACTIONS = "interactions";
+    private static final String CATALOG = "catalog";
     private static final String POPULAR_ITEMS = "popular_items";
     private static final String TRAINING = "training";
 
     /** Fields of the document that listings leave out because of their size. */
     public static final String GRAM_PATH = IMPLICIT + ".gram";
+    public static final String USER_GRAM_PATH = IMPLICIT + ".user_gram";
 
     public ModelMetadata {
         String invalid = ModelIndices.validateModelName(model);
@@ -100,12 +104,18 @@ public record ModelMetadata(
     /** The same model at {@code newVersion}: what the publisher stores once it has reserved the version number. */
     public ModelMetadata withVersion(int newVersion) {
         return new ModelMetadata(model, newVersion, algorithm, factors, regularization, userCount, itemCount, implicit, explicit,
-            interactions, popularItems, training);
+            interactions, catalog, popularItems, training);
     }
 
     public ModelMetadata withTraining(TrainingSummary newTraining) {
         return new ModelMetadata(model, version, algorithm, factors, regularization, userCount, itemCount, implicit, explicit,
-            interactions, popularItems, newTraining);
+            interactions, catalog, popularItems, newTraining);
+    }
+
+    /** The same model carrying the attributes of {@code newCatalog} (null: none). */
+    public ModelMetadata withCatalog(CatalogSource newCatalog) {
+        return new ModelMetadata(model, version, algorithm, factors, regularization, userCount, itemCount, implicit, explicit,
+            interactions, newCatalog, popularItems, training);
     }
 
     /** The published vectors' dims: {@code factors}, plus one for the bias of explicit models. */
@@ -127,6 +137,14 @@ public record ModelMetadata(
 
     public String documentId() {
         return ModelIndices.metadataId(model, version);
+    }
+
+    /** A new item's fold-in side between trainings: the stored users' Gram matrix over the {@code userCount} trained users. */
+    public ImplicitItemSide implicitUserSide() {
+        if (implicit == null) {
+            throw new IllegalStateException("model [" + model + "] version [" + version + "] is [" + algorithm.id() + "], not implicit");
+        }
+        return new ImplicitItemSide(implicit.userGram(), userCount, regularization, implicit.confidence(), implicit.rendle());
     }
 
     /** The implicit fold-in's item side as one value. */
@@ -161,6 +179,7 @@ public record ModelMetadata(
             m.put(EXPLICIT, explicit.toMap());
         }
         m.put(INTERACTIONS, interactions.toMap());
+        m.put(CATALOG, catalog == null ? null : catalog.toMap());
         m.put(POPULAR_ITEMS, popularItems);
         m.put(TRAINING, training.toMap());
         return m;
@@ -202,12 +221,13 @@ public record ModelMetadata(
             throw r.invalid(algorithm == ModelAlgorithm.IALS ? EXPLICIT : IMPLICIT, "not allowed for algorithm [" + algorithm.id() + "]");
         }
         InteractionRecipe interactions = InteractionRecipe.read(r.object(INTERACTIONS));
+        CatalogSource catalog = r.optionalObject(CATALOG) instanceof MetadataReader c ? CatalogSource.read(c) : null;
         List<String> popular = r.strings(POPULAR_ITEMS);
         TrainingSummary training = TrainingSummary.read(r.object(TRAINING));
         ModelMetadata m;
         try {
             m = new ModelMetadata(model, version, algorithm, factors, regularization, users, items, implicit, explicit, interactions,
-                popular, training);
+                catalog, popular, training);
         } catch (IllegalArgumentException e) {
             throw r.invalid(e.getMessage());
         }

@@ -18,6 +18,7 @@ public final class UserHistory {
     /** Per item: the running sum (or last value) and the number of values. */
     private final Map<String, double[]> items = new LinkedHashMap<>();
     private long events;
+    private Long newestMillis;
 
     UserHistory(InteractionRecipe recipe) {
         this.recipe = recipe;
@@ -25,7 +26,15 @@ public final class UserHistory {
 
     /** Adds one raw event of the interactions index; its time (epoch ms, null if unknown) ages it from the decay reference. */
     public void addEvent(String item, String eventType, Number value, Long timeMillis) {
+        if (timeMillis != null && (newestMillis == null || timeMillis > newestMillis)) {
+            newestMillis = timeMillis;
+        }
         addValue(item, recipe.weight(eventType, value, timeMillis));
+    }
+
+    /** The newest event time added (epoch ms), or null: tells whether a history holds events after a model's cut-off. */
+    public Long newestMillis() {
+        return newestMillis;
     }
 
     /** Adds one already weighted value (an inline history entry). A zero value is not an event, as in training. */

@@ -35,7 +35,8 @@ class ModelMetadataTest {
         TrainingSummary training = new TrainingSummary("local", "0.1.0", Instant.parse("2026-11-30T00:00:00Z"), 15, "cg", 42L, 1000L,
             800L, 1.5, 0.1, Map.of("threads", 2, "cg_steps", 3));
         return new ModelMetadata("retail", 3, ModelAlgorithm.IALS, 2, 0.1f, 40, 30, new ImplicitTerms(Confidence.log(5f, 2f),
-            new ImplicitAlsParams.Rendle(0.5f, 1f), gram), null, recipe, List.of("a", "b"), training);
+            new ImplicitAlsParams.Rendle(0.5f, 1f), gram, new float[] { 2f, 0f, 0f, 2f }), null, recipe, new CatalogSource("products",
+            List.of("category")), List.of("a", "b"), training);
     }
 
     static ModelMetadata explicitModel() {
@@ -44,7 +45,7 @@ class ModelMetadataTest {
         TrainingSummary training = new TrainingSummary("local", "0.1.0", Instant.parse("2026-11-30T00:00:00Z"), 10, "cholesky", 1L, 10L,
             9L, 0.5, 0.05, Map.of());
         return new ModelMetadata("movies", 1, ModelAlgorithm.ALS, 4, 0.05f, 5, 6, null, new ExplicitTerms(3.5f, 1f, 5f), recipe,
-            List.of("x"), training);
+            null, List.of("x"), training);
     }
 
     /** What the document looks like after Elasticsearch stored it and a JSON parser read it back. */

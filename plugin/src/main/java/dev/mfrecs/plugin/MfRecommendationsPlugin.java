@@ -3,6 +3,7 @@ package dev.mfrecs.plugin;
 import dev.mfrecs.plugin.action.ExplainAction;
 import dev.mfrecs.plugin.action.FoldInAction;
 import dev.mfrecs.plugin.action.GetModelAction;
+import dev.mfrecs.plugin.action.ItemFoldInAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
@@ -18,10 +19,18 @@ import dev.mfrecs.plugin.action.TransportMfStatsAction;
 import dev.mfrecs.plugin.action.TransportRollbackModelAction;
 import dev.mfrecs.plugin.action.TransportUnpinModelAction;
 import dev.mfrecs.plugin.action.UnpinModelAction;
+import dev.mfrecs.plugin.action.TransportItemFoldInAction;
+import dev.mfrecs.plugin.query.BecauseFetchSubPhase;
+import dev.mfrecs.plugin.query.BecauseQueryBuilder;
+import dev.mfrecs.plugin.query.BoostedCandidatesQueryBuilder;
 import dev.mfrecs.plugin.query.KnnExcludingQueryBuilder;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.MfUserQueryVectorBuilder;
+import dev.mfrecs.plugin.query.RankedIdsQueryBuilder;
+import dev.mfrecs.plugin.rescore.MfPersonalizeRescorerBuilder;
+import dev.mfrecs.plugin.rescore.MfPersonalizeRetrieverBuilder;
+import dev.mfrecs.plugin.rescore.PersonalizeExplainSubPhase;
 import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
@@ -31,6 +40,7 @@ import dev.mfrecs.plugin.rest.RestListModelsAction;
 import dev.mfrecs.plugin.rest.RestMfStatsAction;
 import dev.mfrecs.plugin.rest.RestRollbackModelAction;
 import dev.mfrecs.plugin.rest.RestUnpinModelAction;
+import dev.mfrecs.plugin.rest.RestItemFoldInAction;
 
 import org.apache.lucene.util.SetOnce;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -50,6 +60,7 @@ import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.SearchPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.search.fetch.FetchSubPhase;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 
@@ -60,8 +71,9 @@ import java.util.function.Supplier;
 
 /**
  * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the {@code mf_user}
- * query-vector builder for the {@code knn} section, the internal wire form those queries rewrite to, the {@code _mf} REST APIs (fold-in,
- * explain, model listing and management, node stats),
+ * query-vector builder for the {@code knn} section, the {@code mf_personalize} rescorer and retriever and their fetch sub-phases,
+ * the internal wire form those queries rewrite to, the {@code _mf} REST APIs (fold-in, explain, model listing and management,
+ * node stats),
  * the settings, and the {@value MfServices#FOLD_IN_POOL} thread pool. Its one piece of state is this node's {@link MfServices},
  * created in {@link #createComponents} and handed to parsers, readers and actions. Nothing else happens here.
  */
@@ -121,7 +133,29 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
     /** The shard-level form the mf queries rewrite to; sent between nodes, never written by users. */
     @Override
     public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
-        return List.of(new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new));
+        return List.of(
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, KnnExcludingQueryBuilder.NAME, KnnExcludingQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, RankedIdsQueryBuilder.NAME, RankedIdsQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BoostedCandidatesQueryBuilder.NAME, BoostedCandidatesQueryBuilder::new),
+            new NamedWriteableRegistry.Entry(QueryBuilder.class, BecauseQueryBuilder.NAME, BecauseQueryBuilder::new)
+        );
+    }
+
+    @Override
+    public List<RescorerSpec<?>> getRescorers() {
+        return List.of(new RescorerSpec<>(MfPersonalizeRescorerBuilder.NAME, in -> new MfPersonalizeRescorerBuilder(in, services()),
+            p -> MfPersonalizeRescorerBuilder.fromXContent(p, services())));
+    }
+
+    @Override
+    public List<RetrieverSpec<?>> getRetrievers() {
+        return List.of(new RetrieverSpec<>(MfPersonalizeRetrieverBuilder.NAME, (p, c) -> MfPersonalizeRetrieverBuilder.fromXContent(p, c,
+            services())));
+    }
+
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new PersonalizeExplainSubPhase(), new BecauseFetchSubPhase());
     }
 
     @Override
@@ -136,6 +170,7 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
             new ActionHandler(FoldInAction.INSTANCE, TransportFoldInAction.class),
             new ActionHandler(ExplainAction.INSTANCE, TransportExplainAction.class),
             new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class),
+            new ActionHandler(ItemFoldInAction.INSTANCE, TransportItemFoldInAction.class),
             new ActionHandler(ListModelsAction.INSTANCE, TransportListModelsAction.class),
             new ActionHandler(RollbackModelAction.INSTANCE, TransportRollbackModelAction.class),
             new ActionHandler(UnpinModelAction.INSTANCE, TransportUnpinModelAction.class),
@@ -158,7 +193,7 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
         Supplier<MfServices> s = this::services;
-        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(),
+        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(), new RestItemFoldInAction(),
             new RestListModelsAction(), new RestRollbackModelAction(), new RestUnpinModelAction(), new RestDeleteModelVersionAction(),
             new RestDeleteModelAction(), new RestMfStatsAction());
     }

@@ -12,6 +12,7 @@ import dev.mfrecs.plugin.user.HistoryEntry;
 import dev.mfrecs.plugin.user.UserSpec;
 import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
+import dev.mfrecs.plugin.query.OnEmpty;
 
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.bulk.BulkRequestBuilder;
@@ -329,9 +330,19 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         for (int j = 0; j < D; j++) {
             assertEquals("dim " + j + " (item_id " + itemIds + ")", x[j], r.vector()[j], 1e-5f * Math.max(1f, Math.abs(x[j])));
         }
-        // Explanations and similar items read the same way; an unknown item there is a 404 naming it.
-        Exception unknown = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
+        // Similar items read the same way; an unknown item there is ignored (and reported in a Warning header), and with no known
+        // item at all on_empty decides: the popular ranking by default, a 404 naming the items on request.
+        SearchResponse similar = client().prepareSearch(ModelIndices.itemsAlias(model))
             .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("i7", "nope"), null, 5, ITEMS, null))
+            .setSize(5)
+            .get();
+        try {
+            assertEquals(5, similar.getHits().getHits().length);
+        } finally {
+            similar.decRef();
+        }
+        Exception unknown = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
+            .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("nope"), null, 5, ITEMS, null, null, OnEmpty.ERROR, null))
             .get()
             .decRef());
         assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));

@@ -27,8 +27,8 @@ public final class TestModels {
         TrainingSummary training = new TrainingSummary("test", "test", Instant.parse("2026-11-30T00:00:00Z"), 1, "cholesky", 1L, 0L, 0L, 0,
             0, Map.of());
         return new ModelMetadata(model, version, ModelAlgorithm.IALS, factors, regularization, 0, items, new ImplicitTerms(confidence,
-            ImplicitAlsParams.Rendle.NONE, gram), null, InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")),
-            List.of(), training);
+            ImplicitAlsParams.Rendle.NONE, gram, gram), null, InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")),
+            null, List.of(), training);
     }
 
     /** An identity-Gram implicit model, for tests that only need a valid document. */

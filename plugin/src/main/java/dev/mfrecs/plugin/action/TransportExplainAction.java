@@ -6,6 +6,7 @@ import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.model.ItemVectors;
+import dev.mfrecs.plugin.user.Freshness;
 import dev.mfrecs.plugin.user.ResolvedUser;
 import dev.mfrecs.plugin.user.UserFoldIn;
 import dev.mfrecs.plugin.user.UserResolver;
@@ -57,13 +58,14 @@ public final class TransportExplainAction extends HandledTransportAction<FoldInR
         }
         UserResolver users = new UserResolver(services);
         services.models().resolve(client, request.model(), listener.delegateFailureAndWrap((l, model) -> users.resolve(client, model,
-            request.userSpec(), l.delegateFailureAndWrap((l2, user) -> {
+            request.userSpec(), Freshness.SEEN, l.delegateFailureAndWrap((l2, user) -> {
                 if (user.historyVectors() == null && user.empty() == false) {
-                    // A trained user: explain the fold-in of the training history stored with the vector (already aggregated).
+                    // A trained user: explain the fold-in of the training history stored with the vector (already aggregated),
+                    // or of the whole history read from the index when the stored one was capped.
                     Map<String, Float> seen = new LinkedHashMap<>();
                     float[] values = user.historyValues();
-                    for (int i = 0; i < user.seenItems().size(); i++) {
-                        seen.put(user.seenItems().get(i), values != null && i < values.length ? values[i] : 1f);
+                    for (int i = 0; i < user.historyItems().size(); i++) {
+                        seen.put(user.historyItems().get(i), values != null && i < values.length ? values[i] : 1f);
                     }
                     users.foldIn(client, model, seen, "stored", l2.delegateFailureAndWrap((l3, folded) -> explain(task, model, request,
                         folded, l3)));

@@ -40,7 +40,8 @@ public final class TransportFoldInAction extends HandledTransportAction<FoldInRe
             listener.onFailure(new IllegalArgumentException(invalid));
             return;
         }
-        new UserResolver(services).resolveModelAndUser(client, request.model(), request.userSpec(), null, listener.delegateFailureAndWrap(
+        new UserResolver(services).resolveModelAndUser(client, request.model(), request.userSpec(), null,
+            request.userSpec().freshness(false, false), listener.delegateFailureAndWrap(
             (l, r) -> {
                 if (task instanceof CancellableTask c) {
                     c.ensureNotCancelled();

@@ -106,7 +106,7 @@ public final class ItemVectorReads {
     }
 
     /** A dense_vector doc value: one float[] in-process, or after transport; a list of numbers if rendered. */
-    static float[] vectorOf(List<Object> values) {
+    public static float[] vectorOf(List<Object> values) {
         if (values.size() == 1 && values.get(0) instanceof float[] f) {
             return f;
         }

@@ -9,11 +9,12 @@ import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.core.Nullable;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the vectors of named items of one model version with one asynchronous read ({@link ItemVectorReads}), failing
- * with 404 naming every item the model does not know. Used by similar-items queries and explanations.
+ * Reads the vectors of named items of one model version with one asynchronous read ({@link ItemVectorReads}). An explanation
+ * of an item the model does not know is a 404 naming it; similar-items queries get the known items and the unknown ones apart.
  */
 public final class ItemVectors {
 
@@ -22,11 +23,21 @@ public final class ItemVectors {
     /** Calls back with the vectors, flat in the order of {@code items}. */
     public static void read(Client client, ModelMetadata model, List<String> items, ActionListener<float[]> listener) {
         ItemVectorReads.read(client, model.itemsIndex(), items, listener.delegateFailureAndWrap(
-            (l, found) -> ActionListener.completeWith(l, () -> flat(model, items, found))));
+            (l, found) -> ActionListener.completeWith(l, () -> {
+                Known known = known(model, items, found);
+                if (known.missing().isEmpty() == false) {
+                    throw new ResourceNotFoundException("items {} not found in model [{}] version [{}]", known.missing(), model.model(),
+                        model.version());
+                }
+                return known.vectors();
+            })));
     }
 
-    /** A model's live version with the vectors of named items, flat in the order of the items. */
-    public record ModelAndVectors(ModelMetadata model, float[] vectors) {}
+    /** The named items the model knows, their vectors (flat, in that order), and the ones it does not know. */
+    public record Known(List<String> items, float[] vectors, List<String> missing) {}
+
+    /** A model's live version with what it knows of the named items. */
+    public record ModelAndVectors(ModelMetadata model, Known known) {}
 
     /**
      * Resolves the model and reads the items' vectors. Inside a search on the model's live items index (see
@@ -38,7 +49,8 @@ public final class ItemVectors {
         String live = ModelResolver.liveItemsIndex(searched, modelName);
         if (live == null) {
             models.resolve(client, modelName, searched, listener.delegateFailureAndWrap(
-                (l, model) -> read(client, model, items, l.map(v -> new ModelAndVectors(model, v)))));
+                (l, model) -> ItemVectorReads.read(client, model.itemsIndex(), items, l.map(found -> new ModelAndVectors(model, known(model,
+                    items, found))))));
             return;
         }
         BothAnswered.<ModelMetadata, ItemVectorReads.Found, ModelAndVectors>run(
@@ -51,27 +63,26 @@ public final class ItemVectors {
                 } else if (found.failed()) {
                     l.onFailure(found.failure());
                 } else {
-                    l.onResponse(new ModelAndVectors(model.value(), flat(model.value(), items, found.value())));
+                    l.onResponse(new ModelAndVectors(model.value(), known(model.value(), items, found.value())));
                 }
             }
         );
     }
 
-    private static float[] flat(ModelMetadata model, List<String> items, ItemVectorReads.Found found) {
+    private static Known known(ModelMetadata model, List<String> items, ItemVectorReads.Found found) {
         int d = model.vectorDims();
-        float[] out = new float[items.size() * d];
+        List<String> known = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            float[] v = found.vectors().get(items.get(i));
+        float[] out = new float[items.size() * d];
+        for (String item : items) {
+            float[] v = found.vectors().get(item);
             if (v == null || v.length != d) {
-                missing.add(items.get(i));
+                missing.add(item);
             } else {
-                System.arraycopy(v, 0, out, i * d, d);
+                System.arraycopy(v, 0, out, known.size() * d, d);
+                known.add(item);
             }
         }
-        if (missing.isEmpty() == false) {
-            throw new ResourceNotFoundException("items {} not found in model [{}] version [{}]", missing, model.model(), model.version());
-        }
-        return out;
+        return new Known(List.copyOf(known), Arrays.copyOf(out, known.size() * d), List.copyOf(missing));
     }
 }

@@ -38,6 +38,7 @@ import java.util.function.Supplier;
  * reads the model and the user's vector asynchronously (stored, or folded in from a history) and turns this query into
  * Elasticsearch's own {@code knn} query, with the caller's filters and the seen items excluded so that k results still come
  * back. A user with nothing to fold in gets {@code on_empty}: the popular ranking (default) or a 404 naming the user.
+ * Business controls ({@link BusinessControls}: boost, diversity, dither, because) are applied by {@link ControlledTargets}.
  */
 public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecommendQueryBuilder> {
 
@@ -49,7 +50,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         MfRequestFields.declareModelAndUser(PARSER, NAME);
         MfRequestFields.declareKnn(PARSER, NAME);
         PARSER.declareBoolean((p, v) -> p.excludeSeen = v, MfRequestFields.EXCLUDE_SEEN);
-        PARSER.declareString((p, v) -> p.onEmpty = v, MfRequestFields.ON_EMPTY);
+        MfRequestFields.declareFallbacks(PARSER);
+        MfRequestFields.declareControls(PARSER, NAME);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -62,10 +64,23 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
     private final List<QueryBuilder> filters;
     private final boolean excludeSeen;
     private final OnEmpty onEmpty;
+    private final BusinessControls controls;
+    private final Backfill.Mode backfill;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
                                    List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty) {
+        this(services, model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, null, null);
+    }
+
+    public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+                                   List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty, BusinessControls controls) {
+        this(services, model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, controls, null);
+    }
+
+    public MfRecommendQueryBuilder(MfServices services, String model, UserSpec userSpec, String field, Integer k, Integer numCandidates,
+                                   List<QueryBuilder> filters, Boolean excludeSeen, OnEmpty onEmpty, BusinessControls controls,
+                                   Backfill.Mode backfill) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         String userError = Objects.requireNonNull(userSpec).validate(NAME, services.settings().maxHistory());
@@ -81,6 +96,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = filters == null ? List.of() : List.copyOf(filters);
         this.excludeSeen = excludeSeen == null || excludeSeen;
         this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.controls = controls == null ? BusinessControls.NONE : controls;
+        this.backfill = backfill == null ? Backfill.Mode.NONE : backfill;
         this.rewritten = null;
     }
 
@@ -94,6 +111,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = other.filters;
         this.excludeSeen = other.excludeSeen;
         this.onEmpty = other.onEmpty;
+        this.controls = other.controls;
+        this.backfill = other.backfill;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -110,12 +129,15 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         this.filters = readQueries(in);
         this.excludeSeen = in.readBoolean();
         this.onEmpty = in.readEnum(OnEmpty.class);
+        this.controls = new BusinessControls(in);
+        this.backfill = in.readEnum(Backfill.Mode.class);
         this.rewritten = null;
     }
 
     public static MfRecommendQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfRecommendQueryBuilder(services, f.model, f.userSpec(NAME),
-            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty))
+            f.field, f.k, f.numCandidates, f.filters, f.excludeSeen, f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty),
+            f.controls.build(NAME), f.backfill == null ? null : Backfill.Mode.parse(NAME, f.backfill))
             .boost(f.boost).queryName(f.queryName));
     }
 
@@ -132,6 +154,8 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         writeQueries(out, filters);
         out.writeBoolean(excludeSeen);
         out.writeEnum(onEmpty);
+        controls.writeTo(out);
+        out.writeEnum(backfill);
     }
 
     @Override
@@ -147,7 +171,9 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         }
         builder.field(MfRequestFields.EXCLUDE_SEEN.getPreferredName(), excludeSeen);
         builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
-        boostAndQueryNameToXContent(builder);
+        controls.toXContent(builder);
+        builder.field(MfRequestFields.BACKFILL.getPreferredName(), backfill.toString());
+        MfRequestFields.boostAndQueryName(builder, controls, boost, queryName);
         builder.endObject();
     }
 
@@ -160,13 +186,24 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
+            userSpec.freshness(true, excludeSeen),
             services.stats().track(MfStats.Api.MF_RECOMMEND, listener.delegateFailureAndWrap((l, resolved) -> {
                 services.stats().user(MfStats.UserOutcome.of(resolved.user().source(), resolved.user().empty()));
                 if (resolved.user().empty() && onEmpty == OnEmpty.POPULAR) {
                     services.stats().fallbackToPopular();
                 }
-                result.set(toTargetQuery(resolved.model(), resolved.user()));
-                l.onResponse(null);
+                if (controls.isEmpty() || resolved.user().empty()) {
+                    result.set(toTargetQuery(resolved.model(), resolved.user()));
+                    l.onResponse(null);
+                } else {
+                    checkDims(resolved.model(), resolved.user());
+                    ControlledTargets.forUser(services, client, new ControlledTargets.Knn(NAME, resolved.model(), ControlledTargets
+                        .itemsIndex(searched, resolved.model()), field, resolved.user().vector(), k, numCandidates, filters, excludeSeen
+                            ? resolved.user().seenItems() : List.of(), controls, boost, queryName), resolved.user(), l.map(q -> {
+                                result.set(withBackfill(q, excludeSeen ? resolved.user().seenItems() : List.of()));
+                                return null;
+                            }));
+                }
             }))));
         return new MfRecommendQueryBuilder(this, result::get);
     }
@@ -187,12 +224,22 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
                 .missing(0)));
             return popular.boost(boost).queryName(queryName);
         }
+        checkDims(metadata, user);
+        List<String> excluded = excludeSeen ? user.seenItems() : List.of();
+        return withBackfill(KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded), excluded).boost(boost)
+            .queryName(queryName);
+    }
+
+    /** {@code ranked} with the popular fill behind it when {@code backfill} asks for it ({@link Backfill}). */
+    private QueryBuilder withBackfill(QueryBuilder ranked, List<String> excluded) {
+        return backfill == Backfill.Mode.POPULAR ? Backfill.around(ranked, filters, excluded, true) : ranked;
+    }
+
+    private void checkDims(ModelMetadata metadata, ResolvedUser user) {
         if (user.vector().length != metadata.vectorDims()) {
             throw new IllegalArgumentException("[" + NAME + "] user vector has [" + user.vector().length + "] dims, model [" + model
                 + "] has [" + metadata.vectorDims() + "]");
         }
-        List<String> excluded = excludeSeen ? user.seenItems() : List.of();
-        return KnnExcludingQueryBuilder.knn(field, user.vector(), k, numCandidates, filters, excluded).boost(boost).queryName(queryName);
     }
 
     @Override
@@ -210,12 +257,14 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
             && filters.equals(other.filters)
             && excludeSeen == other.excludeSeen
             && onEmpty == other.onEmpty
+            && controls.equals(other.controls)
+            && backfill == other.backfill
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, rewritten);
+        return Objects.hash(model, userSpec, field, k, numCandidates, filters, excludeSeen, onEmpty, controls, backfill, rewritten);
     }
 
     @Override

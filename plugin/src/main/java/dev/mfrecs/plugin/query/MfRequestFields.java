@@ -39,6 +39,11 @@ final class MfRequestFields {
     static final ParseField ON_EMPTY = new ParseField("on_empty");
     static final ParseField ITEMS = new ParseField("items");
     static final ParseField SOURCE = new ParseField("source");
+    static final ParseField FRESH = new ParseField("fresh");
+    static final ParseField BACKFILL = new ParseField("backfill");
+    static final ParseField DIVERSITY = new ParseField("diversity");
+    static final ParseField DITHER = new ParseField("dither");
+    static final ParseField BECAUSE = new ParseField("because");
 
     /** The vector fields every published items index has: the kNN of an mf query runs on one of them. */
     static final Set<String> VECTOR_FIELDS = Set.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE);
@@ -47,15 +52,18 @@ final class MfRequestFields {
     String user;
     List<HistoryEntry> history;
     String source;
+    Boolean fresh;
     String field;
     Integer k;
     Integer numCandidates;
     List<QueryBuilder> filters = new ArrayList<>();
     Boolean excludeSeen;
     String onEmpty;
+    String backfill;
     List<String> items;
     float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     String queryName;
+    BusinessControls.Parsed controls = new BusinessControls.Parsed();
 
     /** Parses with {@code parser} and builds the target; a refusal of the target's constructor becomes a parse error. */
     static <T> T parse(ObjectParser<MfRequestFields, MfServices> parser, XContentParser xContent, MfServices services,
@@ -70,7 +78,7 @@ final class MfRequestFields {
 
     /** The user the request is for, as parsed. */
     UserSpec userSpec(String api) {
-        return new UserSpec(user, history, source == null ? null : UserSource.parse(api, source));
+        return new UserSpec(user, history, source == null ? null : UserSource.parse(api, source), fresh);
     }
 
     /** Writes the user the request is for in the form {@link #declareModelAndUser} parses. */
@@ -79,6 +87,9 @@ final class MfRequestFields {
             builder.field(USER.getPreferredName(), spec.user());
             if (spec.source() != UserSource.AUTO) {
                 builder.field(SOURCE.getPreferredName(), spec.source().toString());
+            }
+            if (spec.fresh() != null) {
+                builder.field(FRESH.getPreferredName(), spec.fresh());
             }
         } else {
             builder.xContentList(HISTORY.getPreferredName(), spec.history());
@@ -110,8 +121,15 @@ final class MfRequestFields {
         parser.declareString((p, v) -> p.model = v, MODEL);
         parser.declareString((p, v) -> p.user = v, USER);
         parser.declareString((p, v) -> p.source = v, SOURCE);
+        parser.declareBoolean((p, v) -> p.fresh = v, FRESH);
         parser.declareField((p, v) -> p.history = v, (xp, services) -> HistoryEntry.parseList(xp, api, services.settings().maxHistory()),
             HISTORY, ObjectParser.ValueType.VALUE_ARRAY);
+    }
+
+    /** The options of what a ranked list does when it comes up short: {@code on_empty} and {@code backfill}. */
+    static void declareFallbacks(ObjectParser<MfRequestFields, MfServices> parser) {
+        parser.declareString((p, v) -> p.onEmpty = v, ON_EMPTY);
+        parser.declareString((p, v) -> p.backfill = v, BACKFILL);
     }
 
     static void declareKnn(ObjectParser<MfRequestFields, MfServices> parser, String api) {
@@ -120,8 +138,56 @@ final class MfRequestFields {
         parser.declareField((p, v) -> p.numCandidates = v, (xp, c) -> strictInt(xp, api, NUM_CANDIDATES), NUM_CANDIDATES,
             ObjectParser.ValueType.INT);
         parser.declareField((p, v) -> p.filters = v, (xp, c) -> parseFilters(xp), FILTER, ObjectParser.ValueType.OBJECT_ARRAY);
-        parser.declareFloat((p, v) -> p.boost = v, AbstractQueryBuilder.BOOST_FIELD);
+        // [boost]: a number is the query's boost; an object or an array, the business control (see BusinessControls)
+        parser.declareField(MfRequestFields::setBoost, (xp, c) -> xp.currentToken().isValue() ? (Object) xp.floatValue() : ScoreBoost
+            .parseList(xp, api), AbstractQueryBuilder.BOOST_FIELD, ObjectParser.ValueType.OBJECT_ARRAY_STRING_OR_NUMBER);
         parser.declareString((p, v) -> p.queryName = v, AbstractQueryBuilder.NAME_FIELD);
+    }
+
+    /** The business controls ({@link BusinessControls}): {@code boost} (with {@link #declareKnn}), diversity, dither, because. */
+    static void declareControls(ObjectParser<MfRequestFields, MfServices> parser, String api) {
+        parser.declareField((p, v) -> p.controls.lambda = v.lambda, (xp, c) -> {
+            BusinessControls.Parsed read = new BusinessControls.Parsed();
+            BusinessControls.parseDiversity(xp, api, read);
+            return read;
+        }, DIVERSITY, ObjectParser.ValueType.OBJECT);
+        parser.declareField((p, v) -> {
+            p.controls.ditherSet = true;
+            p.controls.epsilon = v.epsilon;
+            p.controls.seed = v.seed;
+        }, (xp, c) -> {
+            BusinessControls.Parsed read = new BusinessControls.Parsed();
+            BusinessControls.parseDither(xp, api, read);
+            return read;
+        }, DITHER, ObjectParser.ValueType.OBJECT);
+        parser.declareField((p, v) -> p.controls.because = v, (xp, c) -> strictInt(xp, api, BECAUSE), BECAUSE, ObjectParser.ValueType.INT);
+    }
+
+    private static void setBoost(MfRequestFields fields, Object value) {
+        if (value instanceof Float f) {
+            fields.boost = f;
+        } else {
+            ScoreBoost.Parsed parsed = (ScoreBoost.Parsed) value;
+            fields.controls.boosts = parsed.boosts();
+            if (parsed.queryBoost() != null) {
+                fields.boost = parsed.queryBoost();
+            }
+        }
+    }
+
+    /**
+     * Writes the query's boost and name: {@code boost} a number, or, with business boosts, the array {@link ScoreBoost#toXContent}
+     * writes (one {@code boost} key either way).
+     */
+    static void boostAndQueryName(XContentBuilder builder, BusinessControls controls, float boost, String queryName) throws IOException {
+        if (controls.boosts().isEmpty()) {
+            builder.field(AbstractQueryBuilder.BOOST_FIELD.getPreferredName(), boost);
+        } else {
+            ScoreBoost.toXContent(builder, controls.boosts(), boost);
+        }
+        if (queryName != null) {
+            builder.field(AbstractQueryBuilder.NAME_FIELD.getPreferredName(), queryName);
+        }
     }
 
     /** An integer, refusing fractions (Elasticsearch's own int parsing would silently truncate {@code 1.5} to 1). */

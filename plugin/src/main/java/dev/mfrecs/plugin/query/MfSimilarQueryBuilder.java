@@ -8,6 +8,7 @@ import dev.mfrecs.plugin.model.ItemVectors;
 
 import org.apache.lucene.search.Query;
 import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.TransportVersion;
 import dev.mfrecs.plugin.compat.EsVersionCompat;
 import org.elasticsearch.action.ResolvedIndices;
@@ -15,6 +16,10 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.functionscore.ScoreFunctionBuilders;
+import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
+import org.elasticsearch.index.query.BoolQueryBuilder;
+import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
@@ -45,6 +50,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         PARSER.declareString((p, v) -> p.model = v, MfRequestFields.MODEL);
         PARSER.declareStringArray((p, v) -> p.items = v, MfRequestFields.ITEMS);
         MfRequestFields.declareKnn(PARSER, NAME);
+        MfRequestFields.declareControls(PARSER, NAME);
+        MfRequestFields.declareFallbacks(PARSER);
     }
 
     /** The node's components (not part of the query: excluded from equality and the wire). */
@@ -55,10 +62,23 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
     private final int k;
     private final int numCandidates;
     private final List<QueryBuilder> filters;
+    private final BusinessControls controls;
+    private final OnEmpty onEmpty;
+    private final Backfill.Mode backfill;
     private final Supplier<QueryBuilder> rewritten;
 
     public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
                                  List<QueryBuilder> filters) {
+        this(services, model, items, field, k, numCandidates, filters, null, null, null);
+    }
+
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters, BusinessControls controls) {
+        this(services, model, items, field, k, numCandidates, filters, controls, null, null);
+    }
+
+    public MfSimilarQueryBuilder(MfServices services, String model, List<String> items, String field, Integer k, Integer numCandidates,
+                                 List<QueryBuilder> filters, BusinessControls controls, OnEmpty onEmpty, Backfill.Mode backfill) {
         this.services = Objects.requireNonNull(services);
         MfRequestFields.requireModel(NAME, model);
         if (items == null || items.isEmpty()) {
@@ -77,6 +97,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.numCandidates = numCandidates == null ? KnnLimits.defaultNumCandidates(this.k) : numCandidates;
         KnnLimits.validate(NAME, this.k, this.numCandidates);
         this.filters = filters == null ? List.of() : List.copyOf(filters);
+        this.controls = controls == null ? BusinessControls.NONE : controls;
+        this.onEmpty = onEmpty == null ? OnEmpty.POPULAR : onEmpty;
+        this.backfill = backfill == null ? Backfill.Mode.NONE : backfill;
         this.rewritten = null;
     }
 
@@ -88,6 +111,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = other.k;
         this.numCandidates = other.numCandidates;
         this.filters = other.filters;
+        this.controls = other.controls;
+        this.onEmpty = other.onEmpty;
+        this.backfill = other.backfill;
         this.rewritten = rewritten;
         this.boost = other.boost;
         this.queryName = other.queryName;
@@ -102,12 +128,16 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         this.k = in.readVInt();
         this.numCandidates = in.readVInt();
         this.filters = readQueries(in);
+        this.controls = new BusinessControls(in);
+        this.onEmpty = in.readEnum(OnEmpty.class);
+        this.backfill = in.readEnum(Backfill.Mode.class);
         this.rewritten = null;
     }
 
     public static MfSimilarQueryBuilder fromXContent(XContentParser parser, MfServices services) throws IOException {
         return MfRequestFields.parse(PARSER, parser, services, f -> new MfSimilarQueryBuilder(services, f.model, f.items, f.field, f.k,
-            f.numCandidates, f.filters).boost(f.boost).queryName(f.queryName));
+            f.numCandidates, f.filters, f.controls.build(NAME), f.onEmpty == null ? null : OnEmpty.parse(NAME, f.onEmpty),
+            f.backfill == null ? null : Backfill.Mode.parse(NAME, f.backfill)).boost(f.boost).queryName(f.queryName));
     }
 
     @Override
@@ -121,6 +151,9 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         out.writeVInt(k);
         out.writeVInt(numCandidates);
         writeQueries(out, filters);
+        controls.writeTo(out);
+        out.writeEnum(onEmpty);
+        out.writeEnum(backfill);
     }
 
     @Override
@@ -134,7 +167,10 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         if (filters.isEmpty() == false) {
             builder.xContentList(MfRequestFields.FILTER.getPreferredName(), filters);
         }
-        boostAndQueryNameToXContent(builder);
+        controls.toXContent(builder);
+        builder.field(MfRequestFields.ON_EMPTY.getPreferredName(), onEmpty.toString());
+        builder.field(MfRequestFields.BACKFILL.getPreferredName(), backfill.toString());
+        MfRequestFields.boostAndQueryName(builder, controls, boost, queryName);
         builder.endObject();
     }
 
@@ -148,28 +184,68 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
             services.stats().track(MfStats.Api.MF_SIMILAR, listener.delegateFailureAndWrap((l, read) -> {
-                result.set(toKnn(read.model(), read.vectors()));
-                l.onResponse(null);
+                ItemVectors.Known known = read.known();
+                if (known.missing().isEmpty() == false) {
+                    HeaderWarning.addWarning("[{}] ignored items not in model [{}] version [{}]: {}", NAME, model, read.model().version(),
+                        known.missing());
+                }
+                if (known.items().isEmpty()) {
+                    result.set(onEmpty(read.model()));
+                    l.onResponse(null);
+                } else if (controls.isEmpty()) {
+                    result.set(withBackfill(KnnExcludingQueryBuilder.knn(field, mean(read.model(), known), k, numCandidates, filters, items))
+                        .boost(boost).queryName(queryName));
+                    l.onResponse(null);
+                } else {
+                    float[] mean = mean(read.model(), known);
+                    ControlledTargets.forItems(services, client, new ControlledTargets.Knn(NAME, read.model(), ControlledTargets.itemsIndex(
+                        searched, read.model()), field, mean, k, numCandidates, filters, items, controls, boost, queryName), known.items(),
+                        known.vectors(), mean, l.map(q -> {
+                            result.set(withBackfill(q));
+                            return null;
+                        }));
+                }
             }))));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 
-    private QueryBuilder toKnn(ModelMetadata metadata, float[] vectors) {
+    /** With none of the items known: the popular ranking (filters applied, the items excluded), or a 404 naming them. */
+    private QueryBuilder onEmpty(ModelMetadata metadata) {
+        if (onEmpty == OnEmpty.ERROR) {
+            throw new ResourceNotFoundException("[{}] none of the items {} are in model [{}] version [{}]", NAME, items, model,
+                metadata.version());
+        }
+        BoolQueryBuilder popular = QueryBuilders.boolQuery();
+        filters.forEach(popular::filter);
+        popular.mustNot(QueryBuilders.idsQuery().addIds(items.toArray(String[]::new)));
+        popular.must(new FunctionScoreQueryBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(ModelIndices.POPULARITY).missing(0)));
+        return popular.boost(boost).queryName(queryName);
+    }
+
+    /** {@code ranked} with the popular fill behind it when {@code backfill} asks for it ({@link Backfill}). */
+    private QueryBuilder withBackfill(QueryBuilder ranked) {
+        return backfill == Backfill.Mode.POPULAR ? Backfill.around(ranked, filters, items, false) : ranked;
+    }
+
+    /** The query vector: the items' vectors averaged (unit vectors under cosine, so each item counts equally). */
+    private float[] mean(ModelMetadata metadata, ItemVectors.Known known) {
+        float[] vectors = known.vectors();
+        int n = known.items().size();
         int d = metadata.vectorDims();
         // Under cosine each item counts equally: average the unit vectors, not the raw ones.
         boolean cosine = ModelIndices.VECTOR_COSINE.equals(field);
         float[] mean = new float[d];
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < n; i++) {
             double norm = 0;
             for (int j = 0; j < d; j++) {
                 norm += vectors[i * d + j] * vectors[i * d + j];
             }
             double scale = cosine && norm > 0 ? 1 / Math.sqrt(norm) : 1;
             for (int j = 0; j < d; j++) {
-                mean[j] += (float) (vectors[i * d + j] * scale / items.size());
+                mean[j] += (float) (vectors[i * d + j] * scale / n);
             }
         }
-        return KnnExcludingQueryBuilder.knn(field, mean, k, numCandidates, filters, items).boost(boost).queryName(queryName);
+        return mean;
     }
 
     @Override
@@ -185,12 +261,15 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
             && k == other.k
             && numCandidates == other.numCandidates
             && filters.equals(other.filters)
+            && controls.equals(other.controls)
+            && onEmpty == other.onEmpty
+            && backfill == other.backfill
             && Objects.equals(rewritten, other.rewritten);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(model, items, field, k, numCandidates, filters, rewritten);
+        return Objects.hash(model, items, field, k, numCandidates, filters, controls, onEmpty, backfill, rewritten);
     }
 
     @Override

@@ -69,8 +69,8 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, services.stats().track(MfStats.Api.MF_USER,
-            listener).delegateFailureAndWrap((l, resolved) -> {
+        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, userSpec.freshness(false, false), services.stats()
+            .track(MfStats.Api.MF_USER, listener).delegateFailureAndWrap((l, resolved) -> {
             services.stats().user(MfStats.UserOutcome.of(resolved.user().source(), resolved.user().empty()));
             if (resolved.user().empty()) {
                 l.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,

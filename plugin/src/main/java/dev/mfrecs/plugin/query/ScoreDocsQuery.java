@@ -30,12 +30,18 @@ final class ScoreDocsQuery extends Query {
     private final int[] segmentStarts;
     private final float maxScore;
     private final Object contextIdentity;
+    /** What a matching document's explanation says its score is. */
+    private final String description;
 
     /**
      * @param docs   reader-global doc ids, in any order, without duplicates
      * @param scores the score of each doc, same order
      */
     ScoreDocsQuery(IndexReader reader, int[] docs, float[] scores) {
+        this(reader, docs, scores, "score among the top hits left after the exclusion");
+    }
+
+    ScoreDocsQuery(IndexReader reader, int[] docs, float[] scores, String description) {
         if (docs.length != scores.length) {
             throw new IllegalArgumentException("[" + docs.length + "] docs but [" + scores.length + "] scores");
         }
@@ -62,6 +68,7 @@ final class ScoreDocsQuery extends Query {
         }
         segmentStarts[leaves.size()] = this.docs.length;
         this.contextIdentity = reader.getContext().id();
+        this.description = description;
     }
 
     private static int lowerBound(int[] sorted, int key) {
@@ -91,7 +98,7 @@ final class ScoreDocsQuery extends Query {
                 if (i < 0) {
                     return Explanation.noMatch("not among the top hits left after the exclusion");
                 }
-                return Explanation.match(scores[i] * boost, "score among the top hits left after the exclusion");
+                return Explanation.match(scores[i] * boost, description);
             }
 
             @Override

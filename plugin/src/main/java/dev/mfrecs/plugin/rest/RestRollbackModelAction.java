@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class RestRollbackModelAction extends BaseRestHandler {
 
+    /** The optional body: the version to roll back to. */
     private static final class Body {
         Integer version;
     }

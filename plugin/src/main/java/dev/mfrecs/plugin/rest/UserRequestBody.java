@@ -24,6 +24,7 @@ final class UserRequestBody {
     private String user;
     private List<HistoryEntry> history;
     private String source;
+    private Boolean fresh;
     private String item;
 
     private UserRequestBody() {}
@@ -33,6 +34,7 @@ final class UserRequestBody {
         ObjectParser<UserRequestBody, Void> parser = new ObjectParser<>(api, UserRequestBody::new);
         parser.declareString((b, v) -> b.user = v, new ParseField("user"));
         parser.declareString((b, v) -> b.source = v, new ParseField("source"));
+        parser.declareBoolean((b, v) -> b.fresh = v, new ParseField("fresh"));
         parser.declareField((b, v) -> b.history = v, (p, c) -> HistoryEntry.parseList(p, api, services.settings().maxHistory()),
             new ParseField("history"), ObjectParser.ValueType.VALUE_ARRAY);
         if (withItem) {
@@ -43,6 +45,6 @@ final class UserRequestBody {
             body = parser.parse(xContent, null);
         }
         UserSource source = body.source == null ? null : UserSource.parse(api, body.source);
-        return new FoldInRequest(api, request.param("model"), new UserSpec(body.user, body.history, source), body.item);
+        return new FoldInRequest(api, request.param("model"), new UserSpec(body.user, body.history, source, body.fresh), body.item);
     }
 }

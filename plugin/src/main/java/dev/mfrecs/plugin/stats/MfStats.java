@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the plugin did on this node since it started, for {@code GET _mf/_stats}: requests, failures and latency per API, how
- * users were resolved (a stored vector, folded in from an inline history or from the interactions index, nothing usable), how
+ * users were resolved (a stored vector, a stored user folded in again with fresh events, folded in from an inline history or from
+ * the interactions index, nothing usable), how
  * often {@code mf_recommend} fell back to the popular ranking, and the model metadata cache's hits and misses. Counters only
  * grow; one instance per node, owned by {@code MfServices}, so two nodes of a test cluster never share counts.
  * <p>
@@ -47,22 +48,32 @@ public final class MfStats {
 
     /** How a user was turned into a vector. */
     public enum UserOutcome {
+        /** A trained user's stored vector. */
         STORED,
+        /** A trained user with events since the model's cut-off, folded in again from their whole history. */
+        FRESH,
+        /** A history given in the request, folded in. */
         FOLDED_FROM_HISTORY,
+        /** A user the model was not trained on, folded in from their events. */
         FOLDED_FROM_INTERACTIONS,
+        /** Nothing usable: no stored vector, no events, no known item. */
         EMPTY;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** The outcome for a resolved user's {@code source} ({@code stored}, {@code history}, {@code interactions}). */
+        /**
+         * The outcome for a resolved user's {@code source} ({@code stored}, {@code stored+events}, {@code history},
+         * {@code interactions}).
+         */
         public static UserOutcome of(String source, boolean empty) {
             if (empty) {
                 return EMPTY;
             }
             return switch (source) {
                 case "stored" -> STORED;
+                case "stored+events" -> FRESH;
                 case "history" -> FOLDED_FROM_HISTORY;
                 default -> FOLDED_FROM_INTERACTIONS;
             };

@@ -34,14 +34,18 @@ public final class InteractionHistoryReader {
 
     private InteractionHistoryReader() {}
 
-    static SearchRequest request(InteractionRecipe recipe, String user, int maxEvents) {
+    /** What a read found: the events aggregated by the recipe, and how many events were read. */
+    public record Read(UserHistory history, int events) {}
+
+    static SearchRequest request(InteractionRecipe recipe, String user, Long sinceMillis, int maxEvents) {
         InteractionFields f = recipe.fields();
         BoolQueryBuilder query = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(f.userField(), user));
         if (recipe.query() != null) {
             query.filter(QueryBuilders.wrapperQuery(recipe.query()));
         }
-        if (f.timestampField() != null && recipe.fromMillis() != null) {
-            query.filter(new RangeQueryBuilder(f.timestampField()).gte(recipe.fromMillis()).format(EventTime.DOCVALUE_FORMAT));
+        Long from = sinceMillis != null ? sinceMillis : recipe.fromMillis();
+        if (f.timestampField() != null && from != null) {
+            query.filter(new RangeQueryBuilder(f.timestampField()).gte(from).format(EventTime.DOCVALUE_FORMAT));
         }
         List<String> fields = new ArrayList<>(List.of(f.itemField(), f.eventField()));
         if (f.valueField() != null) {
@@ -57,10 +61,19 @@ public final class InteractionHistoryReader {
         return new SearchRequest(f.index()).source(search).allowPartialSearchResults(false);
     }
 
-    /** Reads the user's events and aggregates them by the recipe. */
-    public static void read(Client client, InteractionRecipe recipe, String user, int maxEvents, ActionListener<UserHistory> listener) {
+    /** Reads the user's events (the whole window) and aggregates them by the recipe. */
+    public static void read(Client client, InteractionRecipe recipe, String user, int maxEvents, ActionListener<Read> listener) {
+        read(client, recipe, user, null, maxEvents, listener);
+    }
+
+    /**
+     * Reads the user's events at or after {@code sinceMillis} (null: the whole window) and aggregates them by the recipe: with
+     * the model's cut-off, the events the model was not trained on.
+     */
+    public static void read(Client client, InteractionRecipe recipe, String user, Long sinceMillis, int maxEvents,
+                            ActionListener<Read> listener) {
         InteractionFields f = recipe.fields();
-        client.search(request(recipe, user, maxEvents), listener.delegateFailureAndWrap((l, response) -> {
+        client.search(request(recipe, user, sinceMillis, maxEvents), listener.delegateFailureAndWrap((l, response) -> {
             SearchHit[] hits = response.getHits().getHits();
             UserHistory history = recipe.newHistory();
             // Oldest first, as the trainer's aggregation sees them in time.
@@ -79,7 +92,7 @@ public final class InteractionHistoryReader {
                 }
                 history.addEvent(item.toString(), event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
             }
-            l.onResponse(history);
+            l.onResponse(new Read(history, hits.length));
         }));
     }
 }

@@ -1,6 +1,10 @@
 package dev.mfrecs.plugin.user;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A user turned into a query vector: where it came from ({@code stored}, {@code history} or {@code interactions}), the
@@ -25,5 +29,25 @@ public record ResolvedUser(
 
     public boolean empty() {
         return vector == null;
+    }
+
+    /** The same user with {@code items} excluded as seen too (items the user interacted with since the model's cut-off). */
+    public ResolvedUser withMoreSeen(Collection<String> items) {
+        Set<String> all = new LinkedHashSet<>(seenItems);
+        all.addAll(items);
+        return new ResolvedUser(vector, source, List.copyOf(all), ignoredItems, historyItems, historyVectors, historyValues);
+    }
+
+    /**
+     * A stored user with their whole history read from the index (their stored history was capped): every item is excluded as
+     * seen, and an explanation folds in exactly this history.
+     */
+    public ResolvedUser withHistory(Map<String, Float> history) {
+        List<String> items = List.copyOf(history.keySet());
+        float[] values = new float[items.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = history.get(items.get(i));
+        }
+        return new ResolvedUser(vector, source, items, ignoredItems, items, null, values);
     }
 }

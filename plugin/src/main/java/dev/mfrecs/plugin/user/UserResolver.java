@@ -8,14 +8,18 @@ import dev.mfrecs.plugin.model.BothAnswered;
 import dev.mfrecs.plugin.model.ItemVectorReads;
 import dev.mfrecs.plugin.model.SourceValues;
 
+import org.elasticsearch.ElasticsearchSecurityException;
 import org.elasticsearch.ElasticsearchStatusException;
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
 import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.core.Nullable;
+import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
@@ -52,7 +56,7 @@ public final class UserResolver {
      * (see {@code ModelResolver#resolve}).
      */
     public void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
-                                    ActionListener<ModelAndUser> listener) {
+                                    Freshness freshness, ActionListener<ModelAndUser> listener) {
         if (spec.user() == null) {
             resolveModelAndHistory(client, modelName, spec, searched, listener);
             return;
@@ -75,13 +79,13 @@ public final class UserResolver {
                 ActionListener<ResolvedUser> done = l.map(u -> new ModelAndUser(m, u));
                 GetResponse get = user.value();
                 if (user.failed()) {
-                    resolve(client, m, spec, done);
+                    resolve(client, m, spec, freshness, done);
                 } else if (get.isExists() == false) {
                     notStored(client, m, spec, done);
                 } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
-                    done.onResponse(stored(m, spec.user(), get.getSourceAsMap()));
+                    stored(client, m, spec.user(), get.getSourceAsMap(), freshness, done);
                 } else {
-                    resolve(client, m, spec, done);
+                    resolve(client, m, spec, freshness, done);
                 }
             }
         );
@@ -123,7 +127,7 @@ public final class UserResolver {
     }
 
     /** Resolves a user against a known model version. */
-    public void resolve(Client client, ModelMetadata model, UserSpec spec, ActionListener<ResolvedUser> listener) {
+    public void resolve(Client client, ModelMetadata model, UserSpec spec, Freshness freshness, ActionListener<ResolvedUser> listener) {
         if (spec.history() != null) {
             foldIn(client, model, aggregate(model, spec.history()), "history", listener);
             return;
@@ -134,7 +138,7 @@ public final class UserResolver {
         }
         client.get(storedUser(model.usersIndex(), spec.user()), listener.delegateFailureAndWrap((l, response) -> {
             if (response.isExists()) {
-                l.onResponse(stored(model, spec.user(), response.getSourceAsMap()));
+                stored(client, model, spec.user(), response.getSourceAsMap(), freshness, l);
             } else {
                 notStored(client, model, spec, l);
             }
@@ -159,7 +163,73 @@ public final class UserResolver {
     }
 
     private static final FetchSourceContext STORED_USER_FIELDS = FetchSourceContext.of(true, new String[] { ModelIndices.VECTOR,
-        ModelIndices.SEEN_ITEMS, ModelIndices.SEEN_VALUES, ModelIndices.MODEL_VERSION }, null);
+        ModelIndices.SEEN_ITEMS, ModelIndices.SEEN_VALUES, ModelIndices.SEEN_COUNT, ModelIndices.MODEL_VERSION }, null);
+
+    /**
+     * A trained user as stored, brought up to date as {@code freshness} asks: the events since the model's cut-off (one search,
+     * usually empty) add their items to the seen ones, and with {@link Freshness#FULL} fold the user in again from their whole
+     * history. A user whose stored history was capped ({@code seen_count} above what is stored) has their whole history read for
+     * exclusion and explanation.
+     */
+    private void stored(Client client, ModelMetadata model, String user, Map<String, Object> src, Freshness freshness,
+                        ActionListener<ResolvedUser> listener) {
+        ResolvedUser stored;
+        try {
+            stored = stored(model, user, src);
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+            return;
+        }
+        Long cutoff = model.interactions().cutoffMillis();
+        boolean truncated = src.get(ModelIndices.SEEN_COUNT) instanceof Number n && n.intValue() > stored.seenItems().size();
+        if (freshness == Freshness.NONE || (cutoff == null && truncated == false)) {
+            listener.onResponse(stored);
+            return;
+        }
+        int maxEvents = services.settings().maxEvents();
+        // A caller who may not read the interactions index (or an index that is gone) still gets the stored user, with a warning.
+        ActionListener<ResolvedUser> orStored = ActionListener.wrap(listener::onResponse, e -> {
+            if (ExceptionsHelper.unwrap(e, ElasticsearchSecurityException.class, IndexNotFoundException.class) != null) {
+                HeaderWarning.addWarning("[mf] serving the stored vector of user [{}]: reading their recent events failed: {}", user,
+                    e.getMessage());
+                listener.onResponse(stored);
+            } else {
+                listener.onFailure(e);
+            }
+        });
+        if (truncated == false) {
+            InteractionHistoryReader.read(client, model.interactions(), user, cutoff, maxEvents, orStored.delegateFailureAndWrap(
+                (l, recent) -> {
+                    if (recent.events() == 0) {
+                        l.onResponse(stored);
+                    } else if (freshness == Freshness.SEEN) {
+                        l.onResponse(stored.withMoreSeen(recent.history().pairs().keySet()));
+                    } else {
+                        wholeHistory(client, model, user, stored, true, l);
+                    }
+                }));
+            return;
+        }
+        wholeHistory(client, model, user, stored, freshness == Freshness.FULL && cutoff != null, orStored);
+    }
+
+    /**
+     * Reads the user's whole history: folded in again ({@code stored+events}) when {@code refold} and some event is at or after the
+     * cut-off; otherwise the stored vector with the whole history as seen items and explanation history.
+     */
+    private void wholeHistory(Client client, ModelMetadata model, String user, ResolvedUser stored, boolean refold,
+                              ActionListener<ResolvedUser> listener) {
+        Long cutoff = model.interactions().cutoffMillis();
+        InteractionHistoryReader.read(client, model.interactions(), user, services.settings().maxEvents(), listener
+            .delegateFailureAndWrap((l, whole) -> {
+                Map<String, Float> pairs = capped(whole.history().pairs());
+                if (refold && cutoff != null && whole.history().newestMillis() != null && whole.history().newestMillis() >= cutoff) {
+                    foldIn(client, model, pairs, "stored+events", l);
+                } else {
+                    l.onResponse(stored.withHistory(pairs));
+                }
+            }));
+    }
 
     private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
         float[] vector = SourceValues.floats(src.get(ModelIndices.VECTOR));
@@ -180,7 +250,7 @@ public final class UserResolver {
 
     private void fromInteractions(Client client, ModelMetadata model, String user, ActionListener<ResolvedUser> listener) {
         InteractionHistoryReader.read(client, model.interactions(), user, services.settings().maxEvents(), listener
-            .delegateFailureAndWrap((l, history) -> foldIn(client, model, capped(history.pairs()), "interactions", l)));
+            .delegateFailureAndWrap((l, read) -> foldIn(client, model, capped(read.history().pairs()), "interactions", l)));
     }
 
     /** The newest {@code mf.fold_in.max_history} distinct items of a history read from the index (first added = oldest). */

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code source} allows) or an inline history (always folded in). Exactly one of the two is set; {@link #validate} says which
  * rule is broken.
  */
-public record UserSpec(String user, List<HistoryEntry> history, UserSource source) implements Writeable {
+public record UserSpec(String user, List<HistoryEntry> history, UserSource source, Boolean fresh) implements Writeable {
 
     /** Elasticsearch's limit on a document id, which a user id is. */
     static final int MAX_ID_BYTES = 512;
@@ -23,13 +23,25 @@ public record UserSpec(String user, List<HistoryEntry> history, UserSource sourc
         source = source == null ? UserSource.AUTO : source;
     }
 
-    /** A user id or a history, with the default source. */
+    /** A user id or a history, with the default source and freshness. */
     public UserSpec(String user, List<HistoryEntry> history) {
-        this(user, history, UserSource.AUTO);
+        this(user, history, UserSource.AUTO, null);
     }
 
     public UserSpec(StreamInput in) throws IOException {
-        this(in.readOptionalString(), in.readBoolean() ? in.readCollectionAsList(HistoryEntry::new) : null, in.readEnum(UserSource.class));
+        this(in.readOptionalString(), in.readBoolean() ? in.readCollectionAsList(HistoryEntry::new) : null, in.readEnum(UserSource.class),
+            in.readOptionalBoolean());
+    }
+
+    /**
+     * How much of a trained user's activity since the model's cut-off to take into account: {@code fresh} (the API's default when
+     * unset) folds new events in; otherwise new items are still excluded as seen when the caller excludes seen items.
+     */
+    public Freshness freshness(boolean defaultFresh, boolean excludeSeen) {
+        if (fresh == null ? defaultFresh : fresh) {
+            return Freshness.FULL;
+        }
+        return excludeSeen ? Freshness.SEEN : Freshness.NONE;
     }
 
     @Override
@@ -40,6 +52,7 @@ public record UserSpec(String user, List<HistoryEntry> history, UserSource sourc
             out.writeCollection(history);
         }
         out.writeEnum(source);
+        out.writeOptionalBoolean(fresh);
     }
 
     /** Who the request is for, as error messages name it: the user id, or {@code history}. */
@@ -57,6 +70,9 @@ public record UserSpec(String user, List<HistoryEntry> history, UserSource sourc
         }
         if (history != null && source != UserSource.AUTO) {
             return "[" + api + "] [source] applies to [user], not to [history]";
+        }
+        if (history != null && fresh != null) {
+            return "[" + api + "] [fresh] applies to [user], not to [history]";
         }
         if (user != null && user.isEmpty()) {
             return "[" + api + "] [user] must not be empty";

@@ -4,7 +4,6 @@ import dev.mfrecs.contract.ModelIndices;
 
 import dev.mfrecs.plugin.TestModels;
 
-import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.admin.indices.resolve.ResolveIndexAction;
 import org.elasticsearch.action.get.GetRequest;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 import static dev.mfrecs.plugin.FakeCluster.answering;
 import static dev.mfrecs.plugin.FakeCluster.getResponse;
@@ -84,7 +82,7 @@ public class ItemVectorsTests extends ESTestCase {
         ItemVectors.ModelAndVectors read = resolveAndRead(List.of("b", "a"), resolvedIndices(index(live, ModelIndices.itemsAlias(model))))
             .get();
         assertEquals(VERSION, read.model().version());
-        assertArrayEquals(new float[] { 3f, 4f, 1f, 2f }, read.vectors(), 0f);
+        assertArrayEquals(new float[] { 3f, 4f, 1f, 2f }, read.known().vectors(), 0f);
         assertEquals(sent.toString(), 2, sent.size());
         assertTrue(sent.toString(), sent.contains("get " + ModelIndices.METADATA_INDEX));
         assertTrue(sent.toString(), sent.contains("search " + live));
@@ -92,15 +90,15 @@ public class ItemVectorsTests extends ESTestCase {
 
     public void testOutsideSearchResolvesTheAliasFirst() throws Exception {
         // A search over some other index does not tell which version is live.
-        assertArrayEquals(new float[] { 1f, 2f }, resolveAndRead(List.of("a"), resolvedIndices(index("catalog"))).get().vectors(), 0f);
+        assertArrayEquals(new float[] { 1f, 2f }, resolveAndRead(List.of("a"), resolvedIndices(index("catalog"))).get().known().vectors(), 0f);
         assertEquals(List.of("resolve", "get " + ModelIndices.METADATA_INDEX, "search " + live), sent);
     }
 
-    public void testUnknownItemsAreNamedIn404() {
-        PlainActionFuture<ItemVectors.ModelAndVectors> future = resolveAndRead(List.of("a", "zz9"), resolvedIndices(index(live,
-            ModelIndices.itemsAlias(model))));
-        ExecutionException e = expectThrows(ExecutionException.class, future::get);
-        assertTrue(e.getCause().toString(), e.getCause() instanceof ResourceNotFoundException);
-        assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("[zz9]"));
+    public void testUnknownItemsAreReportedApart() throws Exception {
+        ItemVectors.ModelAndVectors read = resolveAndRead(List.of("a", "zz9"), resolvedIndices(index(live, ModelIndices.itemsAlias(model))))
+            .get();
+        assertEquals(List.of("a"), read.known().items());
+        assertEquals(List.of("zz9"), read.known().missing());
+        assertArrayEquals(new float[] { 1f, 2f }, read.known().vectors(), 0f);
     }
 }

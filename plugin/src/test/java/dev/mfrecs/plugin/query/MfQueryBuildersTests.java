@@ -67,7 +67,7 @@ public class MfQueryBuildersTests extends ESTestCase {
 
     private static UserSpec randomUser() {
         if (randomBoolean()) {
-            return new UserSpec(randomAlphaOfLength(6), null, randomFrom(UserSource.values()));
+            return new UserSpec(randomAlphaOfLength(6), null, randomFrom(UserSource.values()), randomFrom(true, false, null));
         }
         List<HistoryEntry> history = new ArrayList<>();
         for (int i = 0, n = randomIntBetween(1, 5); i < n; i++) {

@@ -4,6 +4,7 @@ import dev.mfrecs.contract.DuplicatePolicy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +47,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         java.io.PrintWriter out = spec.commandLine().getOut();
         java.io.PrintWriter err = spec.commandLine().getErr();
         EvalOptions options = protocol.options();
-        Map<DuplicatePolicy, Interactions> loaded = new java.util.EnumMap<>(DuplicatePolicy.class);
+        Map<DuplicatePolicy, Interactions> loaded = new EnumMap<>(DuplicatePolicy.class);
         List<EvalResult> results = new ArrayList<>();
         for (String model : models) {
             DuplicatePolicy policy = data.duplicatePolicy(model);

@@ -86,4 +86,35 @@ public final class ExplicitFoldIn {
         }
         return itemBias + Vectors.dot(itemVector, 0, p, 0, factors);
     }
+
+    /**
+     * The per-rated-item vectors behind {@link #explain}: {@code u_j = t_j (W [q_j, 1])} restricted to the factors, so that rated
+     * item {@code j} contributes {@code q_i . u_j} to the score {@code b_i + q_i . p} of any item {@code i}. One factorization serves
+     * every explained item. Writes {@code k x stride} floats, the first {@code d} of each row set and the rest zero (so a published
+     * vector {@code (q_i, b_i)} of {@code stride = d + 1} dims can be multiplied as is).
+     *
+     * @param out    receives {@code k * stride} floats, row-major
+     * @param stride the row length of {@code out}, at least {@code d}
+     */
+    public void contributionVectors(float globalMean, float regularization, float[] historyVectors, float[] historyBiases, float[] ratings,
+                                    int k, float[] out, int stride) {
+        if (stride < factors) {
+            throw new IllegalArgumentException("ExplicitFoldIn.contributionVectors: [stride] must be >= [" + factors + "] (was [" + stride
+                + "])");
+        }
+        CsrMatrix.requireLength("ExplicitFoldIn.contributionVectors", "out", out.length, (long) k * stride);
+        foldIn(globalMean, regularization, historyVectors, historyBiases, ratings, k, p);
+        java.util.Arrays.fill(out, 0, k * stride, 0f);
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < factors; i++) {
+                z[i] = historyVectors[j * factors + i];
+            }
+            z[factors] = 1;
+            solver.solveFactored(z);
+            double t = (double) ratings[j] - globalMean - historyBiases[j];
+            for (int i = 0; i < factors; i++) {
+                out[j * stride + i] = (float) (t * z[i]);
+            }
+        }
+    }
 }

@@ -119,6 +119,41 @@ public final class ImplicitFoldIn {
         return (float) Vectors.dot(itemVector, 0, x, d);
     }
 
+    /**
+     * The per-history-item vectors behind {@link #explain}: {@code u_j = c_j W y_j}, so that history item {@code j} contributes
+     * {@code y_i . u_j} to the score of any item {@code i} and the {@code u_j} sum to the folded-in user vector. One factorization
+     * serves every explained item, where {@link #explain} factorizes per item: what explaining many hits of one search needs.
+     * Writes {@code k x d} floats (zero rows for ignored entries) and returns false when nothing carries weight.
+     *
+     * @param out receives {@code k * d} floats, row-major
+     */
+    public boolean contributionVectors(ImplicitItemSide side, float[] historyVectors, float[] values, int k, float[] out) {
+        check("ImplicitFoldIn.contributionVectors", side.gram(), side.regularization(), side.confidence(), side.rendle(), side.items(),
+            historyVectors, values, k);
+        CsrMatrix.requireLength("ImplicitFoldIn.contributionVectors", "out", out.length, (long) k * factors);
+        int d = factors;
+        java.util.Arrays.fill(out, 0, k * d, 0f);
+        if (solver.factorize(side.gram(), side.regularization(), side.rendle(), side.items(), side.confidence(), historyVectors, null, values,
+            0, k, -1) == 0) {
+            return false;
+        }
+        for (int j = 0; j < k; j++) {
+            float v = values[j];
+            if (v <= 0) {
+                continue;
+            }
+            for (int i = 0; i < d; i++) {
+                z[i] = historyVectors[j * d + i];
+            }
+            solver.solveFactored(z);
+            double c = side.confidence().of(v);
+            for (int i = 0; i < d; i++) {
+                out[j * d + i] = (float) (c * z[i]);
+            }
+        }
+        return true;
+    }
+
     private void check(String api, float[] gram, float regularization, Confidence confidence, ImplicitAlsParams.Rendle rendle,
                        int items, float[] historyVectors, float[] values, int k) {
         if (rendle == null) {

@@ -65,4 +65,47 @@ class ExplicitFoldInTest {
         }
         assertTrue(checked > 10);
     }
+
+    /** The contribution vectors reproduce {@code explain}'s contributions for every item, with one factorization. */
+    @Test
+    void contributionVectorsMatchExplain() {
+        CsrMatrix ui = DATA.train();
+        BiasedModel b = ExplicitAls.train(ui, PARAMS, TrainingListener.NONE);
+        int d = b.factors();
+        int stride = d + 1;
+        ExplicitFoldIn foldIn = new ExplicitFoldIn(d);
+        int checked = 0;
+        for (int u = 2; u < b.users(); u += 9) {
+            int from = ui.indptr()[u];
+            int k = ui.indptr()[u + 1] - from;
+            if (k == 0) {
+                continue;
+            }
+            float[] vectors = new float[k * d];
+            float[] biases = new float[k];
+            for (int j = 0; j < k; j++) {
+                int item = ui.indices()[from + j];
+                System.arraycopy(b.itemFactors(), item * d, vectors, j * d, d);
+                biases[j] = b.itemBias()[item];
+            }
+            float[] ratings = Arrays.copyOfRange(ui.values(), from, from + k);
+            float[] out = new float[k * stride];
+            foldIn.contributionVectors(b.globalMean(), PARAMS.regularization(), vectors, biases, ratings, k, out, stride);
+            for (int i = 0; i < b.items(); i += 11) {
+                float[] q = Arrays.copyOfRange(b.itemFactors(), i * d, (i + 1) * d);
+                float[] contributions = new float[k];
+                foldIn.explain(b.globalMean(), PARAMS.regularization(), vectors, biases, ratings, k, q, b.itemBias()[i], contributions);
+                for (int j = 0; j < k; j++) {
+                    assertEquals(0f, out[j * stride + d]);
+                    double c = 0;
+                    for (int f = 0; f < d; f++) {
+                        c += (double) q[f] * out[j * stride + f];
+                    }
+                    assertEquals(contributions[j], c, 1e-4 * Math.max(1, Math.abs(c)), "user " + u + " item " + i + " entry " + j);
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked > 20);
+    }
 }

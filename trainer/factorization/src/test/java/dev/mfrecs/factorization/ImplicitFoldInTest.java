@@ -77,6 +77,51 @@ class ImplicitFoldInTest {
         }
     }
 
+    /** One factorization's contribution vectors give, for every item, the same contributions as {@code explain} does per item. */
+    @Test
+    void contributionVectorsMatchExplainForEveryItem() {
+        CsrMatrix ui = DATA.train();
+        FactorModel model = ImplicitAls.train(ui, PARAMS, TrainingListener.NONE);
+        int d = model.factors();
+        ImplicitItemSide side = new ImplicitItemSide(Gram.compute(model.itemFactors(), model.items(), d), model.items(),
+            PARAMS.regularization(), PARAMS.confidence(), ImplicitAlsParams.Rendle.NONE);
+        ImplicitFoldIn foldIn = new ImplicitFoldIn(d);
+        float[] item = new float[d];
+        float[] user = new float[d];
+        int checked = 0;
+        for (int u = 1; u < 40; u += 5) {
+            int from = ui.indptr()[u];
+            int k = ui.indptr()[u + 1] - from;
+            if (k < 2) {
+                continue;
+            }
+            float[] history = gather(model, ui.indices(), from, k);
+            float[] values = java.util.Arrays.copyOfRange(ui.values(), from, from + k);
+            values[0] = 0f; // ignored entry: a zero row
+            float[] uj = new float[k * d];
+            assertTrue(foldIn.contributionVectors(side, history, values, k, uj));
+            foldIn.foldIn(side, history, values, k, user);
+            for (int i = 0; i < d; i++) {
+                double sum = 0;
+                for (int j = 0; j < k; j++) {
+                    sum += uj[j * d + i];
+                }
+                assertEquals(user[i], sum, 1e-4 * Math.max(1, Math.abs(user[i])), "user " + u + " component " + i);
+            }
+            for (int i = 0; i < model.items(); i += 17) {
+                System.arraycopy(model.itemFactors(), i * d, item, 0, d);
+                float[] contributions = new float[k];
+                foldIn.explain(side, history, values, k, item, contributions);
+                for (int j = 0; j < k; j++) {
+                    float c = Vectors.dot(item, 0, uj, j * d, d);
+                    assertEquals(contributions[j], c, 1e-4 * Math.max(1, Math.abs(c)), "user " + u + " item " + i + " entry " + j);
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked > 20);
+    }
+
     @Test
     void zeroRegularizationWithRankDeficientHistoryThrows() {
         // every item vector lies on the line (1, 2, 0): YtY and the history terms have rank 1 in 3 dimensions

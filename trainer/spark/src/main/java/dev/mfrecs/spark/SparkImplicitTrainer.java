@@ -181,6 +181,7 @@ public final class SparkImplicitTrainer {
         float[] userFactors = new float[Math.multiplyExact(users, d)];
         ImplicitAls.halfSweep(m, itemFactors, items, userFactors, params.withSolver(Solver.CHOLESKY));
         float[] gram = Gram.compute(itemFactors, items, d);
+        float[] userGram = Gram.compute(userFactors, users, d);
         double sweepSeconds = seconds(sweepStart);
         double totalSeconds = seconds(start);
         float[] popularity = TrainingRecord.popularity(m);
@@ -197,7 +198,7 @@ public final class SparkImplicitTrainer {
         TrainingSummary summary = TrainingRecord.summary("spark", params.iterations(), "mllib", params.seed(), m, events, totalSeconds,
             params.iterations() == 0 ? 0 : fitSeconds / params.iterations(), details);
         // The settings the stored users were solved with (the last half-sweep above), including the Rendle options.
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, m, recipe, TrainingRecord.popularItems(List.of(itemIds),
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, userGram, m, recipe, TrainingRecord.popularItems(List.of(itemIds),
             popularity), summary);
         log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",
             totalSeconds, prepareSeconds, fitSeconds, collectSeconds, sweepSeconds));

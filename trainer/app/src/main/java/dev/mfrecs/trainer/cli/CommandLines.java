@@ -5,10 +5,16 @@ import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.train.PublishRefusedException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -135,7 +141,7 @@ public final class CommandLines {
      * (help already shows every default), and any command or subcommand whose {@code -h} or {@code --help} does not exit 0 with a
      * usage message, or that makes picocli print a warning (a description it cannot print, such as an unescaped {@code %}).
      */
-    public static List<String> helpProblems(java.util.function.Supplier<Object> program) {
+    public static List<String> helpProblems(Supplier<Object> program) {
         List<String> problems = new ArrayList<>(undocumented(of(program.get())));
         List<List<String>> paths = new ArrayList<>();
         commandPaths(of(program.get()), new ArrayList<>(), paths);
@@ -143,16 +149,16 @@ public final class CommandLines {
             for (String flag : List.of("-h", "--help")) {
                 List<String> args = new ArrayList<>(path);
                 args.add(flag);
-                java.io.StringWriter out = new java.io.StringWriter();
-                java.io.StringWriter err = new java.io.StringWriter();
-                java.io.ByteArrayOutputStream systemErr = new java.io.ByteArrayOutputStream();
-                java.io.PrintStream previous = System.err;
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                ByteArrayOutputStream systemErr = new ByteArrayOutputStream();
+                PrintStream previous = System.err;
                 int code;
-                System.setErr(new java.io.PrintStream(systemErr, true, java.nio.charset.StandardCharsets.UTF_8));
+                System.setErr(new PrintStream(systemErr, true, StandardCharsets.UTF_8));
                 try {
                     CommandLine cli = of(program.get());
-                    cli.setOut(new java.io.PrintWriter(out, true));
-                    cli.setErr(new java.io.PrintWriter(err, true));
+                    cli.setOut(new PrintWriter(out, true));
+                    cli.setErr(new PrintWriter(err, true));
                     code = cli.execute(args.toArray(String[]::new));
                 } finally {
                     System.setErr(previous);
@@ -161,7 +167,7 @@ public final class CommandLines {
                 if (code != 0 || out.toString().startsWith("Usage:") == false) {
                     problems.add(command + ": exit code " + code + ", output [" + out + err + "]");
                 }
-                String warnings = systemErr.toString(java.nio.charset.StandardCharsets.UTF_8) + err;
+                String warnings = systemErr.toString(StandardCharsets.UTF_8) + err;
                 if (warnings.isBlank() == false) {
                     problems.add(command + ": printed [" + warnings.strip() + "]");
                 }

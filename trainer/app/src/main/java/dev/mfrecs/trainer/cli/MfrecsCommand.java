@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "Set up a cluster, train matrix-factorization models (from an Elasticsearch index or a file) and manage the "
         + "published versions.",
-    subcommands = { SetupCommand.class, TrainCommand.class, ModelsCommand.class }
+    subcommands = { SetupCommand.class, TrainCommand.class, ModelsCommand.class, RefreshItemsCommand.class }
 )
 public final class MfrecsCommand implements Runnable {
 

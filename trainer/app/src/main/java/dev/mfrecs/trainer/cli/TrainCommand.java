@@ -13,7 +13,7 @@ import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.VersionWriter;
 import dev.mfrecs.trainer.train.Algorithm;
@@ -27,6 +27,7 @@ import dev.mfrecs.trainer.train.TrainJob;
 import dev.mfrecs.trainer.train.TrainedModel;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -261,8 +262,7 @@ final class TrainCommand implements Callable<Integer> {
         ConnectionOptions connection = source.es;
         InteractionFields fields = new InteractionFields(index, userField, itemField, eventField, valueField, timestampField,
             Map.copyOf(weights), halfLifeDays);
-        java.time.Instant start = since == null ? from
-            : java.time.Instant.now().minus(parse(() -> Schedule.parseDuration("--since", since)));
+        Instant start = since == null ? from : Instant.now().minus(parse(() -> Schedule.parseDuration("--since", since)));
         Schedule schedule = every != null ? parse(() -> Schedule.every(every)) : cron != null ? parse(() -> Schedule.cron(cron)) : null;
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));

@@ -2,7 +2,10 @@ package dev.mfrecs.trainer.publish;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
+import dev.mfrecs.contract.CatalogSource;
+import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.ModelMetadata;
+
 import dev.mfrecs.trainer.log.ProgressLog;
 
 import java.io.IOException;
@@ -40,17 +43,26 @@ public final class ModelPublisher {
 
     /** Publishes and swaps under {@code lock}; keeps the newest {@code keep} versions plus the live and the previous one. */
     public Published publish(ModelArtifacts a, CatalogSource catalog, int keep, ModelLock lock) throws IOException {
+        return publish(a, catalog, null, keep, lock);
+    }
+
+    /**
+     * As {@link #publish(ModelArtifacts, CatalogSource, int, ModelLock)}, with the catalog-attribute regression (null: none; its
+     * version is set to the published one).
+     */
+    public Published publish(ModelArtifacts a, CatalogSource catalog, AttributeModelDocument attributes, int keep, ModelLock lock)
+        throws IOException {
         String model = a.model();
         versions.ensureIndices();
         versions.cleanOrphans(model, lock);
         int previousLive = versions.liveVersion(model);
         int version = versions.reserveVersion(model, lock);
-        ModelMetadata metadata = a.metadata().withVersion(version);
+        ModelMetadata metadata = a.metadata().withVersion(version).withCatalog(catalog);
         log.step("publishing model [" + model + "] version [" + version + "] into [" + metadata.itemsIndex() + "] and ["
             + metadata.usersIndex() + "]");
         VersionWriter.Written written;
         try {
-            written = writer.write(a, metadata, catalog);
+            written = writer.write(a, metadata, catalog, attributes == null ? null : attributes.withVersion(version));
             versions.swap(model, version, lock);
         } catch (VersionManager.SwapUnknownException e) {
             throw e;

@@ -13,6 +13,7 @@ import co.elastic.clients.elasticsearch.indices.update_aliases.Action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.ModelStateDocument;
@@ -372,6 +373,7 @@ public final class VersionManager {
         }
         if (client.indices().exists(e -> e.index(ModelIndices.METADATA_INDEX)).value()) {
             client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(ModelIndices.metadataId(model, version)).refresh(Refresh.WaitFor));
+            client.delete(d -> d.index(ModelIndices.METADATA_INDEX).id(AttributeModelDocument.id(model, version)).refresh(Refresh.WaitFor));
         }
     }
 

@@ -8,7 +8,6 @@ import co.elastic.clients.elasticsearch._types.OpType;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.MgetResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.tasks.GetTasksResponse;
 import co.elastic.clients.transport.BackoffPolicy;
@@ -16,6 +15,8 @@ import co.elastic.clients.transport.BackoffPolicy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.mfrecs.contract.AttributeModelDocument;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.factorization.CsrMatrix;
@@ -27,7 +28,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,8 +78,12 @@ public final class VersionWriter {
         this.forceMerge = forceMerge;
     }
 
-    /** Writes version {@code metadata.version()} of the artifacts' model; fails without cleaning up (the caller decides). */
-    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog) throws IOException {
+    /**
+     * Writes version {@code metadata.version()} of the artifacts' model, with its catalog-attribute regression when there is one
+     * (null: none); fails without cleaning up (the caller decides).
+     */
+    public Written write(ModelArtifacts a, ModelMetadata metadata, CatalogSource catalog, AttributeModelDocument attributes)
+        throws IOException {
         long start = System.nanoTime();
         String items = metadata.itemsIndex();
         String users = metadata.usersIndex();
@@ -97,6 +101,10 @@ public final class VersionWriter {
         client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(metadata.documentId()).document(JsonDocument.of(metadata.toMap()))
             .refresh(Refresh.WaitFor)
             .opType(OpType.Create));
+        if (attributes != null) {
+            client.index(i -> i.index(ModelIndices.METADATA_INDEX).id(AttributeModelDocument.id(attributes.model(), attributes.version()))
+                .document(JsonDocument.of(attributes.toMap())).refresh(Refresh.WaitFor));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         log.step(String.format(Locale.ROOT, "wrote version [%d] in %.1fs", metadata.version(), seconds));
         return new Written(skipped, seconds);
@@ -139,7 +147,7 @@ public final class VersionWriter {
         try (Load load = new Load(index, withoutCatalog)) {
             for (int start = 0; start < ids.size(); start += CATALOG_BATCH) {
                 List<String> batch = ids.subList(start, Math.min(ids.size(), start + CATALOG_BATCH));
-                Map<String, Map<String, Object>> attributes = catalog == null ? Map.of() : catalogAttributes(catalog, batch);
+                Map<String, Map<String, Object>> attributes = catalog == null ? Map.of() : CatalogReader.read(client, catalog, batch);
                 for (int j = 0; j < batch.size(); j++) {
                     int i = start + j;
                     Map<String, Object> own = new LinkedHashMap<>();
@@ -151,6 +159,7 @@ public final class VersionWriter {
                         own.put(ModelIndices.VECTOR_COSINE, v);
                     }
                     own.put(ModelIndices.POPULARITY, a.itemPopularity()[i]);
+                    own.put(ModelIndices.VECTOR_SOURCE, "training");
                     if (a.itemBias() != null) {
                         own.put(ModelIndices.BIAS, a.itemBias()[i]);
                     }
@@ -174,23 +183,6 @@ public final class VersionWriter {
         }
         log.step("wrote " + ids.size() + " item vectors");
         return skipped;
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Map<String, Object>> catalogAttributes(CatalogSource catalog, List<String> ids) throws IOException {
-        @SuppressWarnings("rawtypes")
-        MgetResponse<Map> response = client.mget(m -> m.index(catalog.index()).ids(ids), Map.class);
-        Map<String, Map<String, Object>> out = new HashMap<>();
-        for (var doc : response.docs()) {
-            if (doc.isResult() && doc.result().found() && doc.result().source() != null) {
-                Map<String, Object> src = new LinkedHashMap<>((Map<String, Object>) doc.result().source());
-                if (catalog.fields().isEmpty() == false) {
-                    src.keySet().retainAll(catalog.fields());
-                }
-                out.put(doc.result().id(), src);
-            }
-        }
-        return out;
     }
 
     private void writeUsers(ModelArtifacts a, int version, String index) throws IOException {
@@ -218,6 +210,7 @@ public final class VersionWriter {
                 }
                 doc.put(ModelIndices.SEEN_ITEMS, seen);
                 doc.put(ModelIndices.SEEN_VALUES, values);
+                doc.put(ModelIndices.SEEN_COUNT, m == null || u >= m.rows() ? 0 : m.indptr()[u + 1] - m.indptr()[u]);
                 if (a.userBias() != null) {
                     doc.put(ModelIndices.BIAS, a.userBias()[u]);
                 }

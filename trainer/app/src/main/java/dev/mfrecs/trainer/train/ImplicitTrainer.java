@@ -29,8 +29,8 @@ public final class ImplicitTrainer {
 
     private ImplicitTrainer() {}
 
-    /** The trained factors, after the final exact user half-sweep, and the item Gram matrix. */
-    public record Fit(FactorModel factors, float[] gram, double seconds) {}
+    /** The trained factors, after the final exact user half-sweep, and the item and user Gram matrices. */
+    public record Fit(FactorModel factors, float[] gram, float[] userGram, double seconds) {}
 
     /**
      * Trains, then runs a last exact user half-sweep against the final item factors: stored user vectors then equal what the
@@ -46,8 +46,9 @@ public final class ImplicitTrainer {
         ImplicitAls.halfSweep(m, f.itemFactors(), f.items(), f.userFactors(), params.withSolver(Solver.CHOLESKY));
         double seconds = (System.nanoTime() - start) / 1e9;
         float[] gram = Gram.compute(f.itemFactors(), f.items(), f.factors());
+        float[] userGram = Gram.compute(f.userFactors(), f.users(), f.factors());
         log.step(String.format(Locale.ROOT, "trained in %.2fs", seconds));
-        return new Fit(f, gram, seconds);
+        return new Fit(f, gram, userGram, seconds);
     }
 
     /** Trains on {@code data} read with {@code recipe} and packages a model version of {@code model}. */
@@ -62,8 +63,8 @@ public final class ImplicitTrainer {
             params.seed(), m, data.events(), fit.seconds(), params.iterations() == 0 ? 0 : fit.seconds() / params.iterations(), details);
         float[] popularity = TrainingRecord.popularity(m);
         FactorModel f = fit.factors();
-        ModelMetadata metadata = metadata(model, params, fit.gram(), m, recipe, TrainingRecord.popularItems(data.items().ids(),
-            popularity), summary);
+        ModelMetadata metadata = metadata(model, params, fit.gram(), fit.userGram(), m, recipe, TrainingRecord.popularItems(
+            data.items().ids(), popularity), summary);
         return new ModelArtifacts(metadata, data.items().ids(), f.itemFactors(), null, popularity, data.users().ids(), f.userFactors(),
             null, m);
     }
@@ -72,9 +73,9 @@ public final class ImplicitTrainer {
      * The metadata of an implicit model, whatever engine trained it: the settings the plugin's fold-in must repeat (the
      * confidence, the Rendle options, the regularization) come from {@code params}, the ones the solver actually used.
      */
-    public static ModelMetadata metadata(String model, ImplicitAlsParams params, float[] gram, CsrMatrix m, InteractionRecipe recipe,
-                                         List<String> popularItems, TrainingSummary summary) {
+    public static ModelMetadata metadata(String model, ImplicitAlsParams params, float[] gram, float[] userGram, CsrMatrix m,
+                                         InteractionRecipe recipe, List<String> popularItems, TrainingSummary summary) {
         return new ModelMetadata(model, 0, ModelAlgorithm.IALS, params.factors(), params.regularization(), m.rows(), m.cols(),
-            new ImplicitTerms(params.confidence(), params.rendle(), gram), null, recipe, popularItems, summary);
+            new ImplicitTerms(params.confidence(), params.rendle(), gram, userGram), null, recipe, null, popularItems, summary);
     }
 }

@@ -3,11 +3,13 @@ package dev.mfrecs.trainer.train;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 
+import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.TrainingRun;
+import dev.mfrecs.factorization.AttributeRegression;
 import dev.mfrecs.factorization.ExplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.trainer.data.InteractionMatrix;
@@ -15,7 +17,8 @@ import dev.mfrecs.trainer.es.InteractionReader;
 import dev.mfrecs.trainer.es.ReadPlan;
 import dev.mfrecs.trainer.es.ReadPlan.Window;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
+import dev.mfrecs.trainer.publish.CatalogReader;
 import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One training run against a cluster, the unit the CLI, the scheduler and the demo all execute: check the arguments against
@@ -204,7 +208,8 @@ public record TrainJob(
             checkInvalid(counts);
             gate(client, versions, artifacts, counts, record, log);
             record.phase("gate");
-            ModelPublisher.Published result = publisher.publish(artifacts, catalog, keep, lock);
+            AttributeModelDocument attributes = catalog == null || algorithm != Algorithm.IALS ? null : fitAttributes(client, artifacts, log);
+            ModelPublisher.Published result = publisher.publish(artifacts, catalog, attributes, keep, lock);
             record.phase("publish");
             record.count("catalog_skipped", result.written().catalogSkipped());
             published = result.version();
@@ -227,6 +232,27 @@ public record TrainJob(
             record.finish(client, outcome, published, error, log);
         }
     }
+
+    /**
+     * The catalog-attribute regression of the trained items, for provisional vectors of items added later ({@code refresh-items});
+     * null when no trained item is in the catalog.
+     */
+    private AttributeModelDocument fitAttributes(ElasticsearchClient client, ModelArtifacts artifacts, ProgressLog log) throws IOException {
+        Map<String, Map<String, Object>> found = CatalogReader.read(client, catalog, artifacts.itemIds());
+        if (found.isEmpty()) {
+            return null;
+        }
+        List<Map<String, Object>> attributes = new ArrayList<>(artifacts.itemIds().size());
+        for (String item : artifacts.itemIds()) {
+            attributes.add(found.get(item));
+        }
+        AttributeRegression r = AttributeRegression.fit(attributes, artifacts.itemVectors(), artifacts.vectorDims(), ATTRIBUTE_RIDGE);
+        log.step("fitted the catalog-attribute regression on " + found.size() + " items");
+        return new AttributeModelDocument(model, 0, r.factors(), AttributeRegression.DIMS, r.norm(), r.weights(), r.numeric());
+    }
+
+    /** The attribute regression's ridge: enough to keep hashed features of rare tokens from fitting noise. */
+    static final double ATTRIBUTE_RIDGE = 10.0;
 
     /** The gate: counts against the live model, then the metric when one is configured. */
     private void gate(ElasticsearchClient client, VersionManager versions, ModelArtifacts artifacts, Counts counts, RunRecorder record,

@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelMetadata;
@@ -27,6 +29,9 @@ import dev.mfrecs.trainer.publish.VersionWriter;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.io.StringReader;
+import java.time.Instant;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -59,10 +64,17 @@ public final class ServingBenchmark implements Callable<Integer> {
     private final int threads;
     private final boolean forceMerge;
     private final int numCandidates;
+    private final boolean personalize;
     private final PrintStream out;
 
     public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
                             int numCandidates, PrintStream out) {
+        this(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, numCandidates, false, out);
+    }
+
+    /** With {@code personalize}, also the cost of an {@code mf_personalize} rescore of a 100-hit window (see {@link #personalize}). */
+    public ServingBenchmark(String url, Path esZip, Path pluginZip, int items, int[] dims, int queries, int threads, boolean forceMerge,
+                            int numCandidates, boolean personalize, PrintStream out) {
         this.url = url;
         this.esZip = esZip;
         this.pluginZip = pluginZip;
@@ -72,6 +84,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         this.threads = threads;
         this.forceMerge = forceMerge;
         this.numCandidates = numCandidates;
+        this.personalize = personalize;
         this.out = out;
     }
 
@@ -136,9 +149,15 @@ public final class ServingBenchmark implements Callable<Integer> {
         Arrays.fill(popularity, 1f);
         ImplicitAlsParams params = new ImplicitAlsParams(d, 0, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 1, 0L, 1);
         TrainingSummary summary = TrainingRecord.summary("bench", 0, "none", 0L, seen, seen.nnz(), 0, 0, Map.of());
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), seen,
-            InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")), TrainingRecord.popularItems(itemIds, popularity),
-            summary);
+        // An interactions index holding events after the model's cut-off for every tenth user (100 each): the others cost
+        // mf_recommend's freshness check one search that finds nothing, the common case; u0 has 100 new events to fold in.
+        String events = model + "-events";
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        writeRecentEvents(client, events, users, items, random, log);
+        InteractionRecipe recipe = new InteractionRecipe(InteractionFields.defaults(events), DuplicatePolicy.SUM, null, null, null, cutoff,
+            null);
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), Gram.compute(userVectors,
+            users, d), seen, recipe, TrainingRecord.popularItems(itemIds, popularity), summary);
         log.step("publishing " + items + " items at d=" + d);
         long t0 = System.nanoTime();
         try (ModelLock lock = ModelLock.acquire(client, model, "bench-serving", ModelLock.Lease.DEFAULT, log)) {
@@ -157,7 +176,8 @@ public final class ServingBenchmark implements Callable<Integer> {
                 excluded.add(seen.indices()[k]);
             }
             int[] exact = TopK.recommend(x, itemVectors, items, d, 10, excluded::contains);
-            JsonNode hits = rest.postOk("/" + model + "-items/_search", recommendBody(model, u)).path("hits").path("hits");
+            JsonNode hits = rest.postOk("/" + model + "-items/_search", recommendBody(model, u, ", \"fresh\": false")).path("hits")
+                .path("hits");
             Set<String> got = new HashSet<>();
             hits.forEach(h -> got.add(h.path("_id").asText()));
             int match = 0;
@@ -168,9 +188,12 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
         recall /= recallUsers;
 
-        Request personalizedQuery = n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, n % users));
+        // Users without new events (n % 10 != 0): mf_recommend's default, fresh: true, checks for new events and finds none.
+        Request personalizedQuery = n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, withoutNewEvents(n, users), ""));
+        Request staleQuery = n -> rest.postOk("/" + model + "-items/_search", recommendBody(model, withoutNewEvents(n, users),
+            ", \"fresh\": false"));
         Request plainQuery = n -> {
-            int u = n % users;
+            int u = withoutNewEvents(n, users);
             StringBuilder v = new StringBuilder();
             for (int j = 0; j < d; j++) {
                 v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
@@ -179,7 +202,7 @@ public final class ServingBenchmark implements Callable<Integer> {
                 + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "]}}");
         };
         Request filteredQuery = n -> {
-            int u = n % users;
+            int u = withoutNewEvents(n, users);
             StringBuilder v = new StringBuilder();
             for (int j = 0; j < d; j++) {
                 v.append(j == 0 ? "" : ",").append(userVectors[u * d + j]);
@@ -194,10 +217,11 @@ public final class ServingBenchmark implements Callable<Integer> {
         };
         // the three searches are compared with each other, so they are measured interleaved (rounds, order rotated) rather than
         // one after the other: drift over the run (segment merges after publishing, caches, JIT) then affects them alike
-        Stats[] searches = measureInterleaved(List.of(personalizedQuery, plainQuery, filteredQuery));
+        Stats[] searches = measureInterleaved(List.of(personalizedQuery, plainQuery, filteredQuery, staleQuery));
         Stats personalized = searches[0];
         Stats plain = searches[1];
         Stats filtered = searches[2];
+        Stats stale = searches[3];
         StringBuilder history = new StringBuilder();
         for (int h = 0; h < 100; h++) {
             history.append(h == 0 ? "" : ",").append("\"p").append(random.nextInt(items)).append('"');
@@ -211,7 +235,19 @@ public final class ServingBenchmark implements Callable<Integer> {
             }
             return r;
         });
-        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (stored user)", personalized);
+        long[] freshTook = new long[1];
+        Stats freshFoldIn = measure(n -> {
+            JsonNode r = rest.postOk("/_mf/model/" + model + "/_fold_in", "{\"user\": \"u0\", \"fresh\": true}");
+            if ("stored+events".equals(r.path("source").asText()) == false) {
+                throw new IllegalStateException("u0 was not folded in again from its new events: " + r.path("source"));
+            }
+            synchronized (freshTook) {
+                freshTook[0] += r.path("took").asLong();
+            }
+            return r;
+        });
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (fresh: true)", personalized);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "mf_recommend (fresh: false)", stale);
         out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn (vector given)", plain);
         out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "knn + seen-items filter", filtered);
         out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in (100 items)", foldIn,
@@ -219,8 +255,59 @@ public final class ServingBenchmark implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates %d, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
             numCandidates, recallUsers, recall, personalized.p50 / plain.p50);
         out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
+        out.printf(Locale.ROOT, "%-5d fresh/plain p50 = %.2f, p99 = %.2f; fresh: false/plain p50 = %.2f (users without new events)%n", d,
+            personalized.p50 / plain.p50, personalized.p99 / plain.p99, stale.p50 / plain.p50);
+        out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in fresh (100 new events)", freshFoldIn,
+            freshTook[0] / (double) queries);
+        if (personalize) {
+            personalize(rest, model, d, users);
+        }
         out.printf(Locale.ROOT, "%-5d load average after the measurements (1, 5, 15 min): %s%n", d, loadAverage());
-        rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*", null);
+        rest.send("DELETE", "/" + model + "-items-v*," + model + "-users-v*," + events, null);
+    }
+
+    /** The n-th user among those with no events after the cut-off (every user but each tenth). */
+    private static int withoutNewEvents(int n, int users) {
+        int u = n % users;
+        return u % 10 == 0 ? (u + 1) % users : u;
+    }
+
+    /** 100 purchase events now for every tenth user, in a fresh interactions index. */
+    private static void writeRecentEvents(ElasticsearchClient client, String index, int users, int items, SplittableRandom random,
+                                          ProgressLog log) throws IOException {
+        String mapping = "{\"mappings\": {\"properties\": {\"user_id\": {\"type\": \"keyword\"}, \"item_id\": {\"type\": \"keyword\"}, "
+            + "\"event_type\": {\"type\": \"keyword\"}, \"timestamp\": {\"type\": \"date\"}}}}";
+        client.indices().create(c -> c.index(index).withJson(new StringReader(mapping)));
+        String now = Instant.now().toString();
+        try (DocumentLoader loader = new DocumentLoader(client, index)) {
+            for (int u = 0; u < users; u += 10) {
+                for (int e = 0; e < 100; e++) {
+                    loader.add(null, Map.of("user_id", "u" + u, "item_id", "p" + random.nextInt(items), "event_type", "purchase", "timestamp",
+                        now));
+                }
+            }
+        }
+        client.indices().refresh(r -> r.index(index));
+        log.step("wrote 100 new events for each of " + (users + 9) / 10 + " users into [" + index + "]");
+    }
+
+    /**
+     * What {@code mf_personalize} adds to the query it rescores: a query scoring every item (random scores, seeded per request), top
+     * 10, measured interleaved with the same query rescored for a stored user over a 100-hit window (the user's vector read once,
+     * the 100 hits' item vectors read from the segments).
+     */
+    private void personalize(RestJson rest, String model, int d, int users) throws Exception {
+        String query = "\"query\": {\"function_score\": {\"query\": {\"match_all\": {}}, \"random_score\": {\"seed\": %d, "
+            + "\"field\": \"_seq_no\"}}}";
+        Request plainText = n -> rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, " + String.format(
+            Locale.ROOT, query, n) + "}");
+        Request rescored = n -> rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, " + String.format(
+            Locale.ROOT, query, n) + ", \"rescore\": {\"window_size\": 100, \"mf_personalize\": {\"model\": \"" + model
+            + "\", \"user\": \"u" + (n % users) + "\", \"weight\": 0.5}}}");
+        Stats[] r = measureInterleaved(List.of(plainText, rescored));
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "query (random scores)", r[0]);
+        out.printf(Locale.ROOT, "%-5d %-28s %s%n", d, "+ mf_personalize, window 100", r[1]);
+        out.printf(Locale.ROOT, "%-5d mf_personalize adds p50 %.2f ms (mean %.2f ms)%n", d, r[1].p50 - r[0].p50, r[1].mean - r[0].mean);
     }
 
     /** The machine's load average from /proc/loadavg (Linux), or "n/a": the benchmark shares its cores with the node. */
@@ -233,9 +320,9 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
     }
 
-    private String recommendBody(String model, int u) {
+    private String recommendBody(String model, int u, String options) {
         return "{\"size\": 10, \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": \"u" + u
-            + "\", \"k\": 10, \"num_candidates\": " + numCandidates + "}}}";
+            + "\", \"k\": 10, \"num_candidates\": " + numCandidates + options + "}}}";
     }
 
     /** One request body per call, numbered. */

@@ -39,11 +39,15 @@ final class BenchServingCommand implements Callable<Integer> {
     @Option(names = "--num-candidates", defaultValue = "100", description = "num_candidates of every measured kNN search.")
     int numCandidates;
 
+    @Option(names = "--personalize", description = "Also measure an mf_personalize rescore of a 100-hit window against the query alone.")
+    boolean personalize;
+
     @Override
     public Integer call() throws Exception {
         if (url == null && (esZip == null || pluginZip == null)) {
             throw new IllegalArgumentException("[bench-serving] needs [--es URL] or both [--es-zip] and [--plugin-zip]");
         }
-        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, clients, forceMerge, numCandidates, System.out).call();
+        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, clients, forceMerge, numCandidates, personalize,
+            System.out).call();
     }
 }

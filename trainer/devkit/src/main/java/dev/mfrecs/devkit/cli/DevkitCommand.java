@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     name = "mfrecs-dev",
     mixinStandardHelpOptions = true,
     description = "mfrecs dev kit: demo, serving benchmark and load driver against a real Elasticsearch node.",
-    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class }
+    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class, ReplayCommand.class, ReplaySearchCommand.class }
 )
 public final class DevkitCommand implements Runnable {
 

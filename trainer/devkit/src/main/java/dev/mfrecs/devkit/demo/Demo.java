@@ -12,7 +12,7 @@ import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.CatalogSource;
+import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.trainer.train.TrainJob;
 
 import java.io.IOException;

@@ -1,0 +1,4 @@
+/**
+ * Progress logging every trainer layer uses.
+ */
+package dev.mfrecs.trainer.log;

@@ -1,0 +1,4 @@
+/**
+ * The trainer program {@code mfrecs}: training from Elasticsearch or files, publishing versions and managing them.
+ */
+package dev.mfrecs.trainer;

@@ -1,0 +1,4 @@
+/**
+ * A training run: engines, trainers per algorithm, the publish gate, run records and the schedule.
+ */
+package dev.mfrecs.trainer.train;

@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks and timers of the factorization kernels, and the data they run on.
+ */
+package dev.mfrecs.benchmarks;

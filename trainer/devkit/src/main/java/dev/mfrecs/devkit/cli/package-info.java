@@ -1,0 +1,4 @@
+/**
+ * The dev kit's command line, {@code mfrecs-dev}.
+ */
+package dev.mfrecs.devkit.cli;

@@ -1,0 +1,4 @@
+/**
+ * The demo: a real node, the bundled Online Retail data, training and recommendations.
+ */
+package dev.mfrecs.devkit.demo;

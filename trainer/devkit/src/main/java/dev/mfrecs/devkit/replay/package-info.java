@@ -1,0 +1,4 @@
+/**
+ * Replays of the bundled log that measure freshness and provisional item vectors.
+ */
+package dev.mfrecs.devkit.replay;

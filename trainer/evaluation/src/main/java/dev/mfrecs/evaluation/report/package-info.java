@@ -1,0 +1,4 @@
+/**
+ * The HTML evaluation report and its charts.
+ */
+package dev.mfrecs.evaluation.report;
