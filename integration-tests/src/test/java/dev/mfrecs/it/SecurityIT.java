@@ -62,7 +62,17 @@ class SecurityIT {
         role("mf_no_models", true, "\"" + MODEL + "-items*\", \"" + MODEL + "-users*\", \"" + INTERACTIONS + "\""),
         role("mf_no_items", true, "\"" + MODEL + "-users*\", \"" + ModelIndices.METADATA_INDEX + "\", \"" + INTERACTIONS + "\""),
         role("mf_no_interactions", true, "\"" + MODEL + "-items*\", \"" + MODEL + "-users*\", \"" + ModelIndices.METADATA_INDEX + "\""),
-        role("mf_no_cluster", false, ALL_INDICES)
+        role("mf_no_cluster", false, ALL_INDICES),
+        // The README's model-admin role.
+        "mf_model_admin:\n"
+            + "  cluster: [\"cluster:monitor/mf/*\", \"cluster:admin/mf/*\"]\n"
+            + "  indices:\n"
+            + "    - names: [\"" + ModelIndices.METADATA_INDEX + "\"]\n"
+            + "      privileges: [\"read\", \"write\"]\n"
+            + "    - names: [\"" + ModelIndices.RUNS_INDEX + "\"]\n"
+            + "      privileges: [\"read\"]\n"
+            + "    - names: [\"" + MODEL + "-items*\", \"" + MODEL + "-users*\"]\n"
+            + "      privileges: [\"read\", \"manage\"]\n"
     );
 
     private static LocalNode node;
@@ -85,7 +95,8 @@ class SecurityIT {
             new LocalNode.User("no_models", PASSWORD, List.of("mf_no_models")),
             new LocalNode.User("no_items", PASSWORD, List.of("mf_no_items")),
             new LocalNode.User("no_interactions", PASSWORD, List.of("mf_no_interactions")),
-            new LocalNode.User("no_cluster", PASSWORD, List.of("mf_no_cluster"))
+            new LocalNode.User("no_cluster", PASSWORD, List.of("mf_no_cluster")),
+            new LocalNode.User("model_admin", PASSWORD, List.of("mf_model_admin"))
         );
         node = LocalNode.start(
             Path.of(required("mfrecs.es.zip")),
@@ -243,6 +254,31 @@ class SecurityIT {
         RestJson.Response search = recommend("no_cluster", "\"user\": \"u3\"");
         assertEquals(200, search.status(), search.body().toString());
         assertEquals(K, search.body().path("hits").path("hits").size());
+    }
+
+    /**
+     * Model management needs {@code cluster:admin/mf/*}: a reader gets a 403 naming the action; the README's admin role rolls
+     * back (alias swap, pin), lists, unpins, and gets a 404, not a 403, for a version that does not exist.
+     */
+    @Test
+    void modelManagementNeedsTheAdminRole() throws IOException {
+        RestJson.Response denied = as("reader").post("/_mf/model/" + MODEL + "/_rollback", "{\"version\": 1}");
+        assertEquals(403, denied.status(), denied.body().toString());
+        assertTrue(denied.body().path("error").path("reason").asText().contains("cluster:admin/mf/model/rollback"), denied.body()
+            .toString());
+        assertEquals(403, as("reader").send("DELETE", "/_mf/model/" + MODEL + "/version/1", null).status());
+
+        RestJson.Response rollback = as("model_admin").post("/_mf/model/" + MODEL + "/_rollback", "{\"version\": 1}");
+        assertEquals(200, rollback.status(), rollback.body().toString());
+        assertEquals(1, rollback.body().path("live_version").asInt());
+        RestJson.Response listed = as("model_admin").get("/_mf/model");
+        assertEquals(200, listed.status(), listed.body().toString());
+        assertEquals(1, listed.body().path("models").path(0).path("pinned_version").asInt(), listed.body().toString());
+        RestJson.Response unpin = as("model_admin").post("/_mf/model/" + MODEL + "/_unpin", null);
+        assertEquals(200, unpin.status(), unpin.body().toString());
+        assertEquals(1, unpin.body().path("unpinned_version").asInt());
+        assertEquals(404, as("model_admin").send("DELETE", "/_mf/model/" + MODEL + "/version/9", null).status());
+        assertEquals(200, as("model_admin").get("/_mf/_stats").status());
     }
 
     @Test

@@ -7,6 +7,18 @@ import dev.mfrecs.plugin.action.ItemFoldInAction;
 import dev.mfrecs.plugin.action.TransportExplainAction;
 import dev.mfrecs.plugin.action.TransportFoldInAction;
 import dev.mfrecs.plugin.action.TransportGetModelAction;
+import dev.mfrecs.plugin.action.DeleteModelAction;
+import dev.mfrecs.plugin.action.DeleteModelVersionAction;
+import dev.mfrecs.plugin.action.ListModelsAction;
+import dev.mfrecs.plugin.action.MfStatsAction;
+import dev.mfrecs.plugin.action.RollbackModelAction;
+import dev.mfrecs.plugin.action.TransportDeleteModelAction;
+import dev.mfrecs.plugin.action.TransportDeleteModelVersionAction;
+import dev.mfrecs.plugin.action.TransportListModelsAction;
+import dev.mfrecs.plugin.action.TransportMfStatsAction;
+import dev.mfrecs.plugin.action.TransportRollbackModelAction;
+import dev.mfrecs.plugin.action.TransportUnpinModelAction;
+import dev.mfrecs.plugin.action.UnpinModelAction;
 import dev.mfrecs.plugin.action.TransportItemFoldInAction;
 import dev.mfrecs.plugin.query.BecauseFetchSubPhase;
 import dev.mfrecs.plugin.query.BecauseQueryBuilder;
@@ -22,6 +34,12 @@ import dev.mfrecs.plugin.rescore.PersonalizeExplainSubPhase;
 import dev.mfrecs.plugin.rest.RestExplainAction;
 import dev.mfrecs.plugin.rest.RestFoldInAction;
 import dev.mfrecs.plugin.rest.RestGetModelAction;
+import dev.mfrecs.plugin.rest.RestDeleteModelAction;
+import dev.mfrecs.plugin.rest.RestDeleteModelVersionAction;
+import dev.mfrecs.plugin.rest.RestListModelsAction;
+import dev.mfrecs.plugin.rest.RestMfStatsAction;
+import dev.mfrecs.plugin.rest.RestRollbackModelAction;
+import dev.mfrecs.plugin.rest.RestUnpinModelAction;
 import dev.mfrecs.plugin.rest.RestItemFoldInAction;
 
 import org.apache.lucene.util.SetOnce;
@@ -53,7 +71,9 @@ import java.util.function.Supplier;
 
 /**
  * Registers what the plugin adds to a node: the {@code mf_recommend} and {@code mf_similar} queries, the {@code mf_user}
- * query-vector builder for the {@code knn} section, the {@code mf_personalize} rescorer and retriever and their fetch sub-phases, the internal wire form those queries rewrite to, the {@code _mf} REST APIs,
+ * query-vector builder for the {@code knn} section, the {@code mf_personalize} rescorer and retriever and their fetch sub-phases,
+ * the internal wire form those queries rewrite to, the {@code _mf} REST APIs (fold-in, explain, model listing and management,
+ * node stats),
  * the settings, and the {@value MfServices#FOLD_IN_POOL} thread pool. Its one piece of state is this node's {@link MfServices},
  * created in {@link #createComponents} and handed to parsers, readers and actions. Nothing else happens here.
  */
@@ -150,7 +170,13 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
             new ActionHandler(FoldInAction.INSTANCE, TransportFoldInAction.class),
             new ActionHandler(ExplainAction.INSTANCE, TransportExplainAction.class),
             new ActionHandler(GetModelAction.INSTANCE, TransportGetModelAction.class),
-            new ActionHandler(ItemFoldInAction.INSTANCE, TransportItemFoldInAction.class)
+            new ActionHandler(ItemFoldInAction.INSTANCE, TransportItemFoldInAction.class),
+            new ActionHandler(ListModelsAction.INSTANCE, TransportListModelsAction.class),
+            new ActionHandler(RollbackModelAction.INSTANCE, TransportRollbackModelAction.class),
+            new ActionHandler(UnpinModelAction.INSTANCE, TransportUnpinModelAction.class),
+            new ActionHandler(DeleteModelVersionAction.INSTANCE, TransportDeleteModelVersionAction.class),
+            new ActionHandler(DeleteModelAction.INSTANCE, TransportDeleteModelAction.class),
+            new ActionHandler(MfStatsAction.INSTANCE, TransportMfStatsAction.class)
         );
     }
 
@@ -167,6 +193,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
         Predicate<NodeFeature> clusterSupportsFeature
     ) {
         Supplier<MfServices> s = this::services;
-        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(), new RestItemFoldInAction());
+        return List.of(new RestFoldInAction(s), new RestExplainAction(s), new RestGetModelAction(), new RestItemFoldInAction(),
+            new RestListModelsAction(), new RestRollbackModelAction(), new RestUnpinModelAction(), new RestDeleteModelVersionAction(),
+            new RestDeleteModelAction(), new RestMfStatsAction());
     }
 }

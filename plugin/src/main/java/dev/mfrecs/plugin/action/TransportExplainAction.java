@@ -4,6 +4,7 @@ import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.factorization.ExplicitFoldIn;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.model.ItemVectors;
 import dev.mfrecs.plugin.user.Freshness;
 import dev.mfrecs.plugin.user.ResolvedUser;
@@ -48,7 +49,8 @@ public final class TransportExplainAction extends HandledTransportAction<FoldInR
     }
 
     @Override
-    protected void doExecute(Task task, FoldInRequest request, ActionListener<ExplainResponse> listener) {
+    protected void doExecute(Task task, FoldInRequest request, ActionListener<ExplainResponse> tracked) {
+        ActionListener<ExplainResponse> listener = services.stats().track(MfStats.Api.EXPLAIN, tracked);
         String invalid = request.userSpec().validate(ExplainAction.API, services.settings().maxHistory());
         if (invalid != null) {
             listener.onFailure(new IllegalArgumentException(invalid));

@@ -1,6 +1,7 @@
 package dev.mfrecs.plugin.action;
 
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.user.UserResolver;
 
 import org.elasticsearch.ResourceNotFoundException;
@@ -31,7 +32,8 @@ public final class TransportFoldInAction extends HandledTransportAction<FoldInRe
     }
 
     @Override
-    protected void doExecute(Task task, FoldInRequest request, ActionListener<FoldInResponse> listener) {
+    protected void doExecute(Task task, FoldInRequest request, ActionListener<FoldInResponse> tracked) {
+        ActionListener<FoldInResponse> listener = services.stats().track(MfStats.Api.FOLD_IN, tracked);
         long start = System.nanoTime();
         String invalid = request.userSpec().validate(request.api(), services.settings().maxHistory());
         if (invalid != null) {
@@ -44,6 +46,7 @@ public final class TransportFoldInAction extends HandledTransportAction<FoldInRe
                 if (task instanceof CancellableTask c) {
                     c.ensureNotCancelled();
                 }
+                services.stats().user(MfStats.UserOutcome.of(r.user().source(), r.user().empty()));
                 if (r.user().empty()) {
                     l.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})",
                         request.api(), request.userSpec().describe(), request.model(), r.user().ignoredItems()));

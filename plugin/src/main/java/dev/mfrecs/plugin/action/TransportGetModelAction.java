@@ -1,57 +1,61 @@
 package dev.mfrecs.plugin.action;
 
-import dev.mfrecs.contract.ModelIndices;
-import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.ModelLockDocument;
+import dev.mfrecs.contract.ModelStateDocument;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.manage.ModelAdmin;
+import dev.mfrecs.plugin.model.ModelResolver;
+import dev.mfrecs.plugin.stats.MfStats;
 
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.action.support.ActionFilters;
-import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.client.internal.Client;
-import org.elasticsearch.common.util.concurrent.EsExecutors;
-import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.injection.guice.Inject;
-import org.elasticsearch.search.SearchHit;
-import org.elasticsearch.search.builder.SearchSourceBuilder;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
-import org.elasticsearch.search.sort.SortOrder;
-import org.elasticsearch.tasks.Task;
 import org.elasticsearch.transport.TransportService;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Resolves the live version through the items alias and lists every version's metadata document. */
-public final class TransportGetModelAction extends HandledTransportAction<GetModelRequest, GetModelResponse> {
-
-    static final int MAX_VERSIONS = 100;
-
-    private final Client client;
-    private final MfServices services;
+/**
+ * Describes a model: the live version (through the items alias), every version's metadata, the pin a rollback set, the lock and
+ * who holds it, and the newest training run record (when the caller may read the run records).
+ */
+public final class TransportGetModelAction extends BlockingModelAction<GetModelRequest, GetModelResponse> {
 
     @Inject
     public TransportGetModelAction(TransportService transportService, ActionFilters actionFilters, Client client, MfServices services) {
-        super(GetModelAction.NAME, transportService, actionFilters, GetModelRequest::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
-        this.client = client;
-        this.services = services;
+        super(GetModelAction.NAME, transportService, actionFilters, GetModelRequest::new, client, services, MfStats.Api.GET_MODEL);
     }
 
     @Override
-    protected void doExecute(Task task, GetModelRequest request, ActionListener<GetModelResponse> listener) {
-        services.models().resolve(client, request.model(), listener.delegateFailureAndWrap((l, live) -> {
-            SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.termQuery(ModelMetadata.MODEL, request.model()))
-                .sort(ModelMetadata.VERSION, SortOrder.DESC)
-                .size(MAX_VERSIONS)
-                .fetchSource(FetchSourceContext.of(true, null, new String[] { ModelMetadata.GRAM_PATH }));
-            client.search(new SearchRequest(ModelIndices.METADATA_INDEX).source(source), l.delegateFailureAndWrap((l2, response) -> {
-                List<Map<String, Object>> versions = new ArrayList<>();
-                for (SearchHit hit : response.getHits().getHits()) {
-                    versions.add(hit.getSourceAsMap());
-                }
-                l2.onResponse(new GetModelResponse(request.model(), live.version(), versions));
-            }));
-        }));
+    protected GetModelResponse run(GetModelRequest request) {
+        String model = request.model();
+        ModelAdmin admin = new ModelAdmin(client);
+        int live = admin.liveVersion(model);
+        if (live < 0) {
+            throw ModelResolver.notFound(model);
+        }
+        var versions = admin.versions(model);
+        ModelStateDocument state = admin.state(model).document();
+        Map<String, Object> pinned = null;
+        if (state.pinnedVersion() != null) {
+            pinned = new LinkedHashMap<>();
+            pinned.put("version", state.pinnedVersion());
+            pinned.put("at", state.pinnedAt().toString());
+            pinned.put("by", state.pinnedBy());
+        }
+        Map<String, Object> lock = admin.lock(model).map(TransportGetModelAction::lock).orElse(null);
+        return new GetModelResponse(model, live, versions, pinned, lock, admin.lastRun(model).orElse(null));
+    }
+
+    private static Map<String, Object> lock(ModelLockDocument l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("owner", l.owner());
+        m.put("purpose", l.purpose());
+        m.put("acquired", l.acquired().toString());
+        m.put("renewed", l.renewed().toString());
+        m.put("expires", l.expires().toString());
+        m.put("expired", l.expiredAt(Instant.now()));
+        return m;
     }
 }

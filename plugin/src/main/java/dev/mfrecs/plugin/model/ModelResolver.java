@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.model;
 import dev.mfrecs.contract.MetadataException;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.plugin.stats.MfStats;
 
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ResourceNotFoundException;
@@ -71,9 +72,16 @@ public final class ModelResolver {
     private final ConcurrentHashMap<String, String> lastLive = new ConcurrentHashMap<>();
 
     private final Executor executor;
+    private final MfStats stats;
 
+    /** A resolver whose cache hits and misses nobody reads: for tests and tools. */
     public ModelResolver(Executor executor) {
+        this(executor, new MfStats());
+    }
+
+    public ModelResolver(Executor executor, MfStats stats) {
         this.executor = executor;
+        this.stats = stats;
     }
 
     public void resolve(Client client, String model, ActionListener<ModelMetadata> listener) {
@@ -198,6 +206,7 @@ public final class ModelResolver {
             // Deleted, or invisible to this caller (document-level security): a 404 for this caller only.
             listener.onFailure(missingMetadata(cached.metadata().model(), cached.metadata().version(), id));
         } else if (cached.current(check)) {
+            stats.metadataCacheHit();
             listener.onResponse(cached.metadata());
         } else {
             cache.invalidate(concrete, cached);
@@ -212,6 +221,7 @@ public final class ModelResolver {
             listener.onFailure(missingMetadata(model, version, response.getId()));
             return;
         }
+        stats.metadataCacheMiss();
         executor.execute(ActionRunnable.supply(listener, () -> {
             ModelMetadata metadata = parse(response.getId(), response);
             cache.put(concrete, new Cached(metadata, response.getSeqNo(), response.getPrimaryTerm()));

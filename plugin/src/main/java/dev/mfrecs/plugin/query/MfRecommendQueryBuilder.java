@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.user.ResolvedUser;
 import dev.mfrecs.plugin.user.UserResolver;
 import dev.mfrecs.plugin.user.UserSpec;
@@ -186,7 +187,11 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> new UserResolver(services).resolveModelAndUser(client, model, userSpec, searched,
             userSpec.freshness(true, excludeSeen),
-            listener.delegateFailureAndWrap((l, resolved) -> {
+            services.stats().track(MfStats.Api.MF_RECOMMEND, listener.delegateFailureAndWrap((l, resolved) -> {
+                services.stats().user(MfStats.UserOutcome.of(resolved.user().source(), resolved.user().empty()));
+                if (resolved.user().empty() && onEmpty == OnEmpty.POPULAR) {
+                    services.stats().fallbackToPopular();
+                }
                 if (controls.isEmpty() || resolved.user().empty()) {
                     result.set(toTargetQuery(resolved.model(), resolved.user()));
                     l.onResponse(null);
@@ -199,7 +204,7 @@ public final class MfRecommendQueryBuilder extends AbstractQueryBuilder<MfRecomm
                                 return null;
                             }));
                 }
-            })));
+            }))));
         return new MfRecommendQueryBuilder(this, result::get);
     }
 

@@ -3,6 +3,7 @@ package dev.mfrecs.plugin.query;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.model.ItemVectors;
 
 import org.apache.lucene.search.Query;
@@ -182,7 +183,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
         SetOnce<QueryBuilder> result = new SetOnce<>();
         ResolvedIndices searched = context.getResolvedIndices();
         context.registerAsyncAction((client, listener) -> ItemVectors.resolveAndRead(services.models(), client, model, items, searched,
-            listener.delegateFailureAndWrap((l, read) -> {
+            services.stats().track(MfStats.Api.MF_SIMILAR, listener.delegateFailureAndWrap((l, read) -> {
                 ItemVectors.Known known = read.known();
                 if (known.missing().isEmpty() == false) {
                     HeaderWarning.addWarning("[{}] ignored items not in model [{}] version [{}]: {}", NAME, model, read.model().version(),
@@ -204,7 +205,7 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
                             return null;
                         }));
                 }
-            })));
+            }))));
         return new MfSimilarQueryBuilder(this, result::get);
     }
 

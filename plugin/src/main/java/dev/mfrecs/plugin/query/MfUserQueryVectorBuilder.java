@@ -1,6 +1,7 @@
 package dev.mfrecs.plugin.query;
 
 import dev.mfrecs.plugin.MfServices;
+import dev.mfrecs.plugin.stats.MfStats;
 import dev.mfrecs.plugin.user.UserResolver;
 import dev.mfrecs.plugin.user.UserSpec;
 
@@ -68,7 +69,9 @@ public final class MfUserQueryVectorBuilder implements QueryVectorBuilder {
 
     @Override
     public void buildVector(Client client, ActionListener<float[]> listener) {
-        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, userSpec.freshness(false, false), listener.delegateFailureAndWrap((l, resolved) -> {
+        new UserResolver(services).resolveModelAndUser(client, model, userSpec, null, userSpec.freshness(false, false), services.stats()
+            .track(MfStats.Api.MF_USER, listener).delegateFailureAndWrap((l, resolved) -> {
+            services.stats().user(MfStats.UserOutcome.of(resolved.user().source(), resolved.user().empty()));
             if (resolved.user().empty()) {
                 l.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})", NAME,
                     userSpec.describe(), model, resolved.user().ignoredItems()));

@@ -31,10 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TrainerContentsTest {
 
-    /** The trainer's packages: reading (file, Elasticsearch), training, publishing and its command line. */
+    /** The trainer's packages: reading (file, Elasticsearch), training, publishing, cluster setup and its command line. */
     static final Set<String> TRAINER_PACKAGES = Set.of("dev.mfrecs.trainer", "dev.mfrecs.trainer.cli", "dev.mfrecs.trainer.data",
         "dev.mfrecs.trainer.es", "dev.mfrecs.trainer.log", "dev.mfrecs.trainer.publish", "dev.mfrecs.trainer.settings",
-        "dev.mfrecs.trainer.train");
+        "dev.mfrecs.trainer.setup", "dev.mfrecs.trainer.train");
 
     /** Package name parts that mark a class of another program. */
     static final List<String> FOREIGN_PARTS = List.of("devkit", "evaluation", "eval", "demo", "bench", "node");

@@ -94,14 +94,15 @@ public final class DataOptions {
     RecipeOptions recipe = new RecipeOptions();
 
     @Option(names = "--min-value", defaultValue = "0", description = "Drop pairs whose (combined) value is below this (e.g. 4 for "
-        + "ratings >= 4 as positives; default ${DEFAULT-VALUE}: keep all).")
+        + "ratings >= 4 as positives; 0: keep all).")
     float minValue;
 
     @Option(names = "--binarize", description = "Set every kept pair's value to 1 (e.g. with --min-value 4: ratings >= 4 as positives).")
     boolean binarize;
 
-    @Option(names = "--duplicates", defaultValue = "sum", description = "How repeated (user, item) rows or events combine: sum "
-        + "(default), last (files only) or mean (as for train).")
+    @Option(names = "--duplicates", description = "How repeated (user, item) rows or events combine: sum, last (files only) or "
+        + "mean. Default, as for train: sum for ials, svd, popularity and item-knn; for the rating algorithms als, funk and biases "
+        + "last with files, mean with --es.")
     String duplicates;
 
     @Option(names = "--header", arity = "0..1", description = "With --input: the first line is a header (auto-detected unless the "
@@ -118,8 +119,16 @@ public final class DataOptions {
         return source.splits != null;
     }
 
-    /** Loads the chosen source (not split files) and applies {@code --min-value} and {@code --binarize} to each pair's value. */
+    /** Loads the chosen source with {@code --duplicates} (sum when not given); see {@link #load(DuplicatePolicy)}. */
     public Interactions load() throws IOException {
+        return load(duplicatePolicy());
+    }
+
+    /**
+     * Loads the chosen source (not split files), combining repeated pairs by {@code policy}, and applies {@code --min-value} and
+     * {@code --binarize} to each pair's value.
+     */
+    public Interactions load(DuplicatePolicy policy) throws IOException {
         if (splitFiles()) {
             throw new IllegalArgumentException("[--train] split files are already split; this command needs one log (--input, "
                 + "--retail or --es)");
@@ -127,11 +136,11 @@ public final class DataOptions {
         checkRecipeOptions();
         Interactions all;
         if (source.input != null) {
-            all = Interactions.of(new InteractionFileReader(fileOptions()).read(source.input));
+            all = Interactions.of(new InteractionFileReader(fileOptions(policy)).read(source.input));
         } else if (source.retail != null) {
             all = RetailData.load(source.retail).interactions();
         } else {
-            all = readIndex();
+            all = readIndex(policy);
         }
         Interactions kept = minValue > 0 ? filter(all, minValue) : all;
         return binarize ? binarized(kept) : kept;
@@ -164,10 +173,15 @@ public final class DataOptions {
         return null;
     }
 
-    /** Loads split files ({@link #splitFiles()} must be true). */
+    /** Loads split files ({@link #splitFiles()} must be true) with {@code --duplicates} (sum when not given). */
     public SplitFiles loadSplits() throws IOException {
+        return loadSplits(duplicatePolicy());
+    }
+
+    /** Loads split files ({@link #splitFiles()} must be true), combining repeated pairs by {@code policy}. */
+    public SplitFiles loadSplits(DuplicatePolicy policy) throws IOException {
         checkRecipeOptions();
-        return SplitFiles.load(source.splits.paths(), fileOptions(), minValue > 0 ? minValue : Float.NEGATIVE_INFINITY, binarize);
+        return SplitFiles.load(source.splits.paths(), fileOptions(policy), minValue > 0 ? minValue : Float.NEGATIVE_INFINITY, binarize);
     }
 
     /** The item attributes of {@code --items}, or null. */
@@ -175,13 +189,12 @@ public final class DataOptions {
         return items == null ? null : ItemAttributes.read(items);
     }
 
-    private InteractionFileOptions fileOptions() {
-        return InteractionFileOptions.implicit().withDuplicates(duplicatePolicy()).withHeader(header).withKeepTimes(true);
+    private InteractionFileOptions fileOptions(DuplicatePolicy policy) {
+        return InteractionFileOptions.implicit().withDuplicates(policy).withHeader(header).withKeepTimes(true);
     }
 
     /** The interactions index through the training recipe, each pair keeping its latest event time. */
-    private Interactions readIndex() throws IOException {
-        DuplicatePolicy policy = duplicatePolicy();
+    private Interactions readIndex(DuplicatePolicy policy) throws IOException {
         if (policy == DuplicatePolicy.LAST) {
             throw new IllegalArgumentException("[--duplicates] [last] depends on read order, which an index scan does not define; use "
                 + "sum or mean with --es");
@@ -195,7 +208,26 @@ public final class DataOptions {
         }
     }
 
+    /**
+     * {@code --duplicates}, or the default {@code train} uses for {@code algorithm}: files keep a rating algorithm's last rating of a
+     * pair ({@code train --input}), the index averages them ({@code train --es}, where read order is undefined), the others sum.
+     */
+    DuplicatePolicy duplicatePolicy(String algorithm) {
+        if (duplicates != null) {
+            return duplicatePolicy();
+        }
+        boolean ratings = ModelSpec.RATING_MODELS.contains(algorithm);
+        if (ratings && source.es != null) {
+            return DuplicatePolicy.MEAN;
+        }
+        return InteractionFileOptions.defaultDuplicates(ratings);
+    }
+
+    /** {@code --duplicates}, sum when not given. */
     DuplicatePolicy duplicatePolicy() {
+        if (duplicates == null) {
+            return DuplicatePolicy.SUM;
+        }
         try {
             return DuplicatePolicy.valueOf(duplicates.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

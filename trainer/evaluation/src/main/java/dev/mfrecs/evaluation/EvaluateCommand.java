@@ -1,8 +1,12 @@
 package dev.mfrecs.evaluation;
 
+import dev.mfrecs.contract.DuplicatePolicy;
+
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +33,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol = new ProtocolOptions();
 
-    @Option(names = "--model", split = ",", defaultValue = "ials", description = "Models, comma separated: ials, als, svd, funk, "
-        + "popularity, item-knn, biases (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", split = ",", defaultValue = "ials", description = "Algorithms, comma separated: ials, als, svd, "
+        + "funk, popularity, item-knn, biases.")
     List<String> models = new ArrayList<>();
 
     @Option(names = "--param", description = "Model parameter, e.g. --param factors=32 --param confidence=log (applies to every model "
@@ -51,37 +55,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (String model : models) {
             ModelSpec.of(model, ProtocolOptions.applicable(model, params));
         }
-        Interactions interactions;
-        PairSplit split = null;
-        if (data.splitFiles()) {
-            SplitFiles files = data.loadSplits();
-            if (files.validation() != null) {
-                throw new IllegalArgumentException("[--validation], [--validation-foldin] and [--validation-heldout] are for tune");
-            }
-            ProtocolOptions.checkFiles(files, options);
-            interactions = files.data();
-            split = files.test();
-            err.printf(Locale.ROOT, "split files: %d train, %d fold-in, %d test pairs%s%n", split.train().length, split.foldIn().length,
-                split.test().length, files.dropped() > 0 ? "; dropped " + files.dropped() + " pairs of items not in --train" : "");
-        } else {
-            interactions = data.load();
-            if (options.protocol() != Protocol.RATINGS) {
-                split = Splitter.split(interactions, options);
-            }
-        }
-        ItemAttributes attributes = data.itemAttributes();
-        int[][] categories = attributes == null ? null : attributes.categoryIds(interactions.items());
-        if (attributes != null) {
-            err.printf(Locale.ROOT, "items: %d of %d described by [%s]%n", attributes.covered(interactions.items()),
-                interactions.itemCount(), data.items);
-        }
-        err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s%n", interactions.userCount(),
-            interactions.itemCount(), interactions.size(), options.protocolName());
         List<EvalResult> results = new ArrayList<>();
+        Map<DuplicatePolicy, Prepared> prepared = new EnumMap<>(DuplicatePolicy.class);
         for (String model : models) {
             ModelSpec spec = ModelSpec.of(model, ProtocolOptions.applicable(model, params));
-            EvalResult r = split == null ? Evaluator.evaluate(spec, interactions, options)
-                : Evaluator.evaluateSplit(spec, interactions, split, options, categories);
+            DuplicatePolicy policy = data.duplicatePolicy(model);
+            if (prepared.containsKey(policy) == false) {
+                prepared.put(policy, prepare(policy, options, err));
+            }
+            Prepared p = prepared.get(policy);
+            EvalResult r = p.split() == null ? Evaluator.evaluate(spec, p.interactions(), options)
+                : Evaluator.evaluateSplit(spec, p.interactions(), p.split(), options, p.categories());
             err.printf(Locale.ROOT, "%s: trained in %.2fs%n", spec.model(), r.trainSeconds());
             results.add(r);
         }
@@ -92,5 +76,42 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return 0;
+    }
+
+    /** The data as one duplicates policy reads it, split once for every algorithm that reads it so. */
+    private record Prepared(Interactions interactions, PairSplit split, int[][] categories) {}
+
+    /**
+     * Loads (and, unless the data comes split or the protocol is ratings, splits) the data with repeated pairs combined by
+     * {@code policy}: the algorithms that read the data alike are judged on the same split.
+     */
+    private Prepared prepare(DuplicatePolicy policy, EvalOptions options, PrintWriter err) throws IOException {
+        Interactions interactions;
+        PairSplit split = null;
+        if (data.splitFiles()) {
+            SplitFiles files = data.loadSplits(policy);
+            if (files.validation() != null) {
+                throw new IllegalArgumentException("[--validation], [--validation-foldin] and [--validation-heldout] are for tune");
+            }
+            ProtocolOptions.checkFiles(files, options);
+            interactions = files.data();
+            split = files.test();
+            err.printf(Locale.ROOT, "split files: %d train, %d fold-in, %d test pairs%s%n", split.train().length, split.foldIn().length,
+                split.test().length, files.dropped() > 0 ? "; dropped " + files.dropped() + " pairs of items not in --train" : "");
+        } else {
+            interactions = data.load(policy);
+            if (options.protocol() != Protocol.RATINGS) {
+                split = Splitter.split(interactions, options);
+            }
+        }
+        ItemAttributes attributes = data.itemAttributes();
+        int[][] categories = attributes == null ? null : attributes.categoryIds(interactions.items());
+        if (attributes != null) {
+            err.printf(Locale.ROOT, "items: %d of %d described by [%s]%n", attributes.covered(interactions.items()),
+                interactions.itemCount(), data.items);
+        }
+        err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs (repeated pairs: %s); protocol %s%n", interactions.userCount(),
+            interactions.itemCount(), interactions.size(), policy.id(), options.protocolName());
+        return new Prepared(interactions, split, categories);
     }
 }

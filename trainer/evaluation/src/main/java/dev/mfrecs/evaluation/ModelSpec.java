@@ -21,6 +21,8 @@ public record ModelSpec(String model, Map<String, Object> params, AlgorithmSetti
 
     /** The model names, in the order tables list them. */
     public static final List<String> MODELS = List.of("ials", "als", "svd", "funk", "popularity", "item-knn", "biases");
+    /** The algorithms that predict ratings: repeated ratings of a pair default to the last one, as {@code train --input} does. */
+    public static final List<String> RATING_MODELS = List.of("als", "funk", "biases");
 
     /** The baselines' parameters and defaults (whole numbers are counts). */
     static final Map<String, Map<String, Object>> BASELINES = Map.of(
@@ -87,7 +89,7 @@ public record ModelSpec(String model, Map<String, Object> params, AlgorithmSetti
             case "item-knn" -> new ItemKnnRecommender((Integer) params.get("neighbors"), threads);
             case "biases" -> new BiasesRecommender((Integer) params.get("iterations"), ((Double) params.get("bias-regularization"))
                 .floatValue());
-            default -> throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
+            default -> throw new IllegalArgumentException("[--algorithm] must be one of " + MODELS + " (was [" + model + "])");
         };
     }
 
@@ -126,7 +128,7 @@ public record ModelSpec(String model, Map<String, Object> params, AlgorithmSetti
     private static Map<String, Object> baseline(String model) {
         Map<String, Object> p = BASELINES.get(model);
         if (p == null) {
-            throw new IllegalArgumentException("[--model] must be one of " + MODELS + " (was [" + model + "])");
+            throw new IllegalArgumentException("[--algorithm] must be one of " + MODELS + " (was [" + model + "])");
         }
         return p;
     }

@@ -9,33 +9,30 @@ import picocli.CommandLine.Option;
 /** The protocol options {@code evaluate} and {@code tune} share, turned into a validated {@link EvalOptions}. */
 public final class ProtocolOptions {
 
-    @Option(names = "--protocol", defaultValue = "leave-one-out", description = "leave-one-out, holdout, strong or ratings "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--protocol", defaultValue = "leave-one-out", description = "leave-one-out, holdout, strong or ratings.")
     String protocol;
 
-    @Option(names = "--k", split = ",", defaultValue = "10,20", description = "Cutoffs of the @k metrics (default ${DEFAULT-VALUE}).")
+    @Option(names = "--k", split = ",", defaultValue = "10,20", description = "Cutoffs of the @k metrics.")
     List<Integer> cutoffs;
 
     @Option(names = "--sampled", defaultValue = "0", description = "leave-one-out only: rank the held-out item among this many "
-        + "sampled negatives (He et al. 2017 use 99); 0 = full ranking (default ${DEFAULT-VALUE}).")
+        + "sampled negatives (He et al. 2017 use 99); 0 = full ranking.")
     int sampled;
 
-    @Option(names = "--holdout-fraction", defaultValue = "0.2", description = "Held-out fraction for holdout and ratings (default "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--holdout-fraction", defaultValue = "0.2", description = "Held-out fraction for holdout and ratings.")
     double holdoutFraction;
 
     @Option(names = "--strong-users", defaultValue = "0.2", description = "strong only: users held out for testing, a fraction in "
-        + "(0, 1) or a number (e.g. 600); tune carves as many validation users from the rest (default ${DEFAULT-VALUE}).")
+        + "(0, 1) or a number (e.g. 600); tune carves as many validation users from the rest.")
     double strongUsers;
 
-    @Option(names = "--folds", defaultValue = "1", description = "ratings only: K-fold cross-validation (1 = one random split; "
-        + "default ${DEFAULT-VALUE}).")
+    @Option(names = "--folds", defaultValue = "1", description = "ratings only: K-fold cross-validation (1 = one random split).")
     int folds;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models.")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores.")
     int threads;
 
     public EvalOptions options() {

@@ -32,30 +32,26 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (index.html is written there).")
     Path out;
 
-    @Option(names = "--model", split = ",", defaultValue = "ials,als,svd,funk,popularity,item-knn", description = "Models of the "
-        + "comparison table (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", split = ",", defaultValue = "ials,als,svd,funk,popularity,item-knn", description = "Algorithms "
+        + "of the comparison table.")
     List<String> models;
 
-    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64", description = "iALS factors of the heatmap (default "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--factors-grid", split = ",", defaultValue = "16,32,64", description = "iALS factors of the heatmap.")
     double[] factorsGrid;
 
-    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300", description = "iALS regularizations of the heatmap "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--reg-grid", split = ",", defaultValue = "1,10,100,300", description = "iALS regularizations of the heatmap.")
     double[] regGrid;
 
-    @Option(names = "--grid-iterations", defaultValue = "10", description = "iALS iterations per heatmap cell (default "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--grid-iterations", defaultValue = "10", description = "iALS iterations per heatmap cell.")
     int gridIterations;
 
-    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--pca-items", defaultValue = "1500", description = "Most purchased items shown in the PCA plot.")
     int pcaItems;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and the models.")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores.")
     int threads;
 
     @Spec

@@ -31,7 +31,7 @@ public final class SplitCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--with-validation", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Also write "
-        + "the validation split carved from the training part (default ${DEFAULT-VALUE}; --no-with-validation: test only).")
+        + "the validation split carved from the training part (--no-with-validation: test only).")
     boolean validation;
 
     @Spec

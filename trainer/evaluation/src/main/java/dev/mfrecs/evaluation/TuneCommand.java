@@ -30,7 +30,8 @@ public final class TuneCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol = new ProtocolOptions();
 
-    @Option(names = "--model", defaultValue = "ials", description = "The model to tune (default ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", defaultValue = "ials", description = "The algorithm to tune: ials, als, svd, funk, item-knn, "
+        + "biases.")
     String model;
 
     @Option(names = "--grid", required = true, description = "Parameter values, e.g. --grid factors=64,128,256,512 --grid "
@@ -42,7 +43,7 @@ public final class TuneCommand implements Callable<Integer> {
         + "defaults of train --help).")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by (default ${DEFAULT-VALUE}; "
+    @Option(names = "--metric", defaultValue = "ndcg@10", description = "Validation metric to select by ("
         + "rmse or mae for the ratings protocol).")
     String metric;
 
@@ -66,7 +67,7 @@ public final class TuneCommand implements Callable<Integer> {
         };
         Tuner.Outcome outcome;
         if (data.splitFiles()) {
-            SplitFiles files = data.loadSplits();
+            SplitFiles files = data.loadSplits(data.duplicatePolicy(model));
             ProtocolOptions.checkFiles(files, options);
             PairSplit validation = files.validation() != null ? files.validation()
                 : Tuner.carveValidation(files.data(), files.test(), options);
@@ -76,7 +77,7 @@ public final class TuneCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-60s %14s %10s%n", "parameters", "valid " + metric, "train_s");
             outcome = Tuner.tune(model, params, g, files.data(), options, metric, progress, validation, files.test());
         } else {
-            Interactions interactions = data.load();
+            Interactions interactions = data.load(data.duplicatePolicy(model));
             err.printf(Locale.ROOT, "data: %d users, %d items, %d pairs; protocol %s; %d grid points%n", interactions.userCount(),
                 interactions.itemCount(), interactions.size(), options.protocolName(), g.combinations().size());
             out.printf(Locale.ROOT, "%-60s %14s %10s%n", "parameters", "valid " + metric, "train_s");

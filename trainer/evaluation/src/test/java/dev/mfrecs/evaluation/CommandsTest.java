@@ -52,7 +52,7 @@ class CommandsTest {
     @Test
     void evaluateWritesTheDocumentedJsonSchema() throws IOException {
         Path json = dir.resolve("out/result.json");
-        int code = run(new StringWriter(), "evaluate", "--input", input.toString(), "--model", "ials", "--param", "factors=6",
+        int code = run(new StringWriter(), "evaluate", "--input", input.toString(), "--algorithm", "ials", "--param", "factors=6",
             "--param", "iterations=4", "--threads", "2", "--json", json.toString());
         assertEquals(0, code);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -73,7 +73,7 @@ class CommandsTest {
     @Test
     void evaluateSeveralModelsWritesAnArray() throws IOException {
         Path json = dir.resolve("many.json");
-        assertEquals(0, run(new StringWriter(), "evaluate", "--input", input.toString(), "--model", "popularity,item-knn", "--protocol",
+        assertEquals(0, run(new StringWriter(), "evaluate", "--input", input.toString(), "--algorithm", "popularity,item-knn", "--protocol",
             "holdout", "--json", json.toString()));
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertEquals(2, root.size());
@@ -123,8 +123,8 @@ class CommandsTest {
         CommandLine cli = CommandLines.of(new EvaluationCommand());
         cli.setErr(new PrintWriter(new StringWriter()));
         cli.setOut(new PrintWriter(out));
-        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--model", "item-knn", "--grid", "neighbors=1,30", "--protocol",
-            "holdout", "--threads", "2", "--best", best.toString()));
+        assertEquals(0, cli.execute("tune", "--input", input.toString(), "--algorithm", "item-knn", "--grid", "neighbors=1,30",
+            "--protocol", "holdout", "--threads", "2", "--best", best.toString()));
         assertTrue(out.toString().contains("item-knn(neighbors=1)") && out.toString().contains("item-knn(neighbors=30)"), out.toString());
         JsonNode root = new ObjectMapper().readTree(best.toFile());
         assertEquals("item-knn", root.get("model").asText());

@@ -1,5 +1,8 @@
 package dev.mfrecs.evaluation;
 
+import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.trainer.data.InteractionFileOptions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +53,18 @@ class EvalDataTest {
         options.duplicates = "newest";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, options::load);
         assertEquals("[--duplicates] must be one of [sum, last, mean] (was [newest])", e.getMessage());
+    }
+
+    @Test
+    void repeatedRowsDefaultToWhatTrainInputDoesForEachAlgorithm() {
+        DataOptions options = new DataOptions();
+        for (String algorithm : ModelSpec.MODELS) {
+            boolean ratings = List.of("als", "funk", "biases").contains(algorithm);
+            assertEquals(InteractionFileOptions.defaultDuplicates(ratings), options.duplicatePolicy(algorithm), algorithm);
+            assertEquals(ratings ? DuplicatePolicy.LAST : DuplicatePolicy.SUM, options.duplicatePolicy(algorithm), algorithm);
+        }
+        options.duplicates = "mean";
+        assertEquals(DuplicatePolicy.MEAN, options.duplicatePolicy("ials"), "--duplicates wins over the default");
     }
 
     @Test

@@ -188,7 +188,7 @@ class EvaluatorTest {
     @Test
     void unknownModelsAndParametersAreRejectedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("bpr", Map.of()));
-        assertTrue(e.getMessage().contains("[--model]") && e.getMessage().contains("[bpr]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[--algorithm]") && e.getMessage().contains("[bpr]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("ials", Map.of("neighbors", "3")));
         assertTrue(e.getMessage().contains("[neighbors]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Protocol.parse("kfold"));

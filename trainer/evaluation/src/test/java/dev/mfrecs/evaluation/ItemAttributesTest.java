@@ -82,7 +82,7 @@ class ItemAttributesTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
-        assertEquals(0, cli.execute("evaluate", "--input", input.toString(), "--items", movies.toString(), "--model", "ials,popularity",
+        assertEquals(0, cli.execute("evaluate", "--input", input.toString(), "--items", movies.toString(), "--algorithm", "ials,popularity",
             "--param", "factors=6", "--param", "iterations=5", "--protocol", "holdout", "--json", json.toString()), err.toString());
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         double ials = r.get(0).get("metrics").get("categories@10").asDouble();

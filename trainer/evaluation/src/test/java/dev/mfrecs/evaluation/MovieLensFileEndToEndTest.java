@@ -109,7 +109,7 @@ class MovieLensFileEndToEndTest {
     /** Runs {@code evaluate --json} through the real command line and checks the shape every protocol shares; results by model. */
     private static Map<String, JsonNode> evaluate(String protocolName, String models, String... protocol) throws IOException {
         Path json = dir.resolve(protocolName + ".json");
-        List<String> args = new ArrayList<>(List.of("evaluate", "--input", ratings.toString(), "--model", models, "--threads", "2",
+        List<String> args = new ArrayList<>(List.of("evaluate", "--input", ratings.toString(), "--algorithm", models, "--threads", "2",
             "--json", json.toString()));
         args.addAll(List.of(PARAMS));
         args.addAll(List.of(protocol));

@@ -47,7 +47,7 @@ class ReportItemsTest {
         cli.setOut(new PrintWriter(new StringWriter()));
         Path out = dir.resolve("report");
         assertEquals(0, cli.execute("report", "--input", input.toString(), "--items", movies.toString(), "--out", out.toString(),
-            "--model", "popularity,ials", "--factors-grid", "4", "--reg-grid", "1", "--grid-iterations", "3", "--pca-items", "40",
+            "--algorithm", "popularity,ials", "--factors-grid", "4", "--reg-grid", "1", "--grid-iterations", "3", "--pca-items", "40",
             "--threads", "2"), err.toString());
         String html = Files.readString(out.resolve("index.html"));
         for (String g : genres) {

@@ -102,7 +102,7 @@ class SplitFilesTest {
         String[] test = { "--protocol", "strong", "--train", split.resolve("train.tsv").toString(), "--test-foldin",
             split.resolve("test_foldin.tsv").toString(), "--test-heldout", split.resolve("test_heldout.tsv").toString() };
         Path json = dir.resolve("eval.json");
-        assertEquals(0, run(concat(new String[] { "evaluate", "--model", "ials", "--param", "factors=6", "--param", "iterations=4",
+        assertEquals(0, run(concat(new String[] { "evaluate", "--algorithm", "ials", "--param", "factors=6", "--param", "iterations=4",
             "--k", "10,100", "--json", json.toString() }, test)), err.toString());
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         long trainPairs = Files.lines(split.resolve("train.tsv")).count();
@@ -115,7 +115,7 @@ class SplitFilesTest {
         }
 
         Path best = dir.resolve("best.json");
-        assertEquals(0, run(concat(new String[] { "tune", "--model", "ials", "--param", "iterations=4", "--grid", "factors=2,6",
+        assertEquals(0, run(concat(new String[] { "tune", "--algorithm", "ials", "--param", "iterations=4", "--grid", "factors=2,6",
             "--grid", "confidence=linear,log", "--metric", "ndcg@10", "--validation-foldin", split.resolve("validation_foldin.tsv")
             .toString(), "--validation-heldout", split.resolve("validation_heldout.tsv").toString(), "--best", best.toString() }, test)),
             err.toString());
@@ -132,7 +132,7 @@ class SplitFilesTest {
         Files.writeString(train, "u1\ta\t1\nu1\tb\t1\nu2\ta\t1\nu2\tc\t1\nu3\tb\t1\nu3\tc\t1\n");
         Files.writeString(test, "u1\tc\t1\nu2\tb\t1\n");
         Path json = dir.resolve("weak.json");
-        assertEquals(0, run("evaluate", "--protocol", "holdout", "--model", "popularity", "--train", train.toString(), "--test",
+        assertEquals(0, run("evaluate", "--protocol", "holdout", "--algorithm", "popularity", "--train", train.toString(), "--test",
             test.toString(), "--json", json.toString()), err.toString());
         assertEquals(2, new ObjectMapper().readTree(json.toFile()).get("users_evaluated").asInt());
 

@@ -54,6 +54,7 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models list}: every version, the live and the pinned one marked, the pin and the lock. */
     @Command(name = "list", description = "List the versions of a model: * marks the live one, P a version pinned by a rollback.")
     static final class ListVersions extends ModelOptions implements Callable<Integer> {
         @Override
@@ -80,6 +81,7 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models rollback}: an older version live again, pinned, under the model's lock. */
     @Command(name = "rollback", description = "Make an older version live (the previous one by default) and pin it: scheduled runs "
         + "keep training but do not publish until 'models unpin'.")
     static final class Rollback extends ModelOptions implements Callable<Integer> {
@@ -99,6 +101,7 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models unpin}: lifts a rollback's pin under the model's lock. */
     @Command(name = "unpin", description = "Let scheduled runs publish again after a rollback.")
     static final class Unpin extends ModelOptions implements Callable<Integer> {
         @Override
@@ -114,6 +117,7 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models delete}: one version that is neither live nor pinned, under the model's lock. */
     @Command(name = "delete", description = "Delete one version that is neither live nor pinned.")
     static final class Delete extends ModelOptions implements Callable<Integer> {
         @Option(names = "--version", paramLabel = "N", required = true, description = "Version to delete.")
@@ -131,6 +135,7 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models unlock}: removes a model's lock whoever holds it, for a holder that died. */
     @Command(name = "unlock", description = "Remove a model's lock whoever holds it: for a trainer that died (a lock also expires by "
         + "itself two minutes after its holder stopped renewing it). Do not use while a run is alive.")
     static final class Unlock extends ModelOptions implements Callable<Integer> {
@@ -146,9 +151,10 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models runs}: the model's training run records, newest first. */
     @Command(name = "runs", description = "List a model's training runs, newest first: outcome, version, counts, timings, error.")
     static final class Runs extends ModelOptions implements Callable<Integer> {
-        @Option(names = "--size", defaultValue = "20", description = "How many runs to list (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--size", defaultValue = "20", description = "How many runs to list.")
         int size;
 
         @Override
@@ -170,16 +176,17 @@ final class ModelsCommand implements Runnable {
         }
     }
 
+    /** {@code models verify}: the live model checked against its data through the plugin. */
     @Command(name = "verify", description = "Check the live model against its data through the plugin: the fold-in of sampled trained "
         + "users from their events must equal their stored vectors, and explanations must add up to the stored scores.")
     static final class Verify extends ModelOptions implements Callable<Integer> {
-        @Option(names = "--users", defaultValue = "50", description = "Trained users to check (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--users", defaultValue = "50", description = "Trained users to check.")
         int users;
 
-        @Option(names = "--items", defaultValue = "3", description = "Items to explain per user (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--items", defaultValue = "3", description = "Items to explain per user.")
         int items;
 
-        @Option(names = "--min-cosine", defaultValue = "0.9999", description = "Lowest acceptable cosine (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--min-cosine", defaultValue = "0.9999", description = "Lowest acceptable cosine.")
         double minCosine;
 
         @Override

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,34 +19,33 @@ import picocli.CommandLine.Option;
  */
 public final class RecipeOptions {
 
-    @Option(names = "--index", defaultValue = "interactions", description = "With --es: interactions index, alias or pattern "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--index", defaultValue = "interactions", description = "With --es: interactions index, alias or pattern.")
     String index;
 
-    @Option(names = "--user-field", defaultValue = "user_id", description = "With --es: user id field (default ${DEFAULT-VALUE}).")
+    @Option(names = "--user-field", defaultValue = "user_id", description = "With --es: field holding the user id.")
     String userField;
 
-    @Option(names = "--item-field", defaultValue = "item_id", description = "With --es: item id field (default ${DEFAULT-VALUE}).")
+    @Option(names = "--item-field", defaultValue = "item_id", description = "With --es: field holding the item id.")
     String itemField;
 
-    @Option(names = "--event-field", defaultValue = "event_type", description = "With --es: event type field, weighted by --weight "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--event-field", defaultValue = "event_type", description = "With --es: field holding the event type (the "
+        + "names --weight gives weights to).")
     String eventField;
 
     @Option(names = "--value-field", description = "With --es: multiply each event's weight by this numeric field (e.g. quantity, "
         + "rating); default none.")
     String valueField;
 
-    @Option(names = "--timestamp-field", defaultValue = "timestamp", description = "With --es: event time field, for decay and windows "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--timestamp-field", defaultValue = "timestamp", description = "With --es: field holding the event time, for "
+        + "decay and windows (a date; @timestamp for a data stream).")
     String timestampField;
 
-    @Option(names = "--weight", description = "With --es: event weight, e.g. --weight view=1 --weight purchase=5 --weight return=-5 "
+    @Option(names = "--weight", showDefaultValue = Help.Visibility.NEVER, description = "With --es: event weight, e.g. --weight view=1 --weight purchase=5 --weight return=-5 "
         + "(default: 1 for every event when none is given; 0 for a type not listed).")
     Map<String, Float> weights = new LinkedHashMap<>();
 
     @Option(names = "--half-life-days", defaultValue = "0", description = "With --es: time decay half-life in days, from the newest "
-        + "event read (default ${DEFAULT-VALUE}: none).")
+        + "event read (0: none).")
     double halfLifeDays;
 
     @Option(names = "--from", description = "With --es: only events at or after this ISO-8601 instant.")
@@ -54,7 +54,8 @@ public final class RecipeOptions {
     @Option(names = "--to", description = "With --es: only events before this ISO-8601 instant.")
     Instant to;
 
-    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d (overrides --from).")
+    @Option(names = "--since", description = "With --es: only events of the last duration, e.g. 90d, 12h or ISO-8601 P90D "
+        + "(overrides --from).")
     String since;
 
     @Option(names = "--query", description = "With --es: only events matching this query (Elasticsearch query DSL, JSON).")
@@ -71,7 +72,7 @@ public final class RecipeOptions {
 
     /** The window and filter of the events to read; {@code --since} counts back from now. */
     public ReadPlan.Window window() {
-        Instant start = since == null ? from : Instant.now().minus(Schedule.every(since).interval());
+        Instant start = since == null ? from : Instant.now().minus(Schedule.parseDuration("--since", since));
         return new ReadPlan.Window(start, to, query, binarizeAt);
     }
 }

@@ -34,7 +34,7 @@ final class RefreshItemsCommand implements Callable<Integer> {
     @Option(names = "--every", description = "Run forever, every interval (e.g. 10m, PT10M). Default: once.")
     String every;
 
-    @Option(names = "--max-items", defaultValue = "10000", description = "The most items one run folds in (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-items", defaultValue = "10000", description = "The most items one run folds in.")
     int maxItems;
 
     @Override

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,7 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--binarize", description = "With --input: set every kept value to 1.")
     boolean binarize;
 
-    @Option(names = "--duplicates", description = "With --input: sum (default for ials, svd), last (default for als, funk) or mean.")
+    @Option(names = "--duplicates", description = "With --input: how repeated (user, item) rows combine: sum, last or mean. "
+        + "Default, as for evaluate: sum for ials and svd, last for the rating algorithms als and funk. (--es: events add up for "
+        + "ials; ratings are averaged for als.)")
     String duplicates;
 
     @Option(names = "--header", negatable = true, description = "With --input: whether the first line is a header "
@@ -94,25 +97,26 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     RecipeOptions recipe = new RecipeOptions();
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initialization (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initialization.")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads; 0: all cores.")
     int threads;
 
-    @Option(names = "--min-user-items", defaultValue = "1", description = "Drop users with fewer pairs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-user-items", defaultValue = "1", description = "Drop users with fewer pairs.")
     int minUser;
 
-    @Option(names = "--min-item-users", defaultValue = "1", description = "Drop items with fewer pairs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-item-users", defaultValue = "1", description = "Drop items with fewer pairs.")
     int minItem;
 
     @Option(names = "--catalog", description = "Catalog index (doc id = item id) whose fields are copied onto item vectors.")
     String catalog;
 
-    @Option(names = "--catalog-field", description = "Catalog field to copy (repeatable; default all).")
+    @Option(names = "--catalog-field", showDefaultValue = Help.Visibility.NEVER, description = "Catalog field to copy (repeatable; "
+        + "default all).")
     List<String> catalogFields = List.of();
 
-    @Option(names = "--keep", defaultValue = "3", description = "Versions to keep (default ${DEFAULT-VALUE}).")
+    @Option(names = "--keep", defaultValue = "3", description = "Versions to keep.")
     int keep;
 
     @Option(names = "--force-merge", description = "Merge the new version's indices to one segment before the alias swap: faster "
@@ -124,20 +128,19 @@ final class TrainCommand implements Callable<Integer> {
         + "metric gate.")
     String gateCondition;
 
-    @Option(names = "--min-events", defaultValue = "0", description = "With --es: refuse to publish a model trained on fewer events "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-events", defaultValue = "0", description = "With --es: refuse to publish a model trained on fewer "
+        + "events.")
     long minEvents;
 
     @Option(names = "--max-drop", paramLabel = "PERCENT", description = "With --es: refuse to publish when events, users or items "
-        + "dropped by more than this against the live model, e.g. 20%. Default: no limit.")
+        + "dropped by more than this against the live model, e.g. 20%%. Default: no limit.")
     String maxDrop;
 
     @Option(names = "--max-invalid-fraction", defaultValue = "0.01", description = "With --es: fail before writing anything when more "
-        + "than this fraction of events have an empty or over-long user or item id (they are skipped and counted otherwise; "
-        + "default: ${DEFAULT-VALUE}).")
+        + "than this fraction of events have an empty or over-long user or item id (they are skipped and counted otherwise).")
     double maxInvalidFraction;
 
-    @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d).")
+    @Option(names = "--every", description = "With --es: run forever, every interval (30m, 6h, 1d or ISO-8601 PT6H).")
     String every;
 
     @Option(names = "--cron", description = "With --es: run forever on a five-field cron schedule, e.g. \"0 3 * * *\".")
@@ -147,8 +150,7 @@ final class TrainCommand implements Callable<Integer> {
         + "parameters apply unless given on the command line.")
     Path paramsFile;
 
-    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path) "
-        + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path).")
     String engine;
 
     @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: spark-submit's, else local[*]).")
@@ -221,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "[--force-merge] applies to publishing with --es, not to --input");
         }
         DuplicatePolicy policy = duplicates != null ? parse(() -> enumValue(DuplicatePolicy.class, "--duplicates", duplicates))
-            : settings.algorithm().biased() ? DuplicatePolicy.LAST : DuplicatePolicy.SUM;
+            : InteractionFileOptions.defaultDuplicates(settings.algorithm().biased());
         InteractionFileOptions options = parse(() -> new InteractionFileOptions(minValue == null ? Float.NaN : minValue, binarize, policy,
             header, minUser, minItem));
         ProgressLog log = ProgressLog.stderr();

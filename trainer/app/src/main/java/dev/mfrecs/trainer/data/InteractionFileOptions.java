@@ -38,6 +38,15 @@ public record InteractionFileOptions(float minValue, boolean binarize, Duplicate
         }
     }
 
+    /**
+     * How a file's repeated (user, item) rows combine unless {@code --duplicates} says otherwise, the one default {@code train
+     * --input} and {@code evaluate} share: implicit feedback adds up ({@code sum}); for an algorithm that predicts ratings the row
+     * read last (a file's latest rating) wins ({@code last}).
+     */
+    public static DuplicatePolicy defaultDuplicates(boolean ratings) {
+        return ratings ? DuplicatePolicy.LAST : DuplicatePolicy.SUM;
+    }
+
     /** Every row, summed as implicit feedback, header auto-detected, no minimum counts. */
     public static InteractionFileOptions implicit() {
         return new InteractionFileOptions(Float.NaN, false, DuplicatePolicy.SUM, null, 1, 1);

@@ -38,4 +38,16 @@ class ScheduleTest {
         e = assertThrows(IllegalArgumentException.class, () -> Schedule.cron("61 * * * *"));
         assertTrue(e.getMessage().contains("[--cron]"), e.getMessage());
     }
+
+    @Test
+    void durationsAcceptUnitsAndIso8601AndNameTheOption() {
+        assertEquals(Duration.ofDays(90), Schedule.parseDuration("--since", "90d"));
+        assertEquals(Duration.ofDays(90), Schedule.parseDuration("--since", "P90D"));
+        assertEquals(Duration.ofHours(36), Schedule.parseDuration("--since", "p1dt12h"));
+        assertEquals(Duration.ofHours(6), Schedule.every("PT6H").interval());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Schedule.parseDuration("--since", "lately"));
+        assertTrue(e.getMessage().startsWith("[--since] must be a duration") && e.getMessage().contains("[lately]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Schedule.parseDuration("--since", "0d"));
+        assertTrue(e.getMessage().startsWith("[--since] must be positive"), e.getMessage());
+    }
 }

@@ -39,7 +39,7 @@ public final class QueryLoad {
     public record Params(String model, int threads, int requests, int warmup, int k, long seed) {
         public Params {
             if (threads < 1 || threads > 1024) {
-                throw new IllegalArgumentException("[load] threads must be in [1, 1024], got [" + threads + "]");
+                throw new IllegalArgumentException("[--clients] must be in [1, 1024], got [" + threads + "]");
             }
             if (requests < 1) {
                 throw new IllegalArgumentException("[load] requests must be positive, got [" + requests + "]");
@@ -90,7 +90,7 @@ public final class QueryLoad {
             throw new IllegalArgumentException("[load] model [" + params.model() + "] has [" + users.size() + "] users and [" + items.size()
                 + "] items; need at least 1 and 3");
         }
-        out.printf(Locale.ROOT, "load: model [%s], %d sampled users, %d sampled items, %d threads, %d requests (+%d warm-up), k=%d%n",
+        out.printf(Locale.ROOT, "load: model [%s], %d sampled users, %d sampled items, %d clients, %d requests (+%d warm-up), k=%d%n",
             params.model(), users.size(), items.size(), params.threads(), params.requests(), params.warmup(), params.k());
         String path = "/" + ModelIndices.itemsAlias(params.model()) + "/_search";
         List<String> bodies = bodies(params, users, items);

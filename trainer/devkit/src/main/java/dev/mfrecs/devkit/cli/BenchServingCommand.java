@@ -15,23 +15,23 @@ final class BenchServingCommand implements Callable<Integer> {
     @Option(names = "--es", description = "A running node with the plugin; default: start a local one from --es-zip/--plugin-zip.")
     String url;
 
-    @Option(names = "--es-zip")
+    @Option(names = "--es-zip", description = "Elasticsearch distribution zip for the local node (the launcher passes it).")
     Path esZip;
 
-    @Option(names = "--plugin-zip")
+    @Option(names = "--plugin-zip", description = "Plugin zip to install into the local node (the launcher passes it).")
     Path pluginZip;
 
-    @Option(names = "--items", defaultValue = "100000")
+    @Option(names = "--items", defaultValue = "100000", description = "Items of the synthetic model.")
     int items;
 
-    @Option(names = "--dims", defaultValue = "64,128", split = ",")
+    @Option(names = "--dims", defaultValue = "64,128", split = ",", description = "Vector dimensions to measure, one model each.")
     int[] dims;
 
-    @Option(names = "--queries", defaultValue = "2000")
+    @Option(names = "--queries", defaultValue = "2000", description = "Measured requests per search kind.")
     int queries;
 
-    @Option(names = "--threads", defaultValue = "2")
-    int threads;
+    @Option(names = "--clients", defaultValue = "2", description = "Concurrent clients, each waiting for its answer.")
+    int clients;
 
     @Option(names = "--force-merge", description = "Publish with train's --force-merge (each version merged to one segment).")
     boolean forceMerge;
@@ -47,7 +47,7 @@ final class BenchServingCommand implements Callable<Integer> {
         if (url == null && (esZip == null || pluginZip == null)) {
             throw new IllegalArgumentException("[bench-serving] needs [--es URL] or both [--es-zip] and [--plugin-zip]");
         }
-        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, threads, forceMerge, numCandidates, personalize, System.out)
-            .call();
+        return new ServingBenchmark(url, esZip, pluginZip, items, dims, queries, clients, forceMerge, numCandidates, personalize,
+            System.out).call();
     }
 }

@@ -21,30 +21,28 @@ final class LoadCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection = new ConnectionOptions();
 
-    @Option(names = "--model", defaultValue = "retail", description = "Model name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "retail", description = "Model name.")
     String model;
 
-    @Option(names = "--threads", defaultValue = "8", description = "Concurrent clients, each waiting for its answer (default: "
-        + "${DEFAULT-VALUE}).")
-    int threads;
+    @Option(names = "--clients", defaultValue = "8", description = "Concurrent clients, each waiting for its answer.")
+    int clients;
 
-    @Option(names = "--requests", defaultValue = "2000", description = "Measured requests, half stored users, half histories (default: "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--requests", defaultValue = "2000", description = "Measured requests, half stored users, half histories.")
     int requests;
 
-    @Option(names = "--warmup", defaultValue = "200", description = "Requests sent first and not measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "200", description = "Requests sent first and not measured.")
     int warmup;
 
-    @Option(names = "--k", defaultValue = "10", description = "Recommendations per request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", defaultValue = "10", description = "Recommendations per request.")
     int k;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for picking users and items (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for picking users and items.")
     long seed;
 
     @Override
     public Integer call() throws Exception {
         QueryLoad load = new QueryLoad(connection.connection(), System.out);
-        QueryLoad.Result result = load.run(new QueryLoad.Params(model, threads, requests, warmup, k, seed));
+        QueryLoad.Result result = load.run(new QueryLoad.Params(model, clients, requests, warmup, k, seed));
         load.print(result);
         return result.errors() == 0 ? 0 : CommandLines.EXIT_FAILED;
     }

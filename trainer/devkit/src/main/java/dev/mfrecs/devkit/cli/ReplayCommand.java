@@ -19,23 +19,23 @@ import picocli.CommandLine.Option;
 final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--data", defaultValue = "trainer/demo-data/online-retail/online_retail.csv.gz",
-        description = "The Online Retail CSV (default: ${DEFAULT-VALUE}).")
+        description = "The Online Retail CSV.")
     Path data;
 
-    @Option(names = "--cutoff", defaultValue = "2011-11-15T00:00:00Z", description = "Train on purchases before this instant "
-        + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cutoff", defaultValue = "2011-11-15T00:00:00Z", description = "Train on purchases before this "
+        + "instant.")
     Instant cutoff;
 
-    @Option(names = "--days", defaultValue = "24", description = "Days replayed after the cut-off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "24", description = "Days replayed after the cut-off.")
     int days;
 
-    @Option(names = "--sample-every", defaultValue = "2", description = "Score every n-th eligible purchase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-every", defaultValue = "2", description = "Score every n-th eligible purchase.")
     int sampleEvery;
 
-    @Option(names = "--factors", defaultValue = "64", description = "Latent factors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--factors", defaultValue = "64", description = "Latent factors.")
     int factors;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Training threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "2", description = "Training threads.")
     int threads;
 
     @Override

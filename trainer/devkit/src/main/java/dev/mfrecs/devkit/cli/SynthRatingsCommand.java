@@ -22,30 +22,28 @@ public final class SynthRatingsCommand implements Callable<Integer> {
     @Option(names = "--items-out", description = "The item file to write (id::title::genres), for evaluate/report --items.")
     Path itemsOut;
 
-    @Option(names = "--users", defaultValue = "6040", description = "Users (default ${DEFAULT-VALUE}, as MovieLens 1M).")
+    @Option(names = "--users", defaultValue = "6040", description = "Users (as MovieLens 1M).")
     int users;
 
-    @Option(names = "--items", defaultValue = "3706", description = "Items (default ${DEFAULT-VALUE}).")
+    @Option(names = "--items", defaultValue = "3706", description = "Items.")
     int items;
 
-    @Option(names = "--ratings", defaultValue = "1000209", description = "Ratings, approximately (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ratings", defaultValue = "1000209", description = "Ratings, approximately.")
     long ratings;
 
-    @Option(names = "--min-per-user", defaultValue = "20", description = "Fewest ratings of a user (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-per-user", defaultValue = "20", description = "Fewest ratings of a user.")
     int minPerUser;
 
-    @Option(names = "--rank", defaultValue = "16", description = "Dimension of the true taste vectors (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rank", defaultValue = "16", description = "Dimension of the true taste vectors.")
     int rank;
 
-    @Option(names = "--taste", defaultValue = "3", description = "How strongly taste drives which items are rated (default "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--taste", defaultValue = "3", description = "How strongly taste drives which items are rated.")
     double taste;
 
-    @Option(names = "--popularity", defaultValue = "0.7", description = "Power-law exponent of item popularity (default "
-        + "${DEFAULT-VALUE}).")
+    @Option(names = "--popularity", defaultValue = "0.7", description = "Power-law exponent of item popularity.")
     double popularity;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed.")
     long seed;
 
     @Spec

@@ -46,7 +46,7 @@ class QueryLoadTests {
     @Test
     void paramsAreValidated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new QueryLoad.Params("retail", 0, 10, 0, 10, 1));
-        assertEquals("[load] threads must be in [1, 1024], got [0]", e.getMessage());
+        assertEquals("[--clients] must be in [1, 1024], got [0]", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new QueryLoad.Params("retail", 1, 0, 0, 10, 1));
         assertThrows(IllegalArgumentException.class, () -> new QueryLoad.Params("retail", 1, 10, 0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new QueryLoad.Params("Bad Name", 1, 10, 0, 10, 1));

@@ -19,19 +19,32 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
+
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
+import org.apache.batik.svggen.SVGIDGenerator;
+import org.apache.batik.svggen.SVGSyntax;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+
 /**
- * The report's charts, built with JFreeChart and rendered to inline SVG with JFreeSVG (headless AWT, no image files), so the page
- * stays one self-contained file. Each SVG gets its own id prefix so several charts can share a page without clashing clip ids.
+ * The report's charts, built with JFreeChart and rendered to inline SVG with Apache Batik's {@code SVGGraphics2D} (Apache-2.0;
+ * headless AWT, no image files), so the page stays one self-contained file. (JFreeSVG, used before, is GPL-3.0: not shippable.)
+ * Each SVG gets its own id prefix so several charts can share a page without clashing clip ids.
  */
 public final class Charts {
 
@@ -167,11 +180,36 @@ public final class Charts {
         }
     }
 
+    /**
+     * Draws {@code chart} into Apache Batik's {@link SVGGraphics2D} on a plain JDK DOM and returns the {@code <svg>} element as
+     * text, with {@code id} as its id and as the prefix of every generated id (clip paths, gradients), so several charts can share
+     * one page.
+     */
     static String svg(String id, JFreeChart chart, int w, int h) {
-        SVGGraphics2D g2 = new SVGGraphics2D(w, h);
-        g2.setDefsKeyPrefix(id + "-");
-        chart.draw(g2, new Rectangle2D.Double(0, 0, w, h));
-        return g2.getSVGElement(id);
+        try {
+            Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation().createDocument(
+                SVGSyntax.SVG_NAMESPACE_URI, "svg", null);
+            SVGGeneratorContext context = SVGGeneratorContext.createDefault(document);
+            context.setIDGenerator(new SVGIDGenerator() {
+                @Override
+                public String generateID(String prefix) {
+                    return super.generateID(id + "-" + prefix);
+                }
+            });
+            context.setComment(null);
+            SVGGraphics2D g2 = new SVGGraphics2D(context, false);
+            g2.setSVGCanvasSize(new Dimension(w, h));
+            chart.draw(g2, new Rectangle2D.Double(0, 0, w, h));
+            Element root = g2.getRoot();
+            root.setAttribute("id", id);
+            root.setAttribute("viewBox", "0 0 " + w + " " + h);
+            StringWriter out = new StringWriter();
+            g2.stream(root, out, true, false);
+            String text = out.toString();
+            return text.startsWith("<?xml") ? text.substring(text.indexOf("?>") + 2).strip() : text.strip();
+        } catch (ParserConfigurationException | IOException e) {
+            throw new IllegalStateException("could not render chart [" + id + "] as SVG", e);
+        }
     }
 
     /** A viridis-like continuous scale (five anchor colors, linear in between) for the heatmap. */
