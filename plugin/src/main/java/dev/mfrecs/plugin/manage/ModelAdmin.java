@@ -393,15 +393,16 @@ public final class ModelAdmin {
         return ExceptionsHelper.status(ExceptionsHelper.unwrapCause(e)) == RestStatus.FORBIDDEN;
     }
 
-    /** Every model that has a published version, with its live version, pin, lock and last run: what {@code GET _mf/model} lists. */
+    /**
+     * Every model that has a published version, with its live version, pin, lock and last run: what {@code GET _mf/model} lists.
+     * The models and versions come from a search; each model's pin and lock from realtime GETs, because the trainer writes the lock
+     * and state documents without a refresh (nothing searches them) and a listing must not show a lock already released.
+     */
     public List<Map<String, Object>> listModels() {
         Map<String, List<Integer>> versions = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> states = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> locks = new LinkedHashMap<>();
-        SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.matchAllQuery())
+        SearchSourceBuilder source = new SearchSourceBuilder().query(QueryBuilders.existsQuery(ModelMetadata.VERSION))
             .size(10_000)
-            .fetchSource(FetchSourceContext.of(true, new String[] { ModelMetadata.MODEL, ModelMetadata.VERSION, "lock_model", "owner",
-                "purpose", "expires", "state_model", "pinned_version" }, null))
+            .fetchSource(FetchSourceContext.of(true, new String[] { ModelMetadata.MODEL, ModelMetadata.VERSION }, null))
             .sort(ModelMetadata.VERSION, SortOrder.DESC);
         SearchResponse r;
         try {
@@ -415,10 +416,6 @@ public final class ModelAdmin {
                 Map<String, Object> src = hit.getSourceAsMap();
                 if (src.get(ModelMetadata.MODEL) instanceof String model && src.get(ModelMetadata.VERSION) instanceof Number v) {
                     versions.computeIfAbsent(model, m -> new ArrayList<>()).add(v.intValue());
-                } else if (src.get("lock_model") instanceof String model) {
-                    locks.put(model, src);
-                } else if (src.get("state_model") instanceof String model) {
-                    states.put(model, src);
                 }
             }
         } finally {
@@ -431,15 +428,14 @@ public final class ModelAdmin {
             int live = liveVersion(model);
             m.put("live_version", live >= 0 ? live : null);
             m.put("versions", versions.get(model));
-            Map<String, Object> state = states.get(model);
-            m.put("pinned_version", state == null ? null : state.get("pinned_version"));
-            Map<String, Object> lock = locks.get(model);
-            if (lock != null) {
+            m.put("pinned_version", state(model).document().pinnedVersion());
+            Optional<ModelLockDocument> lock = lock(model);
+            if (lock.isPresent()) {
                 Map<String, Object> l = new LinkedHashMap<>();
-                l.put("owner", lock.get("owner"));
-                l.put("purpose", lock.get("purpose"));
-                l.put("expires", lock.get("expires"));
-                l.put("expired", Instant.parse((String) lock.get("expires")).isAfter(Instant.now()) == false);
+                l.put("owner", lock.get().owner());
+                l.put("purpose", lock.get().purpose());
+                l.put("expires", lock.get().expires().toString());
+                l.put("expired", lock.get().expires().isAfter(Instant.now()) == false);
                 m.put("lock", l);
             } else {
                 m.put("lock", null);
