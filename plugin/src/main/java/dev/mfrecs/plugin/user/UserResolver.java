@@ -16,6 +16,7 @@ import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
+import org.elasticsearch.action.search.SearchPhaseExecutionException;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.logging.HeaderWarning;
 import org.elasticsearch.core.Nullable;
@@ -187,12 +188,16 @@ public final class UserResolver {
             return;
         }
         int maxEvents = services.settings().maxEvents();
-        // A caller who may not read the interactions index, an index that is gone, or one with a shard missing (the reader refuses
-        // partial histories: 503) still gets the stored user, with a warning: fresh is an improvement on the stored vector, and a
-        // red events index must not take personalization down with it. A user with no stored vector has nothing to fall back to.
+        // A caller who may not read the interactions index, an index that is gone, one with a shard missing (the reader refuses
+        // partial histories: 503), or a read whose shards failed under it (a node restarting mid-search answers, e.g., 404
+        // search_context_missing) still gets the stored user, with a warning: fresh is an improvement on the stored vector, and a
+        // red or moving events index must not take personalization down with it. A malformed recipe query (400) stays an error, as
+        // every fresh query would hit it. A user with no stored vector has nothing to fall back to.
         ActionListener<ResolvedUser> orStored = ActionListener.wrap(listener::onResponse, e -> {
+            RestStatus status = ExceptionsHelper.status(e);
             if (ExceptionsHelper.unwrap(e, ElasticsearchSecurityException.class, IndexNotFoundException.class) != null
-                || ExceptionsHelper.status(e) == RestStatus.SERVICE_UNAVAILABLE) {
+                || status == RestStatus.SERVICE_UNAVAILABLE || status == RestStatus.TOO_MANY_REQUESTS
+                || (ExceptionsHelper.unwrap(e, SearchPhaseExecutionException.class) != null && status != RestStatus.BAD_REQUEST)) {
                 HeaderWarning.addWarning("[mf] serving the stored vector of user [{}]: reading their recent events failed: {}", user,
                     e.getMessage());
                 listener.onResponse(stored);
