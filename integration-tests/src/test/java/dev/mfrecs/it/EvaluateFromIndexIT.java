@@ -72,7 +72,7 @@ class EvaluateFromIndexIT {
         String url = SharedNode.node().url();
         Path all = dir.resolve("all.json");
         assertEquals(0, run("evaluate", "--es", url, "--index", SyntheticShop.INDEX, "--weight", "purchase=1", "--weight", "cart=0.5",
-            "--model", "ials,popularity", "--param", "factors=8", "--param", "iterations=6", "--protocol", "holdout", "--threads", "2",
+            "--algorithm", "ials,popularity", "--param", "factors=8", "--param", "iterations=6", "--protocol", "holdout", "--threads", "2",
             "--json", all.toString()), err.toString());
         JsonNode results = new ObjectMapper().readTree(all.toFile());
         InteractionFields weighted = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f, "cart", 0.5f));
@@ -88,7 +88,7 @@ class EvaluateFromIndexIT {
         Path windowed = dir.resolve("windowed.json");
         Instant to = Instant.parse("2026-01-16T00:00:00Z");
         assertEquals(0, run("evaluate", "--es", url, "--index", SyntheticShop.INDEX, "--weight", "view=1", "--weight", "purchase=3",
-            "--to", to.toString(), "--binarize-at", "2", "--model", "popularity", "--protocol", "holdout", "--json", windowed.toString()),
+            "--to", to.toString(), "--binarize-at", "2", "--algorithm", "popularity", "--protocol", "holdout", "--json", windowed.toString()),
             err.toString());
         long[] inWindow = trainerRead(InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "purchase", 3f)),
             new ReadPlan.Window(null, to, null, 2f));
