@@ -84,7 +84,10 @@ public final class ImplicitAls {
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "fixed", fixed.length, (long) fixedCount * d);
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
         int threads = params.threads();
+        boolean exact = params.solver() == Solver.CHOLESKY;
         float[] gram = Gram.compute(fixed, fixedCount, d, threads);
+        // conjugate gradient reads YtY with the padded row stride of its kernels
+        float[] cgGram = exact ? null : padded(gram, d);
         ImplicitRowSolver[] solvers = new ImplicitRowSolver[threads];
         int[] indptr = rows.indptr();
         int[] indices = rows.indices();
@@ -92,7 +95,6 @@ public final class ImplicitAls {
         float reg = params.regularization();
         Confidence confidence = params.confidence();
         ImplicitAlsParams.Rendle rendle = params.rendle();
-        boolean exact = params.solver() == Solver.CHOLESKY;
         int steps = params.cgSteps();
         ParallelRows.run("mfrecs-ials", rows.rows(), threads, (worker, from, to) -> {
             ImplicitRowSolver solver = solvers[worker];
@@ -100,16 +102,33 @@ public final class ImplicitAls {
                 solver = new ImplicitRowSolver(d);
                 solvers[worker] = solver;
             }
-            for (int u = from; u < to; u++) {
-                if (exact) {
+            if (exact) {
+                for (int u = from; u < to; u++) {
                     solver.solveCholesky(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u], indptr[u + 1],
                         solved, u * d, u);
-                } else {
-                    solver.solveConjugateGradient(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u],
-                        indptr[u + 1], solved, u * d, steps);
                 }
+            } else {
+                solver.solveConjugateGradientRows(cgGram, reg, rendle, fixedCount, confidence, fixed, indptr, indices, values, from, to,
+                    solved, steps);
             }
         });
+    }
+
+    /**
+     * {@code gram} ({@code d x d}) with the row stride of the conjugate-gradient kernels ({@link DenseKernels#paddedDimension}) and
+     * {@link ImplicitRowSolver#gramRows} rows, zero beyond {@code d}; {@code gram} itself when those are {@code d}.
+     */
+    private static float[] padded(float[] gram, int d) {
+        int dp = DenseKernels.paddedDimension(d);
+        int rows = ImplicitRowSolver.gramRows(d);
+        if (dp == d && rows == d) {
+            return gram;
+        }
+        float[] out = new float[rows * dp];
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(gram, k * d, out, k * dp, d);
+        }
+        return out;
     }
 
     /**
