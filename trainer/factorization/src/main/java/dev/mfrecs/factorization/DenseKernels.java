@@ -17,11 +17,12 @@ import java.util.Optional;
  * <p>
  * <b>The conjugate-gradient kernels</b> work on row vectors padded to {@link #paddedDimension} floats (a multiple of
  * {@link #lanes()}; the padding lanes hold zeros and stay zero), so no loop has a scalar tail. Their arithmetic is fixed lane by
- * lane: an inner product of {@code n = c * lanes()} floats multiplies chunk 0 and chunk 1 (two accumulators), adds chunks 2, 4, ...
- * into the first and 3, 5, ... into the second with fused multiply-adds, adds the two accumulators and sums the lanes by the
- * pairwise tree {@code s[l] += s[l + w]} for {@code w = lanes/2, ..., 1}; every update {@code y += s x} is a fused multiply-add per
- * lane, applied entry after entry in order (the tests hold {@link SimdKernels} to a plain-Java transcription of exactly this,
- * bit for bit). {@link ScalarKernels} computes the same sums in another order.
+ * lane: the inner product of an entry's vector with {@code v} ({@code c * lanes()} floats) multiplies chunk 0 and chunk 1 (two
+ * accumulators), adds chunks 2, 4, ... into the first and 3, 5, ... into the second with fused multiply-adds, adds the two
+ * accumulators and sums the lanes by the pairwise tree {@code s[l] += s[l + w]} for {@code w = lanes/2, ..., 1}; every update
+ * {@code y += s x} is a fused multiply-add per lane, applied entry after entry in order (the tests hold {@link SimdKernels} to a
+ * plain-Java transcription of exactly this, bit for bit). {@link ScalarKernels} computes the same sums in another order. The
+ * per-row steps of conjugate gradient ({@link #cgStep}) are plain Java shared by all implementations.
  * <p>
  * All methods work on offsets into flat row-major arrays and allocate nothing.
  */
@@ -72,25 +73,78 @@ abstract class DenseKernels {
     /** The float lanes of one vector: conjugate-gradient vectors are padded to a multiple of this (1 for the plain loops). */
     abstract int lanes();
 
-    /** {@code a[aOff..aOff+n) . b[bOff..bOff+n)}, {@code n} a positive multiple of {@link #lanes()}. */
-    abstract float dot(float[] a, int aOff, float[] b, int bOff, int n);
-
-    /** {@code y[yOff..yOff+n) += s * x[xOff..xOff+n)}, fused per lane; {@code n} a multiple of {@link #lanes()}. */
-    abstract void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n);
-
-    /** {@code p[pOff..pOff+n) = r[rOff..rOff+n) + beta * p[pOff..pOff+n)}, fused per lane; {@code n} a multiple of {@link #lanes()}. */
-    abstract void xpby(float[] r, int rOff, float beta, float[] p, int pOff, int n);
-
     /** {@code p[off..off+dp) = r[off..off+dp)}; returns {@code r . r}: the start of conjugate gradient. */
-    abstract float cgStart(float[] r, float[] p, int off, int dp);
+    final float cgStart(float[] r, float[] p, int off, int dp) {
+        System.arraycopy(r, off, p, off, dp);
+        return dot(r, r, off, dp);
+    }
 
     /**
      * One conjugate-gradient update after {@code ap = A p} (vectors at {@code off}, {@code rsOld = r . r}): with
      * {@code pAp = p . ap}, returns NaN (changing nothing) unless {@code pAp > 0}; else {@code alpha = rsOld / pAp},
      * {@code x += alpha p}, {@code r -= alpha ap}, {@code beta = (r . r) / rsOld}, {@code p = r + beta p}, and returns the new
-     * {@code r . r}. Built of {@link #dot}, {@link #axpy} and {@link #xpby}, in one method so the JIT compiles it once.
+     * {@code r . r}.
+     * <p>
+     * Plain Java, the same for every implementation: a few hundred operations per row and step, next to the tens of thousands of
+     * {@link #symmetricMultiply} and {@link #sparsePass}, not worth a vector kernel (whose compilation alone took C2 half a
+     * second).
      */
-    abstract float cgStep(float[] x, float[] r, float[] p, float[] ap, int off, int dp, float rsOld);
+    final float cgStep(float[] x, float[] r, float[] p, float[] ap, int off, int dp, float rsOld) {
+        float pAp = dot(p, ap, off, dp);
+        if ((pAp > 0) == false) {
+            return Float.NaN;
+        }
+        float alpha = rsOld / pAp;
+        for (int i = off; i < off + dp; i++) {
+            x[i] = Math.fma(p[i], alpha, x[i]);
+            r[i] = Math.fma(ap[i], -alpha, r[i]);
+        }
+        float rsNew = dot(r, r, off, dp);
+        float beta = rsNew / rsOld;
+        for (int i = off; i < off + dp; i++) {
+            p[i] = Math.fma(p[i], beta, r[i]);
+        }
+        return rsNew;
+    }
+
+    /**
+     * {@code a[off..off+n) . b[off..off+n)} in eight interleaved fused multiply-add chains (element {@code i} into chain
+     * {@code i % 8}), added pairwise: the inner products of {@link #cgStep}.
+     */
+    static float dot(float[] a, float[] b, int off, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
+        int i = off;
+        int end = off + n;
+        for (; i + 7 < end; i += 8) {
+            s0 = Math.fma(a[i], b[i], s0);
+            s1 = Math.fma(a[i + 1], b[i + 1], s1);
+            s2 = Math.fma(a[i + 2], b[i + 2], s2);
+            s3 = Math.fma(a[i + 3], b[i + 3], s3);
+            s4 = Math.fma(a[i + 4], b[i + 4], s4);
+            s5 = Math.fma(a[i + 5], b[i + 5], s5);
+            s6 = Math.fma(a[i + 6], b[i + 6], s6);
+            s7 = Math.fma(a[i + 7], b[i + 7], s7);
+        }
+        for (int k = 0; i < end; i++, k++) {
+            switch (k) {
+                case 0 -> s0 = Math.fma(a[i], b[i], s0);
+                case 1 -> s1 = Math.fma(a[i], b[i], s1);
+                case 2 -> s2 = Math.fma(a[i], b[i], s2);
+                case 3 -> s3 = Math.fma(a[i], b[i], s3);
+                case 4 -> s4 = Math.fma(a[i], b[i], s4);
+                case 5 -> s5 = Math.fma(a[i], b[i], s5);
+                default -> s6 = Math.fma(a[i], b[i], s6);
+            }
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
 
     /**
      * For each of the rows {@code rows[0..n)}: {@code out_r = scale * G v_r + diag[r] * v_r}, where row {@code r} of {@code v} and

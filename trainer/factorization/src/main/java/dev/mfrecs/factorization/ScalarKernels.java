@@ -18,8 +18,8 @@ class ScalarKernels extends DenseKernels {
         return 1;
     }
 
-    @Override
-    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    /** {@code a[aOff..aOff+n) . b[bOff..bOff+n)} in four interleaved chains. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -37,38 +37,11 @@ class ScalarKernels extends DenseKernels {
         return (s0 + s1) + (s2 + s3);
     }
 
-    @Override
-    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+    /** {@code y[yOff..yOff+n) += s * x[xOff..xOff+n)}. */
+    static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += s * x[xOff + i];
         }
-    }
-
-    @Override
-    void xpby(float[] r, int rOff, float beta, float[] p, int pOff, int n) {
-        for (int i = 0; i < n; i++) {
-            p[pOff + i] = r[rOff + i] + beta * p[pOff + i];
-        }
-    }
-
-    @Override
-    float cgStart(float[] r, float[] p, int off, int dp) {
-        System.arraycopy(r, off, p, off, dp);
-        return dot(r, off, r, off, dp);
-    }
-
-    @Override
-    float cgStep(float[] x, float[] r, float[] p, float[] ap, int off, int dp, float rsOld) {
-        float pAp = dot(p, off, ap, off, dp);
-        if ((pAp > 0) == false) {
-            return Float.NaN;
-        }
-        float alpha = rsOld / pAp;
-        axpy(alpha, p, off, x, off, dp);
-        axpy(-alpha, ap, off, r, off, dp);
-        float rsNew = dot(r, off, r, off, dp);
-        xpby(r, off, rsNew / rsOld, p, off, dp);
-        return rsNew;
     }
 
     @Override

@@ -95,27 +95,6 @@ final class SimdKernels extends DenseKernels {
     }
 
     @Override
-    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        return dot0(a, aOff, b, bOff, n);
-    }
-
-    @Override
-    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector sv = FloatVector.broadcast(S, s);
-        for (int i = 0; i < n; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(sv, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
-        }
-    }
-
-    @Override
-    void xpby(float[] r, int rOff, float beta, float[] p, int pOff, int n) {
-        FloatVector bv = FloatVector.broadcast(S, beta);
-        for (int i = 0; i < n; i += L) {
-            FloatVector.fromArray(S, p, pOff + i).fma(bv, FloatVector.fromArray(S, r, rOff + i)).intoArray(p, pOff + i);
-        }
-    }
-
-    @Override
     void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
         int j = 0;
         for (; j + 1 < n; j += 2) {
@@ -196,34 +175,6 @@ final class SimdKernels extends DenseKernels {
             FloatVector o = FloatVector.fromArray(S, out, a + i).mul(sc);
             o.add(FloatVector.fromArray(S, v, a + i).mul(da)).intoArray(out, a + i);
         }
-    }
-
-    @Override
-    float cgStart(float[] r, float[] p, int off, int dp) {
-        for (int i = 0; i < dp; i += L) {
-            FloatVector.fromArray(S, r, off + i).intoArray(p, off + i);
-        }
-        return dot0(r, off, r, off, dp);
-    }
-
-    @Override
-    float cgStep(float[] x, float[] r, float[] p, float[] ap, int off, int dp, float rsOld) {
-        float pAp = dot0(p, off, ap, off, dp);
-        if ((pAp > 0) == false) {
-            return Float.NaN;
-        }
-        FloatVector alpha = FloatVector.broadcast(S, rsOld / pAp);
-        FloatVector minusAlpha = alpha.neg();
-        for (int i = 0; i < dp; i += L) {
-            FloatVector.fromArray(S, p, off + i).fma(alpha, FloatVector.fromArray(S, x, off + i)).intoArray(x, off + i);
-            FloatVector.fromArray(S, ap, off + i).fma(minusAlpha, FloatVector.fromArray(S, r, off + i)).intoArray(r, off + i);
-        }
-        float rsNew = dot0(r, off, r, off, dp);
-        FloatVector beta = FloatVector.broadcast(S, rsNew / rsOld);
-        for (int i = 0; i < dp; i += L) {
-            FloatVector.fromArray(S, p, off + i).fma(beta, FloatVector.fromArray(S, r, off + i)).intoArray(p, off + i);
-        }
-        return rsNew;
     }
 
     @Override
@@ -336,7 +287,7 @@ final class SimdKernels extends DenseKernels {
         }
     }
 
-    /** The inner product of {@link #dot(float[], int, float[], int, int)}, static for the sparse passes. */
+    /** The inner product of an entry vector with {@code v} in {@link #sparsePassAny} (see {@link DenseKernels}). */
     private static float dot0(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector s0 = FloatVector.fromArray(S, a, aOff).mul(FloatVector.fromArray(S, b, bOff));
         if (n == L) {

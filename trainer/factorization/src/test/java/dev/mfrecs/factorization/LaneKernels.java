@@ -31,11 +31,6 @@ final class LaneKernels extends ScalarKernels {
         return lanes;
     }
 
-    @Override
-    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        return dot(a, aOff, b, bOff, n, scratch.get());
-    }
-
     /**
      * {@link SimdKernels}' inner product: lane accumulator {@code s0} takes vector chunks 0, 2, 4, ... ({@code s1} the odd ones), the
      * first of each a plain product and the others fused multiply-adds; then {@code s0 + s1} and the pairwise tree.
@@ -77,40 +72,6 @@ final class LaneKernels extends ScalarKernels {
             }
         }
         return s[0];
-    }
-
-    @Override
-    float cgStart(float[] r, float[] p, int off, int dp) {
-        System.arraycopy(r, off, p, off, dp);
-        return dot(r, off, r, off, dp);
-    }
-
-    @Override
-    float cgStep(float[] x, float[] r, float[] p, float[] ap, int off, int dp, float rsOld) {
-        float pAp = dot(p, off, ap, off, dp);
-        if ((pAp > 0) == false) {
-            return Float.NaN;
-        }
-        float alpha = rsOld / pAp;
-        axpy(alpha, p, off, x, off, dp);
-        axpy(-alpha, ap, off, r, off, dp);
-        float rsNew = dot(r, off, r, off, dp);
-        xpby(r, off, rsNew / rsOld, p, off, dp);
-        return rsNew;
-    }
-
-    @Override
-    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(x[xOff + i], s, y[yOff + i]);
-        }
-    }
-
-    @Override
-    void xpby(float[] r, int rOff, float beta, float[] p, int pOff, int n) {
-        for (int i = 0; i < n; i++) {
-            p[pOff + i] = Math.fma(p[pOff + i], beta, r[rOff + i]);
-        }
     }
 
     @Override
