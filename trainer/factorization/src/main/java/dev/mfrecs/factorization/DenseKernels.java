@@ -13,7 +13,8 @@ import java.util.Optional;
  * require JVM flags. The choice is made once per JVM ({@link #get()}); {@code -Dmfrecs.kernels=scalar} forces the plain loops.
  * Both are deterministic: the same inputs give the same bits whether a kernel runs interpreted or compiled by C1 or C2 (the SIMD
  * kernels use no {@code reduceLanes}, whose order of additions differs between the interpreter and C2), so training results do
- * not depend on when the JIT compiled what, nor on the thread count.
+ * not depend on when the JIT compiled what, nor on the thread count. {@link KernelWarmup} gets the SIMD kernels compiled before
+ * training needs them.
  * <p>
  * <b>The conjugate-gradient kernels</b> work on row vectors padded to {@link #paddedDimension} floats (a multiple of
  * {@link #lanes()}; the padding lanes hold zeros and stay zero), so no loop has a scalar tail. Their arithmetic is fixed lane by

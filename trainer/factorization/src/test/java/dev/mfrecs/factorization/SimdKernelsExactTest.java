@@ -123,4 +123,12 @@ class SimdKernelsExactTest {
         SIMD.dot4(a, 0, n, 2 * n, 3 * n, 4 * n, n, out);
         return new double[] {out[0], out[1], out[2], out[3], SIMD.dot(a, 5, a, 3 * n + 1, n - 3), SIMD.dot(a, 0, a, n, 64)};
     }
+
+    @Test
+    void theWarmUpLeavesResultsAlone() {
+        float[] before = runAll(SIMD, 7);
+        KernelWarmup.conjugateGradient(3 * SIMD.lanes());
+        assertArrayEquals(before, runAll(SIMD, 7));
+        assertEquals(SIMD.lanes(), LANES.lanes());
+    }
 }
