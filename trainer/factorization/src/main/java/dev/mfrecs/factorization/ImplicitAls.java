@@ -30,9 +30,13 @@ public final class ImplicitAls {
         CsrMatrix itemUsers = userItems.transpose();
         FactorModel model = initialize(userItems, itemUsers, params);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        // one set of per-thread solvers (and their packing buffers, up to 16 MB each) for the whole run: allocating them per
+        // half-sweep was most of the run's garbage, which the JVM's heap grew to hold
+        ImplicitRowSolver[] solvers = new ImplicitRowSolver[params.threads()];
         for (int it = 1; it <= params.iterations(); it++) {
             long start = System.nanoTime();
-            iterate(userItems, itemUsers, model, params);
+            halfSweep(userItems, model.itemFactors(), model.items(), model.userFactors(), params, solvers);
+            halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params, solvers);
             l.iteration(it, params.iterations(), (System.nanoTime() - start) / 1e9);
         }
         return model;
@@ -76,6 +80,12 @@ public final class ImplicitAls {
      *                                      regularization)
      */
     public static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params) {
+        halfSweep(rows, fixed, fixedCount, solved, params, new ImplicitRowSolver[params.threads()]);
+    }
+
+    /** As the public {@code halfSweep}, with worker {@code w}'s solver kept in {@code solvers[w]} (created when missing). */
+    private static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
+                                  ImplicitRowSolver[] solvers) {
         int d = params.factors();
         if (rows.cols() != fixedCount) {
             throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + rows.cols() + "] columns but there are ["
@@ -85,10 +95,13 @@ public final class ImplicitAls {
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
         int threads = params.threads();
         boolean exact = params.solver() == Solver.CHOLESKY;
+        if (exact == false) {
+            // compiles the SIMD kernels (once per JVM) before they are needed, instead of running them cold for the first epoch
+            KernelWarmup.conjugateGradient(d);
+        }
         float[] gram = Gram.compute(fixed, fixedCount, d, threads);
         // conjugate gradient reads YtY with the padded row stride of its kernels
         float[] cgGram = exact ? null : padded(gram, d);
-        ImplicitRowSolver[] solvers = new ImplicitRowSolver[threads];
         int[] indptr = rows.indptr();
         int[] indices = rows.indices();
         float[] values = rows.values();
