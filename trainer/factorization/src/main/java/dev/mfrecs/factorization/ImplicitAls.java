@@ -95,8 +95,10 @@ public final class ImplicitAls {
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
         int threads = params.threads();
         boolean exact = params.solver() == Solver.CHOLESKY;
-        if (exact == false) {
-            // compiles the SIMD kernels (once per JVM) before they are needed, instead of running them cold for the first epoch
+        // compiles the SIMD kernels (once per JVM) before they are needed, instead of running them cold for the first epoch
+        if (exact) {
+            KernelWarmup.exactSolve();
+        } else {
             KernelWarmup.conjugateGradient(d);
         }
         float[] gram = Gram.compute(fixed, fixedCount, d, threads);

@@ -1,24 +1,31 @@
 package dev.mfrecs.factorization;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Gets the SIMD kernels compiled before training leans on them. Vector API code is dozens of times slower than plain Java until
- * C2 has compiled it (before that every vector is an object), and C2 needs a few thousand calls to start and then tens of
- * milliseconds per kernel, so the first epoch of a run used to take ten times a warm one, and the exact half-sweep that ends a
- * training run as long again. Here, before the first conjugate-gradient half-sweep for a padded length, the calling thread calls
- * each conjugate-gradient kernel on small synthetic inputs of that length until all of them run at compiled speed (a few thousand
- * cheap calls, then waiting for the compiler thread); the kernels are called directly from this interpreted loop, so C2 compiles
- * each of them once, alone, instead of inlined into the solver loops. A daemon thread then does the same for the exact solve
- * (assembly, blocked Cholesky, substitution), which the last half-sweep of a training run and fold-ins use, while training runs.
+ * Gets the SIMD kernels compiled before training leans on them. Vector API code runs dozens of times slower than plain Java
+ * until C2 has compiled it (before that every vector is an object), and C2 only compiles a method after thousands of calls, then
+ * takes tens of milliseconds per kernel: the first epoch of a run took ten times a warm one (the first Gram matrix alone a third
+ * of a second), and the exact half-sweep that ends a training run as long again.
+ * <p>
+ * So before the first half-sweep of a kind (per JVM; for conjugate gradient per padded length), the calling thread calls each
+ * kernel on small synthetic inputs until it runs at compiled speed: a few thousand cheap calls, then mostly waiting for the
+ * compiler thread, a few hundred milliseconds in all. The kernels are called from one interpreted loop, so C2 compiles each of
+ * them alone instead of inlined into a caller; then the plain-Java loops around them (the row solvers, the Gram matrix) are
+ * called a few hundred times on tiny inputs so they are not interpreted either. {@code -Dmfrecs.warmup.log=true} reports each
+ * warm-up on stderr.
  * <p>
  * Nothing here changes a result: the kernels compute the same bits whether compiled or not ({@link DenseKernels}).
  */
 final class KernelWarmup {
 
+    /** System property: when {@code true}, each warm-up reports its rounds and duration on stderr (for benchmarks). */
+    static final String LOG_PROPERTY = "mfrecs.warmup.log";
+
     /** Bit {@code c}: the conjugate-gradient kernels were warmed for rows of {@code c} vectors ({@code c < 64}). */
     private static long warmed;
-    private static boolean exactStarted;
+    private static boolean exactWarmed;
 
     /** Rows of 64 vectors and more are not warmed up (their cold calls would cost more than the warm-up saves). */
     private static final int MAX_CHUNKS = 64;
@@ -26,24 +33,14 @@ final class KernelWarmup {
     /** Stop waiting for the compiler after this long (e.g. on a JVM without C2, the kernels never get faster). */
     private static final long GIVE_UP_NANOS = 3_000_000_000L;
 
-    /**
-     * Calls of a kernel after which it is only polled: C2 queues a method after 5000 calls at most (600 to 1000 for these, whose
-     * loops count too). Every cold call allocates its vectors (garbage the heap has to hold until collected), so not many more.
-     */
-    private static final int MAX_CALLS = 5500;
-
     /** Calls before a kernel's speed is trusted (the very first calls of a small kernel can be fast interpreted). */
     private static final int MIN_CALLS = 300;
-
-
-    /** System property: when {@code true}, each warm-up reports its rounds and duration on stderr (for benchmarks). */
-    static final String LOG_PROPERTY = "mfrecs.warmup.log";
 
     private KernelWarmup() {}
 
     /**
      * Before conjugate-gradient work on {@code d}-vectors: when the SIMD kernels run, makes sure they are compiled for that length
-     * (once per JVM and length; concurrent callers wait for the first), then starts the exact solve's warm-up in the background.
+     * (once per JVM and length; concurrent callers wait for the first).
      */
     static void conjugateGradient(int d) {
         if ((DenseKernels.get() instanceof SimdKernels) == false) {
@@ -59,46 +56,74 @@ final class KernelWarmup {
                 return;
             }
             long start = System.nanoTime();
-            int rounds = 0;
             Probe probe = new Probe(d, dp);
-            try {
-                rounds = probe.warm(DenseKernels.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            int rounds = probe.warm(DenseKernels.get());
+            double kernels = (System.nanoTime() - start) / 1e6;
+            drivers(d);
             warmed |= 1L << chunks;
             if (Boolean.getBoolean(LOG_PROPERTY)) {
-                System.err.printf(java.util.Locale.ROOT, "mfrecs: conjugate-gradient kernels warmed for d=%d (padded %d): %d rounds, %.0f ms%s%n",
-                    d, dp, rounds, (System.nanoTime() - start) / 1e6, probe.report());
+                System.err.printf(Locale.ROOT, "mfrecs: conjugate-gradient kernels warmed for d=%d (padded %d): %d rounds, %.0f ms, "
+                    + "%.0f ms with the loops around them%s%n", d, dp, rounds, kernels, (System.nanoTime() - start) / 1e6, probe.report());
             }
         }
-        exactSolveInBackground();
     }
 
-    /** Starts (once per JVM) a daemon thread that calls the exact solve on a small system until its kernels are compiled. */
-    static void exactSolveInBackground() {
+    /** The solver and Gram loops around the kernels, a few hundred times on tiny inputs (compiled kernels: milliseconds). */
+    private static void drivers(int d) {
+        SplittableRandom random = new SplittableRandom(5);
+        int rows = 12;
+        int cols = 20;
+        int[] indptr = new int[rows + 1];
+        int[] indices = new int[rows * 6];
+        float[] values = new float[rows * 6];
+        for (int u = 0; u < rows; u++) {
+            indptr[u + 1] = indptr[u] + 6;
+            for (int q = 0; q < 6; q++) {
+                indices[u * 6 + q] = (u + 3 * q) % cols;
+                values[u * 6 + q] = 1 + q % 3;
+            }
+        }
+        float[] fixed = new float[cols * d];
+        for (int i = 0; i < fixed.length; i++) {
+            fixed[i] = (float) (random.nextGaussian() * 0.1);
+        }
+        float[] solved = new float[rows * d];
+        float[] gram = Gram.compute(fixed, cols, d);
+        int dp = DenseKernels.paddedDimension(d);
+        float[] padded = new float[ImplicitRowSolver.gramRows(d) * dp];
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(gram, k * d, padded, k * dp, d);
+        }
+        ImplicitRowSolver solver = new ImplicitRowSolver(d);
+        Confidence confidence = Confidence.linear(10f);
+        for (int rep = 0; rep < 400; rep++) {
+            solver.solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, cols, confidence, fixed, indptr, indices, values,
+                0, rows, solved, 3);
+            if (rep % 40 == 0) {
+                Gram.compute(fixed, cols, d, 2);
+            }
+        }
+    }
+
+    /**
+     * Before an exact half-sweep (the last one of a training run, or training with the exact solver): when the SIMD kernels run,
+     * calls the exact row solve (assembly, blocked Cholesky, substitution) on a small system until it runs at compiled speed
+     * (once per JVM).
+     */
+    static void exactSolve() {
         if ((DenseKernels.get() instanceof SimdKernels) == false) {
             return;
         }
         synchronized (KernelWarmup.class) {
-            if (exactStarted) {
+            if (exactWarmed) {
                 return;
             }
-            exactStarted = true;
-        }
-        Thread t = new Thread(KernelWarmup::warmExactSolve, "mfrecs-kernel-warmup");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /**
-     * Exact row solves (assembly, blocked Cholesky, substitution) of a small system until one runs at compiled speed (bounded).
-     */
-    private static void warmExactSolve() {
-        try {
-            int d = 32;
-            // 36 entries: one assembly block of 32 and a padded one of 4
-            int m = 36;
+            exactWarmed = true;
+            long start = System.nanoTime();
+            // small (every cold call allocates its vectors), yet several vectors per row and two four-entry blocks, so the loops of
+            // the kernels repeat
+            int d = 24;
+            int m = 8;
             SplittableRandom random = new SplittableRandom(7);
             float[] y = new float[m * d];
             for (int i = 0; i < y.length; i++) {
@@ -112,39 +137,32 @@ final class KernelWarmup {
             float[] out = new float[d];
             ImplicitRowSolver solver = new ImplicitRowSolver(d);
             Confidence confidence = Confidence.linear(10f);
-            long start = System.nanoTime();
-            // compiled, a solve takes about 4k vector operations (assembly m d^2 / 2, factorization d^3 / 6, in double lanes) plus
-            // 2 d^2 scalar ones: at most 4 ns each; cold, ten times that
+            // compiled, a solve takes its vector operations (assembly m d^2 / 2, factorization d^3 / 6, in double lanes) plus 2 d^2
+            // scalar ones: at most 4 ns each, plus a microsecond; cold, ten times that
             int lanes = Math.max(1, DenseKernels.get().lanes() / 2);
-            long bound = 4L * (m * d * d / 2 / lanes + d * d * d / 6 / lanes + 2 * d * d);
-            long best = Long.MAX_VALUE;
+            long bound = 4L * (m * d * d / 2 / lanes + d * d * d / 6 / lanes + 2 * d * d) + 1000;
+            long last = 0;
             int rep = 0;
             for (; System.nanoTime() - start < GIVE_UP_NANOS; rep++) {
                 long t0 = System.nanoTime();
-                solver.solveCholesky(gram, 0.1f, ImplicitAlsParams.Rendle.NONE, m, confidence, y, null, values, 0, m - rep % 5, out, 0,
+                solver.solveCholesky(gram, 0.1f, ImplicitAlsParams.Rendle.NONE, m, confidence, y, null, values, 0, m - rep % 2, out, 0,
                     -1);
-                long t = System.nanoTime() - t0;
-                best = Math.min(best, t);
-                if (rep > MIN_CALLS && t < bound) {
+                last = System.nanoTime() - t0;
+                if (rep > MIN_CALLS && last < bound) {
                     break;
-                }
-                if (rep > MAX_CALLS) {
-                    Thread.sleep(2);
                 }
             }
             if (Boolean.getBoolean(LOG_PROPERTY)) {
-                System.err.printf(java.util.Locale.ROOT, "mfrecs: exact-solve kernels warmed: %d solves, %.0f ms, last %.1f us%n", rep,
-                    (System.nanoTime() - start) / 1e6, best / 1e3);
+                System.err.printf(Locale.ROOT, "mfrecs: exact-solve kernels warmed: %d solves, %.0f ms, last %.1f us (bound %.1f)%n", rep,
+                    (System.nanoTime() - start) / 1e6, last / 1e3, bound / 1e3);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            // a failed warm-up must not affect anything else: the kernels are just compiled later
         }
     }
 
-    /** Small synthetic inputs of one padded length for every conjugate-gradient kernel. */
+    /** Small synthetic inputs of one padded length for every conjugate-gradient kernel, and their timing. */
     private static final class Probe {
+
+        private static final int GROUPS = 5;
 
         private final int d;
         private final int dp;
@@ -161,16 +179,18 @@ final class KernelWarmup {
         private final float[] mul;
         private final float[] diag = {0.5f, 0.5f, 0.5f};
         private final int[] rows = {0, 1, 2};
-        private final float[] gramFactors;
-        private final float[] gramAcc;
         private final float[] x0;
         private final float[] r0;
         private final float[] p0;
-        /** Per kernel group: vector operations per call (for the compiled-speed test), calls so far, compiled yet. */
+        /** The Gram kernel at two vectors per row (its calls at the real length would cost more cold than they save). */
+        private final float[] gramFactors;
+        private final float[] gramAcc;
+        private final int gramD;
+        /** Per kernel group: vector operations per call (for the compiled-speed test), calls so far, last duration, compiled yet. */
         private final long[] ops;
-        private final int[] calls = new int[5];
-        private final long[] last = new long[5];
-        private final boolean[] done = new boolean[5];
+        private final int[] calls = new int[GROUPS];
+        private final long[] last = new long[GROUPS];
+        private final boolean[] done = new boolean[GROUPS];
 
         Probe(int d, int dp) {
             this.d = d;
@@ -194,14 +214,15 @@ final class KernelWarmup {
                     java.util.Arrays.fill(a, j * dp + d, j * dp + dp, 0f);
                 }
             }
-            long c = dp / DenseKernels.get().lanes();
-            ops = new long[] {48 * c, 6L * m * c, 20 * c, m / 2 * c, 30L * DenseKernels.get().lanes()};
+            int lanes = DenseKernels.get().lanes();
+            long c = dp / lanes;
+            gramD = 2 * lanes;
+            gramFactors = random(random, 5 * gramD);
+            gramAcc = new float[gramD * gramD];
+            ops = new long[] {48 * c, 6L * m * c, 20 * c, m / 2 * c, 12L * gramD};
             x0 = x.clone();
             r0 = r.clone();
             p0 = p.clone();
-            // the Gram kernel at a small size (its calls at d = 128 would cost more cold than they save)
-            gramFactors = random(random, 5 * 2 * DenseKernels.get().lanes());
-            gramAcc = new float[4 * DenseKernels.get().lanes() * DenseKernels.get().lanes()];
         }
 
         private static float[] random(SplittableRandom random, int n) {
@@ -213,32 +234,30 @@ final class KernelWarmup {
         }
 
         /**
-         * Calls each group of kernels until it runs at compiled speed, and at most {@link #MAX_CALLS} times (by then C2 has queued
-         * it), then only polls it, leaving the CPU to the compiler thread, until every group is compiled or the time is up. The
-         * kernels are called from this one interpreted loop (without an inner loop, a few thousand iterations stay below the
-         * interpreter's threshold for compiling the loop), so C2 compiles each kernel on its own instead of inlined into a caller.
-         * Returns the number of rounds, -1 if it gave up.
+         * Calls each group of kernels until it runs at compiled speed (or the time is up). The kernels are called from this one
+         * interpreted loop (without an inner loop, a few thousand iterations stay below the interpreter's threshold for compiling
+         * the loop), so C2 compiles each kernel on its own instead of inlined into a caller. A group keeps being called at full
+         * rate until compiled: calling less often once C2 ought to have queued it left kernels that the JIT had parked at tier 2
+         * (C1 without profiling, when its C2 queue is long) cold for seconds. Returns the number of rounds, -1 if it gave up.
          */
-        int warm(DenseKernels k) throws InterruptedException {
+        int warm(DenseKernels k) {
             long start = System.nanoTime();
-            int lanes = k.lanes();
             for (int rep = 0; System.nanoTime() - start < GIVE_UP_NANOS; rep++) {
-                boolean poll = rep % 8 == 0;
-                if (due(0, poll)) {
+                if (done[0] == false) {
                     restore();
                     long t0 = System.nanoTime();
-                    // a pair of rows and a single row, two blocks of four rows of G
+                    // a pair of rows and a row alone, two blocks of four rows of G
                     k.symmetricMultiply(g8, dp, Math.min(8, dp), 1f, diag, p, ap, rows, 3);
                     record(0, System.nanoTime() - t0);
                 }
-                if (due(1, poll)) {
+                if (done[1] == false) {
                     restore();
                     long t0 = System.nanoTime();
                     k.sparsePass(y, 0, m, add, mul, 0, p, 0, ap, 0, dp);
                     k.sparsePass(y, dp, m - 1, add, mul, 1, p, dp, ap, dp, dp);
                     record(1, System.nanoTime() - t0);
                 }
-                if (due(2, poll)) {
+                if (done[2] == false) {
                     restore();
                     long t0 = System.nanoTime();
                     float rs = k.cgStart(r, p, 2 * dp, dp);
@@ -246,31 +265,23 @@ final class KernelWarmup {
                     k.cgStep(x, r, p, ap, dp, dp, rs);
                     record(2, System.nanoTime() - t0);
                 }
-                if (due(3, poll)) {
+                if (done[3] == false) {
                     long t0 = System.nanoTime();
                     k.gather(src, offsets, 0, m / 2, d, y, 0, dp);
                     record(3, System.nanoTime() - t0);
                 }
-                if (due(4, poll)) {
+                if (done[4] == false) {
                     java.util.Arrays.fill(gramAcc, 0f);
                     long t0 = System.nanoTime();
-                    k.gramUpdate(gramFactors, 0, 5, 2 * lanes, gramAcc);
+                    // four rows and one, so both of its loops run
+                    k.gramUpdate(gramFactors, 0, 5, gramD, gramAcc);
                     record(4, System.nanoTime() - t0);
                 }
-                if (allDone()) {
+                if (done[0] && done[1] && done[2] && done[3] && done[4]) {
                     return rep + 1;
-                }
-                if (waiting()) {
-                    // every kernel not yet compiled has been called past C2's thresholds: wait for the compiler
-                    Thread.sleep(1);
                 }
             }
             return -1;
-        }
-
-        /** Whether group {@code g} is to be called this round: not yet compiled, and below the call cap or polled. */
-        private boolean due(int g, boolean poll) {
-            return done[g] == false && (calls[g] < MAX_CALLS || poll);
         }
 
         /**
@@ -285,29 +296,12 @@ final class KernelWarmup {
             }
         }
 
-        private boolean allDone() {
-            for (boolean b : done) {
-                if (b == false) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private boolean waiting() {
-            for (int g = 0; g < done.length; g++) {
-                if (done[g] == false && calls[g] < MAX_CALLS) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         /** Per kernel group: calls, last duration and the compiled-speed bound in ns, for the log. */
         String report() {
             StringBuilder b = new StringBuilder();
-            for (int g = 0; g < calls.length; g++) {
-                b.append(String.format(java.util.Locale.ROOT, "; group %d: %d calls, last %d ns (bound %d)", g, calls[g], last[g],
+            String[] names = {"YtY v", "sparse", "cg step", "gather", "gram"};
+            for (int g = 0; g < GROUPS; g++) {
+                b.append(String.format(Locale.ROOT, "; %s: %d calls, last %d ns (bound %d)", names[g], calls[g], last[g],
                     5 * ops[g] / 2 + 300));
             }
             return b.toString();

@@ -98,30 +98,35 @@ final class SimdKernels extends DenseKernels {
     void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
         int j = 0;
         for (; j + 1 < n; j += 2) {
-            multiplyPair(g, dp, kEnd, scale, diag[rows[j]], diag[rows[j + 1]], v, out, rows[j] * dp, rows[j + 1] * dp);
+            int a = rows[j] * dp;
+            int b = rows[j + 1] * dp;
+            multiplyPair(g, dp, kEnd, scale, diag[rows[j]], diag[rows[j + 1]], v, a, out, v, b, out);
         }
         if (j < n) {
-            multiplyOne(g, dp, kEnd, scale, diag[rows[j]], v, out, rows[j] * dp);
+            // an odd row out pairs with a zero row (rare: groups are of four rows; one kernel less for the JIT to compile)
+            int a = rows[j] * dp;
+            multiplyPair(g, dp, kEnd, scale, diag[rows[j]], 0f, v, a, out, new float[dp], 0, new float[dp]);
         }
     }
 
     /**
      * {@code out = scale G v + diag v} for two rows at once (each loaded slice of four rows of {@code G} serves both): per lane a
-     * chain of fused multiply-adds over k, then the scaling.
+     * chain of fused multiply-adds over k from zero, then the scaling. Row one is {@code va[a..a+dp)} into {@code oa[a..a+dp)},
+     * row two {@code vb[b..b+dp)} into {@code ob[b..b+dp)}.
      */
-    private static void multiplyPair(float[] g, int dp, int kEnd, float scale, float diagA, float diagB, float[] v, float[] out,
-                                     int a, int b) {
-        java.util.Arrays.fill(out, a, a + dp, 0f);
-        java.util.Arrays.fill(out, b, b + dp, 0f);
+    private static void multiplyPair(float[] g, int dp, int kEnd, float scale, float diagA, float diagB, float[] va, int a, float[] oa,
+                                     float[] vb, int b, float[] ob) {
+        java.util.Arrays.fill(oa, a, a + dp, 0f);
+        java.util.Arrays.fill(ob, b, b + dp, 0f);
         for (int k = 0; k < kEnd; k += 4) {
-            FloatVector a0 = FloatVector.broadcast(S, v[a + k]);
-            FloatVector a1 = FloatVector.broadcast(S, v[a + k + 1]);
-            FloatVector a2 = FloatVector.broadcast(S, v[a + k + 2]);
-            FloatVector a3 = FloatVector.broadcast(S, v[a + k + 3]);
-            FloatVector b0 = FloatVector.broadcast(S, v[b + k]);
-            FloatVector b1 = FloatVector.broadcast(S, v[b + k + 1]);
-            FloatVector b2 = FloatVector.broadcast(S, v[b + k + 2]);
-            FloatVector b3 = FloatVector.broadcast(S, v[b + k + 3]);
+            FloatVector a0 = FloatVector.broadcast(S, va[a + k]);
+            FloatVector a1 = FloatVector.broadcast(S, va[a + k + 1]);
+            FloatVector a2 = FloatVector.broadcast(S, va[a + k + 2]);
+            FloatVector a3 = FloatVector.broadcast(S, va[a + k + 3]);
+            FloatVector b0 = FloatVector.broadcast(S, vb[b + k]);
+            FloatVector b1 = FloatVector.broadcast(S, vb[b + k + 1]);
+            FloatVector b2 = FloatVector.broadcast(S, vb[b + k + 2]);
+            FloatVector b3 = FloatVector.broadcast(S, vb[b + k + 3]);
             int g0 = k * dp;
             int g1 = g0 + dp;
             int g2 = g1 + dp;
@@ -131,49 +136,18 @@ final class SimdKernels extends DenseKernels {
                 FloatVector r1 = FloatVector.fromArray(S, g, g1 + i);
                 FloatVector r2 = FloatVector.fromArray(S, g, g2 + i);
                 FloatVector r3 = FloatVector.fromArray(S, g, g3 + i);
-                FloatVector o = FloatVector.fromArray(S, out, a + i);
-                r3.fma(a3, r2.fma(a2, r1.fma(a1, r0.fma(a0, o)))).intoArray(out, a + i);
-                FloatVector p = FloatVector.fromArray(S, out, b + i);
-                r3.fma(b3, r2.fma(b2, r1.fma(b1, r0.fma(b0, p)))).intoArray(out, b + i);
+                FloatVector o = FloatVector.fromArray(S, oa, a + i);
+                r3.fma(a3, r2.fma(a2, r1.fma(a1, r0.fma(a0, o)))).intoArray(oa, a + i);
+                FloatVector p = FloatVector.fromArray(S, ob, b + i);
+                r3.fma(b3, r2.fma(b2, r1.fma(b1, r0.fma(b0, p)))).intoArray(ob, b + i);
             }
         }
         FloatVector sc = FloatVector.broadcast(S, scale);
         FloatVector da = FloatVector.broadcast(S, diagA);
         FloatVector db = FloatVector.broadcast(S, diagB);
         for (int i = 0; i < dp; i += L) {
-            FloatVector oa = FloatVector.fromArray(S, out, a + i).mul(sc);
-            oa.add(FloatVector.fromArray(S, v, a + i).mul(da)).intoArray(out, a + i);
-            FloatVector ob = FloatVector.fromArray(S, out, b + i).mul(sc);
-            ob.add(FloatVector.fromArray(S, v, b + i).mul(db)).intoArray(out, b + i);
-        }
-    }
-
-    /** {@code out = scale G v + diag v} for one row, the same chain per lane as {@link #multiplyPair}. */
-    private static void multiplyOne(float[] g, int dp, int kEnd, float scale, float diag, float[] v, float[] out, int a) {
-        java.util.Arrays.fill(out, a, a + dp, 0f);
-        for (int k = 0; k < kEnd; k += 4) {
-            FloatVector a0 = FloatVector.broadcast(S, v[a + k]);
-            FloatVector a1 = FloatVector.broadcast(S, v[a + k + 1]);
-            FloatVector a2 = FloatVector.broadcast(S, v[a + k + 2]);
-            FloatVector a3 = FloatVector.broadcast(S, v[a + k + 3]);
-            int g0 = k * dp;
-            int g1 = g0 + dp;
-            int g2 = g1 + dp;
-            int g3 = g2 + dp;
-            for (int i = 0; i < dp; i += L) {
-                FloatVector o = FloatVector.fromArray(S, out, a + i);
-                o = FloatVector.fromArray(S, g, g0 + i).fma(a0, o);
-                o = FloatVector.fromArray(S, g, g1 + i).fma(a1, o);
-                o = FloatVector.fromArray(S, g, g2 + i).fma(a2, o);
-                o = FloatVector.fromArray(S, g, g3 + i).fma(a3, o);
-                o.intoArray(out, a + i);
-            }
-        }
-        FloatVector sc = FloatVector.broadcast(S, scale);
-        FloatVector da = FloatVector.broadcast(S, diag);
-        for (int i = 0; i < dp; i += L) {
-            FloatVector o = FloatVector.fromArray(S, out, a + i).mul(sc);
-            o.add(FloatVector.fromArray(S, v, a + i).mul(da)).intoArray(out, a + i);
+            FloatVector.fromArray(S, oa, a + i).mul(sc).add(FloatVector.fromArray(S, va, a + i).mul(da)).intoArray(oa, a + i);
+            FloatVector.fromArray(S, ob, b + i).mul(sc).add(FloatVector.fromArray(S, vb, b + i).mul(db)).intoArray(ob, b + i);
         }
     }
 
