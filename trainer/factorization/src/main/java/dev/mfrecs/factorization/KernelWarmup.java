@@ -13,8 +13,10 @@ import java.util.SplittableRandom;
  * kernel on small synthetic inputs until it runs at compiled speed: a few thousand cheap calls, then mostly waiting for the
  * compiler thread, a few hundred milliseconds in all. The kernels are called from one interpreted loop, so C2 compiles each of
  * them alone instead of inlined into a caller; then the plain-Java loops around them (the row solvers, the Gram matrix) are
- * called a few hundred times on tiny inputs so they are not interpreted either. {@code -Dmfrecs.warmup.log=true} reports each
- * warm-up on stderr.
+ * called a few hundred times on tiny inputs so they are not interpreted either. The exact solve, which a training run needs once
+ * at its end, is warmed by a daemon thread at one small solve a millisecond during the conjugate-gradient epochs (cold calls at
+ * full rate, each allocating its vectors, slowed those epochs and made the heap grow), and finished if need be before the first
+ * exact half-sweep. {@code -Dmfrecs.warmup.log=true} reports each warm-up on stderr.
  * <p>
  * Nothing here changes a result: the kernels compute the same bits whether compiled or not ({@link DenseKernels}).
  */
@@ -25,13 +27,17 @@ final class KernelWarmup {
 
     /** Bit {@code c}: the conjugate-gradient kernels were warmed for rows of {@code c} vectors ({@code c < 64}). */
     private static long warmed;
-    private static boolean exactWarmed;
+    /** The exact-solve probe, shared by the background and the foreground warm-up; null before either started. */
+    private static ExactProbe exact;
 
     /** Rows of 64 vectors and more are not warmed up (their cold calls would cost more than the warm-up saves). */
     private static final int MAX_CHUNKS = 64;
 
     /** Stop waiting for the compiler after this long (e.g. on a JVM without C2, the kernels never get faster). */
     private static final long GIVE_UP_NANOS = 3_000_000_000L;
+
+    /** How long the background exact-solve warm-up keeps going at most. */
+    private static final long BACKGROUND_NANOS = 30_000_000_000L;
 
     /** Calls before a kernel's speed is trusted (the very first calls of a small kernel can be fast interpreted). */
     private static final int MIN_CALLS = 300;
@@ -66,6 +72,7 @@ final class KernelWarmup {
                     + "%.0f ms with the loops around them%s%n", d, dp, rounds, kernels, (System.nanoTime() - start) / 1e6, probe.report());
             }
         }
+        exactSolveInBackground();
     }
 
     /** The solver and Gram loops around the kernels, a few hundred times on tiny inputs (compiled kernels: milliseconds). */
@@ -108,53 +115,110 @@ final class KernelWarmup {
     /**
      * Before an exact half-sweep (the last one of a training run, or training with the exact solver): when the SIMD kernels run,
      * calls the exact row solve (assembly, blocked Cholesky, substitution) on a small system until it runs at compiled speed
-     * (once per JVM).
+     * (once per JVM). Usually little is left to do: after the conjugate-gradient warm-up a daemon thread has been doing the same,
+     * one solve a millisecond, during the conjugate-gradient epochs.
      */
     static void exactSolve() {
         if ((DenseKernels.get() instanceof SimdKernels) == false) {
             return;
         }
+        ExactProbe probe;
         synchronized (KernelWarmup.class) {
-            if (exactWarmed) {
+            if (exact == null) {
+                exact = new ExactProbe();
+            }
+            probe = exact;
+        }
+        long start = System.nanoTime();
+        int before;
+        int solves;
+        synchronized (probe) {
+            before = probe.solves;
+            while (probe.compiled == false && System.nanoTime() - start < GIVE_UP_NANOS) {
+                probe.step();
+            }
+            probe.compiled = true;
+            solves = probe.solves;
+        }
+        if (Boolean.getBoolean(LOG_PROPERTY) && solves > before) {
+            System.err.printf(Locale.ROOT, "mfrecs: exact-solve kernels warmed: %d solves (%d in the background before), %.0f ms, "
+                + "last %.1f us (bound %.1f)%n", solves, before, (System.nanoTime() - start) / 1e6, probe.last / 1e3, probe.bound / 1e3);
+        }
+    }
+
+    /** The background part of {@link #exactSolve}: one solve a millisecond until compiled, or until the foreground takes over. */
+    private static void exactSolveInBackground() {
+        synchronized (KernelWarmup.class) {
+            if (exact != null) {
                 return;
             }
-            exactWarmed = true;
+            exact = new ExactProbe();
+        }
+        ExactProbe probe = exact;
+        Thread t = new Thread(() -> {
             long start = System.nanoTime();
-            // small (every cold call allocates its vectors), yet several vectors per row and two four-entry blocks, so the loops of
-            // the kernels repeat
-            int d = 24;
-            int m = 8;
+            try {
+                while (System.nanoTime() - start < BACKGROUND_NANOS) {
+                    synchronized (probe) {
+                        if (probe.compiled) {
+                            return;
+                        }
+                        probe.step();
+                    }
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                // a failed warm-up changes nothing but speed
+            }
+        }, "mfrecs-exact-solve-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A small exact row solve, repeated: several vectors per row and two four-entry blocks, so the kernels' loops repeat. */
+    private static final class ExactProbe {
+
+        private final int d = 24;
+        private final int m = 8;
+        private final float[] y = new float[m * d];
+        private final float[] gram;
+        private final float[] values = new float[m];
+        private final float[] out = new float[d];
+        private final ImplicitRowSolver solver = new ImplicitRowSolver(d);
+        private final Confidence confidence = Confidence.linear(10f);
+        /**
+         * Compiled, a solve takes its vector operations (assembly m d^2 / 2, factorization d^3 / 6, in double lanes) plus 2 d^2
+         * scalar ones: at most 4 ns each, plus a microsecond; cold, ten times that.
+         */
+        private final long bound;
+        private int solves;
+        private long last;
+        private boolean compiled;
+
+        ExactProbe() {
             SplittableRandom random = new SplittableRandom(7);
-            float[] y = new float[m * d];
             for (int i = 0; i < y.length; i++) {
                 y[i] = (float) (random.nextGaussian() * 0.3);
             }
-            float[] gram = Gram.compute(y, m, d);
-            float[] values = new float[m];
+            gram = Gram.compute(y, m, d);
             for (int q = 0; q < m; q++) {
                 values[q] = 1 + q % 5;
             }
-            float[] out = new float[d];
-            ImplicitRowSolver solver = new ImplicitRowSolver(d);
-            Confidence confidence = Confidence.linear(10f);
-            // compiled, a solve takes its vector operations (assembly m d^2 / 2, factorization d^3 / 6, in double lanes) plus 2 d^2
-            // scalar ones: at most 4 ns each, plus a microsecond; cold, ten times that
             int lanes = Math.max(1, DenseKernels.get().lanes() / 2);
-            long bound = 4L * (m * d * d / 2 / lanes + d * d * d / 6 / lanes + 2 * d * d) + 1000;
-            long last = 0;
-            int rep = 0;
-            for (; System.nanoTime() - start < GIVE_UP_NANOS; rep++) {
-                long t0 = System.nanoTime();
-                solver.solveCholesky(gram, 0.1f, ImplicitAlsParams.Rendle.NONE, m, confidence, y, null, values, 0, m - rep % 2, out, 0,
-                    -1);
-                last = System.nanoTime() - t0;
-                if (rep > MIN_CALLS && last < bound) {
-                    break;
-                }
-            }
-            if (Boolean.getBoolean(LOG_PROPERTY)) {
-                System.err.printf(Locale.ROOT, "mfrecs: exact-solve kernels warmed: %d solves, %.0f ms, last %.1f us (bound %.1f)%n", rep,
-                    (System.nanoTime() - start) / 1e6, last / 1e3, bound / 1e3);
+            bound = 4L * (m * d * d / 2 / lanes + d * d * d / 6 / lanes + 2 * d * d) + 1000;
+        }
+
+        /** One solve (the caller holds the probe's lock); marks the probe compiled when it ran at compiled speed. */
+        void step() {
+            long t0 = System.nanoTime();
+            solver.solveCholesky(gram, 0.1f, ImplicitAlsParams.Rendle.NONE, m, confidence, y, null, values, 0, m - solves % 2, out, 0,
+                -1);
+            last = System.nanoTime() - t0;
+            solves++;
+            if (solves > MIN_CALLS && last < bound) {
+                compiled = true;
             }
         }
     }
@@ -219,7 +283,7 @@ final class KernelWarmup {
             gramD = 2 * lanes;
             gramFactors = random(random, 5 * gramD);
             gramAcc = new float[gramD * gramD];
-            ops = new long[] {48 * c, 6L * m * c, 20 * c, m / 2 * c, 12L * gramD};
+            ops = new long[] {48 * c, 5 * 3 * c, 20 * c, m / 2 * c, 12L * gramD};
             x0 = x.clone();
             r0 = r.clone();
             p0 = p.clone();
@@ -253,8 +317,9 @@ final class KernelWarmup {
                 if (done[1] == false) {
                     restore();
                     long t0 = System.nanoTime();
-                    k.sparsePass(y, 0, m, add, mul, 0, p, 0, ap, 0, dp);
-                    k.sparsePass(y, dp, m - 1, add, mul, 1, p, dp, ap, dp, dp);
+                    // few entries (each cold one allocates a few dozen vectors), yet more than one, so the loop repeats
+                    k.sparsePass(y, 0, 3, add, mul, 0, p, 0, ap, 0, dp);
+                    k.sparsePass(y, dp, 2, add, mul, 1, p, dp, ap, dp, dp);
                     record(1, System.nanoTime() - t0);
                 }
                 if (done[2] == false) {
