@@ -14,6 +14,7 @@ which other tenants of the machine disturb much less. The load average (1 min) i
   mvn -B -ntp -q package -DskipTests -pl trainer/benchmarks -am
   python3 trainer/benchmarks/python/train_speed.py                      # the issue's points, 2 rounds
   python3 trainer/benchmarks/python/train_speed.py --rounds 3 --one-thread --points ml1m-pos:128 ml20m:128
+  python3 trainer/benchmarks/python/train_speed.py --baseline /tmp/main-benchmarks.jar   # before/after in the same run
 
 Run from the repository root (or pass --jar). JAVA (default $JAVA_HOME/bin/java, else java) and PYTHON (python3).
 """
@@ -45,9 +46,9 @@ def run(cmd):
     return p.stdout
 
 
-def java_train(args, data, d, threads, iterations):
+def java_train(args, data, d, threads, iterations, jar=None):
     before = load()
-    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", args.jar,
+    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", jar or args.jar,
                "dev.mfrecs.benchmarks.TrainTimer", data, str(d), str(threads), str(iterations)])
     it = [float(x) for x in re.search(r"iteration ms: ([\d ]+)", out).group(1).split()]
     spi = float(re.search(r"seconds_per_iteration ([\d.]+)", out).group(1))
@@ -74,9 +75,9 @@ def numpy_epochs(args, data, d, workers, epochs):
     return {"first": first, "warm": walls, "cpu": cpus, "loss": loss.group(1) if loss else "?", "load": before}
 
 
-def java_cpu(args, shape, d, epochs):
+def java_cpu(args, shape, d, epochs, jar=None):
     before = load()
-    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", args.jar,
+    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", jar or args.jar,
                "dev.mfrecs.benchmarks.EpochTimer", shape, str(d), "CG", "1", str(epochs)])
     m = re.search(r"main-thread cpu ms min (\d+) median (\d+)", out)
     return {"min": float(m.group(1)), "median": float(m.group(2)), "load": before}
@@ -89,6 +90,8 @@ def main():
     ap.add_argument("--points", nargs="+", default=DEFAULT_POINTS, help="SHAPE:D, e.g. ml1m-pos:128 ml20m:128")
     ap.add_argument("--rounds", type=int, default=2, help="alternating Java/numpy rounds per point")
     ap.add_argument("--one-thread", action="store_true", help="also EpochTimer (1 thread, CPU) against numpy --workers 1")
+    ap.add_argument("--baseline", help="another build of the benchmarks jar (e.g. of main) to run alternately with --jar, "
+                                       "for before/after columns in the same run")
     ap.add_argument("--java-opts", default="", help="extra JVM options for the Java runs, e.g. '-Xmx400m' (space-separated)")
     args = ap.parse_args()
     java_home = os.environ.get("JAVA_HOME")
@@ -104,10 +107,17 @@ def main():
         if not os.path.exists(os.path.join(data, "users_init_d%d.f32" % d)):
             run([args.java, "-Xmx8g", "-cp", args.jar, "dev.mfrecs.benchmarks.DumpData", shape, data, str(d)])
         for r in range(args.rounds):
-            j = java_train(args, data, d, 2, ITERATIONS.get(shape, 15))
-            n = numpy_epochs(args, data, d, 2, NUMPY_EPOCHS.get(shape, 3))
-            row = {"shape": shape, "d": d, "round": r + 1, "java": j, "numpy": n}
+            row = {"shape": shape, "d": d, "round": r + 1}
+            # the baseline first in odd rounds, second in even ones
+            if args.baseline and r % 2 == 0:
+                row["base"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15), args.baseline)
+            row["java"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15))
+            if args.baseline and r % 2 == 1:
+                row["base"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15), args.baseline)
+            row["numpy"] = numpy_epochs(args, data, d, 2, NUMPY_EPOCHS.get(shape, 3))
             if args.one_thread:
+                if args.baseline:
+                    row["base1"] = java_cpu(args, shape, d, 5, args.baseline)
                 row["java1"] = java_cpu(args, shape, d, 5)
                 row["numpy1"] = numpy_epochs(args, data, d, 1, NUMPY_EPOCHS.get(shape, 3))
             rows.append(row)
@@ -129,31 +139,52 @@ def print_row(row, one, flush=False):
             % (row["shape"], row["d"], row["round"], j["load"], fmt_ms(j["first"]), fmt_ms(jw), fmt_ms(min(j["warm"])),
                fmt_ms(j["final"]), j["spi"], j["rss"], j["ratio1"], j["ratio2"], j["loss"], n["load"], fmt_ms(n["first"]),
                fmt_ms(nw), fmt_ms(min(n["warm"])), n["loss"], jw / nw))
+    if "base" in row:
+        b = row["base"]
+        line += (" | baseline java [load %.1f] first %s ms, warm median %s ms, final sweep %s ms, seconds_per_iteration %.3f, "
+                 "peak rss %.0f MB, loss %s" % (b["load"], fmt_ms(b["first"]), fmt_ms(statistics.median(b["warm"])),
+                                               fmt_ms(b["final"]), b["spi"], b["rss"], b["loss"]))
     if one:
         j1, n1 = row["java1"], row["numpy1"]
         line += (" | 1 thread cpu: java [load %.1f] min %s median %s ms, numpy [load %.1f] min %s median %s ms, java/numpy %.3f"
                  % (j1["load"], fmt_ms(j1["min"]), fmt_ms(j1["median"]), n1["load"], fmt_ms(min(n1["cpu"])),
                     fmt_ms(statistics.median(n1["cpu"])), j1["median"] / statistics.median(n1["cpu"])))
+        if "base1" in row:
+            line += " | baseline 1 thread cpu [load %.1f] min %s median %s ms" % (row["base1"]["load"], fmt_ms(row["base1"]["min"]),
+                                                                                 fmt_ms(row["base1"]["median"]))
     print(line, flush=flush)
 
 
 def print_summary(rows, one):
+    base = any("base" in row for row in rows)
     head = ["point", "round", "load", "Java first epoch", "Java warm epoch (median)", "Java final exact sweep",
             "Java seconds_per_iteration", "numpy warm epoch (median)", "Java / numpy (warm)", "Java peak RSS"]
+    if base:
+        head += ["baseline first epoch", "baseline warm epoch (median)", "baseline final exact sweep", "baseline seconds_per_iteration",
+                 "baseline peak RSS"]
     if one:
         head += ["Java 1-thread CPU (median)", "numpy 1-worker CPU (median)", "Java / numpy (CPU)"]
+        if base:
+            head += ["baseline 1-thread CPU (median)"]
     print("| " + " | ".join(head) + " |")
     print("|" + " --- |" * len(head))
     for row in rows:
         j, n = row["java"], row["numpy"]
         jw, nw = statistics.median(j["warm"]), statistics.median(n["warm"])
-        cells = ["%s d=%d" % (row["shape"], row["d"]), str(row["round"]), "%.1f / %.1f" % (j["load"], n["load"]),
+        loads = [j["load"], n["load"]] + ([row["base"]["load"]] if "base" in row else [])
+        cells = ["%s d=%d" % (row["shape"], row["d"]), str(row["round"]), " / ".join("%.1f" % x for x in loads),
                  "%s ms" % fmt_ms(j["first"]), "%s ms" % fmt_ms(jw), "%s ms" % fmt_ms(j["final"]), "%.3f s" % j["spi"],
                  "%s ms" % fmt_ms(nw), "%.3f" % (jw / nw), "%.0f MB (%.2fx)" % (j["rss"], j["ratio2"])]
+        if base:
+            b = row["base"]
+            cells += ["%s ms" % fmt_ms(b["first"]), "%s ms" % fmt_ms(statistics.median(b["warm"])), "%s ms" % fmt_ms(b["final"]),
+                      "%.3f s" % b["spi"], "%.0f MB (%.2fx)" % (b["rss"], b["ratio2"])]
         if one:
             j1, n1 = row["java1"], row["numpy1"]
             n1m = statistics.median(n1["cpu"])
             cells += ["%s ms" % fmt_ms(j1["median"]), "%s ms" % fmt_ms(n1m), "%.3f" % (j1["median"] / n1m)]
+            if base:
+                cells += ["%s ms" % fmt_ms(row["base1"]["median"])]
         print("| " + " | ".join(cells) + " |")
 
 
