@@ -96,59 +96,81 @@ final class SimdKernels extends DenseKernels {
 
     @Override
     void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
-        int j = 0;
-        for (; j + 1 < n; j += 2) {
-            int a = rows[j] * dp;
-            int b = rows[j + 1] * dp;
-            multiplyPair(g, dp, kEnd, scale, diag[rows[j]], diag[rows[j + 1]], v, a, out, v, b, out);
-        }
-        if (j < n) {
-            // an odd row out pairs with a zero row (rare: groups are of four rows; one kernel less for the JIT to compile)
-            int a = rows[j] * dp;
-            multiplyPair(g, dp, kEnd, scale, diag[rows[j]], 0f, v, a, out, new float[dp], 0, new float[dp]);
+        // four rows per pass over G; a group of fewer repeats its last row (the same values stored twice), which is rare: groups
+        // are of four rows, and few rows stop before the last step
+        for (int j = 0; j < n; j += 4) {
+            int r0 = rows[j];
+            int r1 = rows[Math.min(j + 1, n - 1)];
+            int r2 = rows[Math.min(j + 2, n - 1)];
+            int r3 = rows[Math.min(j + 3, n - 1)];
+            multiplyQuad(g, dp, kEnd, scale, v, out, r0 * dp, r1 * dp, r2 * dp, r3 * dp, diag[r0], diag[r1], diag[r2], diag[r3]);
         }
     }
 
     /**
-     * {@code out = scale G v + diag v} for two rows at once (each loaded slice of four rows of {@code G} serves both): per lane a
-     * chain of fused multiply-adds over k from zero, then the scaling. Row one is {@code va[a..a+dp)} into {@code oa[a..a+dp)},
-     * row two {@code vb[b..b+dp)} into {@code ob[b..b+dp)}.
+     * {@code out = scale G v + diag v} for four rows at once: two vectors of each row's result stay in registers while the loop
+     * runs over k, so each loaded slice of {@code G} serves four rows and {@code out} is only written; per lane a chain of fused
+     * multiply-adds over k from zero, then the scaling. Rows start at {@code o0..o3} in {@code v} and {@code out}.
      */
-    private static void multiplyPair(float[] g, int dp, int kEnd, float scale, float diagA, float diagB, float[] va, int a, float[] oa,
-                                     float[] vb, int b, float[] ob) {
-        java.util.Arrays.fill(oa, a, a + dp, 0f);
-        java.util.Arrays.fill(ob, b, b + dp, 0f);
-        for (int k = 0; k < kEnd; k += 4) {
-            FloatVector a0 = FloatVector.broadcast(S, va[a + k]);
-            FloatVector a1 = FloatVector.broadcast(S, va[a + k + 1]);
-            FloatVector a2 = FloatVector.broadcast(S, va[a + k + 2]);
-            FloatVector a3 = FloatVector.broadcast(S, va[a + k + 3]);
-            FloatVector b0 = FloatVector.broadcast(S, vb[b + k]);
-            FloatVector b1 = FloatVector.broadcast(S, vb[b + k + 1]);
-            FloatVector b2 = FloatVector.broadcast(S, vb[b + k + 2]);
-            FloatVector b3 = FloatVector.broadcast(S, vb[b + k + 3]);
-            int g0 = k * dp;
-            int g1 = g0 + dp;
-            int g2 = g1 + dp;
-            int g3 = g2 + dp;
-            for (int i = 0; i < dp; i += L) {
-                FloatVector r0 = FloatVector.fromArray(S, g, g0 + i);
-                FloatVector r1 = FloatVector.fromArray(S, g, g1 + i);
-                FloatVector r2 = FloatVector.fromArray(S, g, g2 + i);
-                FloatVector r3 = FloatVector.fromArray(S, g, g3 + i);
-                FloatVector o = FloatVector.fromArray(S, oa, a + i);
-                r3.fma(a3, r2.fma(a2, r1.fma(a1, r0.fma(a0, o)))).intoArray(oa, a + i);
-                FloatVector p = FloatVector.fromArray(S, ob, b + i);
-                r3.fma(b3, r2.fma(b2, r1.fma(b1, r0.fma(b0, p)))).intoArray(ob, b + i);
-            }
-        }
+    private static void multiplyQuad(float[] g, int dp, int kEnd, float scale, float[] v, float[] out, int o0, int o1, int o2, int o3,
+                                     float d0, float d1, float d2, float d3) {
         FloatVector sc = FloatVector.broadcast(S, scale);
-        FloatVector da = FloatVector.broadcast(S, diagA);
-        FloatVector db = FloatVector.broadcast(S, diagB);
-        for (int i = 0; i < dp; i += L) {
-            FloatVector.fromArray(S, oa, a + i).mul(sc).add(FloatVector.fromArray(S, va, a + i).mul(da)).intoArray(oa, a + i);
-            FloatVector.fromArray(S, ob, b + i).mul(sc).add(FloatVector.fromArray(S, vb, b + i).mul(db)).intoArray(ob, b + i);
+        int c = 0;
+        for (; c + 2 * L <= dp; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector c0 = a0;
+            FloatVector c1 = a0;
+            FloatVector e0 = a0;
+            FloatVector e1 = a0;
+            for (int k = 0; k < kEnd; k++) {
+                int gk = k * dp + c;
+                FloatVector g0 = FloatVector.fromArray(S, g, gk);
+                FloatVector g1 = FloatVector.fromArray(S, g, gk + L);
+                FloatVector va = FloatVector.broadcast(S, v[o0 + k]);
+                FloatVector vb = FloatVector.broadcast(S, v[o1 + k]);
+                FloatVector vc = FloatVector.broadcast(S, v[o2 + k]);
+                FloatVector ve = FloatVector.broadcast(S, v[o3 + k]);
+                a0 = g0.fma(va, a0);
+                a1 = g1.fma(va, a1);
+                b0 = g0.fma(vb, b0);
+                b1 = g1.fma(vb, b1);
+                c0 = g0.fma(vc, c0);
+                c1 = g1.fma(vc, c1);
+                e0 = g0.fma(ve, e0);
+                e1 = g1.fma(ve, e1);
+            }
+            store(a0, a1, sc, d0, v, out, o0 + c);
+            store(b0, b1, sc, d1, v, out, o1 + c);
+            store(c0, c1, sc, d2, v, out, o2 + c);
+            store(e0, e1, sc, d3, v, out, o3 + c);
         }
+        if (c < dp) {
+            // an odd last vector
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector b0 = a0;
+            FloatVector c0 = a0;
+            FloatVector e0 = a0;
+            for (int k = 0; k < kEnd; k++) {
+                FloatVector g0 = FloatVector.fromArray(S, g, k * dp + c);
+                a0 = g0.fma(FloatVector.broadcast(S, v[o0 + k]), a0);
+                b0 = g0.fma(FloatVector.broadcast(S, v[o1 + k]), b0);
+                c0 = g0.fma(FloatVector.broadcast(S, v[o2 + k]), c0);
+                e0 = g0.fma(FloatVector.broadcast(S, v[o3 + k]), e0);
+            }
+            a0.mul(sc).add(FloatVector.fromArray(S, v, o0 + c).mul(d0)).intoArray(out, o0 + c);
+            b0.mul(sc).add(FloatVector.fromArray(S, v, o1 + c).mul(d1)).intoArray(out, o1 + c);
+            c0.mul(sc).add(FloatVector.fromArray(S, v, o2 + c).mul(d2)).intoArray(out, o2 + c);
+            e0.mul(sc).add(FloatVector.fromArray(S, v, o3 + c).mul(d3)).intoArray(out, o3 + c);
+        }
+    }
+
+    /** Two result vectors of a row of {@link #multiplyQuad}, scaled: {@code o * scale + v * diag}, to {@code out[at..at+2L)}. */
+    private static void store(FloatVector o0, FloatVector o1, FloatVector sc, float diag, float[] v, float[] out, int at) {
+        o0.mul(sc).add(FloatVector.fromArray(S, v, at).mul(diag)).intoArray(out, at);
+        o1.mul(sc).add(FloatVector.fromArray(S, v, at + L).mul(diag)).intoArray(out, at + L);
     }
 
     @Override
