@@ -231,7 +231,10 @@ final class KernelWarmup {
         private final int d;
         private final int dp;
         private final int m = 8;
-        private final float[] g8;
+        private final int smallDp;
+        private final float[] g4;
+        private final float[] small;
+        private final float[] smallOut;
         private final float[] x;
         private final float[] r;
         private final float[] p;
@@ -260,16 +263,22 @@ final class KernelWarmup {
             this.d = d;
             this.dp = dp;
             SplittableRandom random = new SplittableRandom(11);
-            g8 = random(random, 8 * dp);
+            // the kernels whose loops do not depend on the padded length run on short rows (cold, every vector operation allocates):
+            // four vectors, so their loops over vectors repeat
+            int lanes = DenseKernels.get().lanes();
+            smallDp = Math.min(dp, 4 * lanes);
+            g4 = random(random, 4 * smallDp);
+            small = random(random, 4 * smallDp);
+            smallOut = new float[4 * smallDp];
             x = random(random, 3 * dp);
             r = random(random, 3 * dp);
             p = random(random, 3 * dp);
             ap = new float[3 * dp];
             y = random(random, m * dp);
-            src = random(random, 3 * m * d);
+            src = random(random, 3 * m * smallDp);
             offsets = new int[m];
             for (int q = 0; q < m; q++) {
-                offsets[q] = (3 * q + 1) * d;
+                offsets[q] = (3 * q + 1) * smallDp;
             }
             add = random(random, m);
             mul = random(random, m);
@@ -278,12 +287,12 @@ final class KernelWarmup {
                     java.util.Arrays.fill(a, j * dp + d, j * dp + dp, 0f);
                 }
             }
-            int lanes = DenseKernels.get().lanes();
             long c = dp / lanes;
+            long sc = smallDp / lanes;
             gramD = 2 * lanes;
             gramFactors = random(random, 5 * gramD);
             gramAcc = new float[gramD * gramD];
-            ops = new long[] {48 * c, 5 * 3 * c, 20 * c, m / 2 * c, 12L * gramD};
+            ops = new long[] {4 * 4 * 4 * sc, 5 * 3 * c, 20 * c, m / 2 * sc, 12L * gramD};
             x0 = x.clone();
             r0 = r.clone();
             p0 = p.clone();
@@ -310,8 +319,8 @@ final class KernelWarmup {
                 if (done[0] == false) {
                     restore();
                     long t0 = System.nanoTime();
-                    // a pair of rows and a row alone, two blocks of four rows of G
-                    k.symmetricMultiply(g8, dp, Math.min(8, dp), 1f, diag, p, ap, rows, 3);
+                    // three rows (a group of four repeats one), four rows of G
+                    k.symmetricMultiply(g4, smallDp, 4, 1f, diag, small, smallOut, rows, 3);
                     record(0, System.nanoTime() - t0);
                 }
                 if (done[1] == false) {
@@ -332,7 +341,7 @@ final class KernelWarmup {
                 }
                 if (done[3] == false) {
                     long t0 = System.nanoTime();
-                    k.gather(src, offsets, 0, m / 2, d, y, 0, dp);
+                    k.gather(src, offsets, 0, m / 2, smallDp, smallOut, 0, smallDp);
                     record(3, System.nanoTime() - t0);
                 }
                 if (done[4] == false) {
