@@ -77,6 +77,54 @@ class ImplicitAlsTest {
     }
 
     @Test
+    void resultsDoNotDependOnThreadCountWithSeveralVectorsPerRow() {
+        // d = 8 (above) is shorter than one SIMD vector; these run the vector loops, the register-resident sparse passes (d = 64)
+        // and the general one (d = 40, padded to 48), and both solvers
+        SyntheticData.ImplicitSplit data = SyntheticData.implicitLowRank(300, 260, 6, 0.15, 0.2, 77);
+        for (int d : new int[] {40, 64}) {
+            for (Solver solver : Solver.values()) {
+                ImplicitAlsParams p = new ImplicitAlsParams(d, 3, 0.1f, Confidence.linear(4f), solver, 3, 5L, 1);
+                FactorModel one = ImplicitAls.train(data.train(), p, TrainingListener.NONE);
+                FactorModel three = ImplicitAls.train(data.train(), p.withThreads(3), TrainingListener.NONE);
+                assertArrayEquals(one.userFactors(), three.userFactors(), solver + " d=" + d);
+                assertArrayEquals(one.itemFactors(), three.itemFactors(), solver + " d=" + d);
+            }
+        }
+    }
+
+    @Test
+    void conjugateGradientRowsDoNotDependOnTheirGroupOrOnPacking() {
+        CsrMatrix ui = DATA.train();
+        int d = 24;
+        ImplicitAlsParams p = new ImplicitAlsParams(d, 1, 0.1f, Confidence.linear(4f), Solver.CG, 3, 5L, 1);
+        FactorModel model = ImplicitAls.initialize(ui, p);
+        float[] fixed = model.itemFactors();
+        float[] gram = Gram.compute(fixed, ui.cols(), d);
+        int dp = DenseKernels.paddedDimension(d);
+        float[] padded = new float[ImplicitRowSolver.gramRows(d) * dp];
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(gram, k * d, padded, k * dp, d);
+        }
+        float[] together = model.userFactors().clone();
+        float[] alone = model.userFactors().clone();
+        float[] streamed = model.userFactors().clone();
+        int[] indptr = ui.indptr();
+        new ImplicitRowSolver(d).solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(), p.confidence(), fixed,
+            indptr, ui.indices(), ui.values(), 0, ui.rows(), together, 3);
+        ImplicitRowSolver single = new ImplicitRowSolver(d);
+        for (int u = ui.rows() - 1; u >= 0; u--) {
+            single.solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(), p.confidence(), fixed, indptr,
+                ui.indices(), ui.values(), u, u + 1, alone, 3);
+        }
+        // a cap of five entries' vectors: groups of one, rows longer than five entries gathered again in chunks every pass
+        new ImplicitRowSolver(d, 5 * dp).solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(),
+            p.confidence(), fixed, indptr, ui.indices(), ui.values(), 0, ui.rows(), streamed, 3);
+        assertArrayEquals(together, alone);
+        assertArrayEquals(together, streamed);
+        assertTrue(java.util.Arrays.equals(together, model.userFactors()) == false, "the rows were solved");
+    }
+
+    @Test
     void recommendationsBeatRandomOnHeldOutPositives() {
         for (Solver solver : Solver.values()) {
             FactorModel model = ImplicitAls.train(DATA.train(), params(solver, 10, 2), TrainingListener.NONE);
