@@ -63,7 +63,8 @@ abstract class DenseKernels {
         }
         try {
             // loaded reflectively: this class must not link against the incubator module when it is absent
-            return (DenseKernels) Class.forName("dev.mfrecs.factorization.SimdKernels").getDeclaredConstructor().newInstance();
+            String simd = DenseKernels.class.getPackageName() + ".SimdKernels";
+            return (DenseKernels) Class.forName(simd).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             return new ScalarKernels();
         }

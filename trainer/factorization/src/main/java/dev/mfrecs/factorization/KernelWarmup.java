@@ -1,5 +1,6 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -284,7 +285,7 @@ final class KernelWarmup {
             mul = random(random, m);
             for (float[] a : new float[][] {x, r, p}) {
                 for (int j = 0; j < 3; j++) {
-                    java.util.Arrays.fill(a, j * dp + d, j * dp + dp, 0f);
+                    Arrays.fill(a, j * dp + d, j * dp + dp, 0f);
                 }
             }
             long c = dp / lanes;
@@ -345,7 +346,7 @@ final class KernelWarmup {
                     record(3, System.nanoTime() - t0);
                 }
                 if (done[4] == false) {
-                    java.util.Arrays.fill(gramAcc, 0f);
+                    Arrays.fill(gramAcc, 0f);
                     long t0 = System.nanoTime();
                     // four rows and one, so both of its loops run
                     k.gramUpdate(gramFactors, 0, 5, gramD, gramAcc);

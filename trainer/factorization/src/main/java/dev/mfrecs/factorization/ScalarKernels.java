@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * {@link DenseKernels} as plain loops, for JVMs without {@code jdk.incubator.vector} (such as an Elasticsearch node running the
  * plugin). Element-wise updates are written as simple loops the JIT auto-vectorizes; reductions keep several independent
@@ -48,7 +50,7 @@ class ScalarKernels extends DenseKernels {
     void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
         for (int j = 0; j < n; j++) {
             int off = rows[j] * dp;
-            java.util.Arrays.fill(out, off, off + dp, 0f);
+            Arrays.fill(out, off, off + dp, 0f);
             int k = 0;
             for (; k + 3 < kEnd; k += 4) {
                 // four rows of G per pass over out: a quarter of the loads and stores of out
@@ -131,7 +133,7 @@ class ScalarKernels extends DenseKernels {
         for (int q = 0; q < n; q++) {
             int t = dstOff + q * dp;
             System.arraycopy(src, offsets[from + q], dst, t, d);
-            java.util.Arrays.fill(dst, t + d, t + dp, 0f);
+            Arrays.fill(dst, t + d, t + dp, 0f);
         }
     }
 

@@ -5,6 +5,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * {@link DenseKernels} on the Vector API ({@code jdk.incubator.vector}): the widest float lanes the CPU has (16 with AVX-512, 8 with
  * AVX2) and fused multiply-add. Only loaded, reflectively, by {@link DenseKernels} when the module is present, so nothing else
@@ -448,7 +450,7 @@ final class SimdKernels extends DenseKernels {
         for (int q = 0; q < n; q++) {
             int t = dstOff + q * dp;
             System.arraycopy(src, offsets[from + q], dst, t, d);
-            java.util.Arrays.fill(dst, t + d, t + dp, 0f);
+            Arrays.fill(dst, t + d, t + dp, 0f);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.mfrecs.factorization;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +37,7 @@ class DenseKernelsTest {
     /** A random vector of {@code d} values padded with zeros to {@code dp}, at {@code off} in an array of {@code size}. */
     private static float[] paddedRandom(SplittableRandom random, int size, int off, int d, int dp) {
         float[] a = random(random, size);
-        java.util.Arrays.fill(a, off + d, off + dp, 0f);
+        Arrays.fill(a, off + d, off + dp, 0f);
         return a;
     }
 
@@ -79,7 +80,7 @@ class DenseKernelsTest {
                     k.symmetricMultiply(g, dp, kEnd, 1.5f, diag, v, out, rows, rows.length);
                     for (int r = 0; r < 4; r++) {
                         int row = r;
-                        boolean listed = java.util.Arrays.stream(rows).anyMatch(x -> x == row);
+                        boolean listed = Arrays.stream(rows).anyMatch(x -> x == row);
                         for (int i = 0; i < dp; i++) {
                             double want;
                             if (listed == false) {
@@ -194,7 +195,7 @@ class DenseKernelsTest {
                     neg[dp + i] = -p[dp + i];
                 }
                 assertTrue(Float.isNaN(k.cgStep(x, r, p, neg, dp, dp, 1f)), k.name());
-                assertTrue(java.util.Arrays.equals(xs, x), k.name());
+                assertTrue(Arrays.equals(xs, x), k.name());
             }
         }
     }
@@ -277,7 +278,8 @@ class DenseKernelsTest {
                             for (int q = 0; q < m; q++) {
                                 want += w[q] * ys[q * d + i] * ys[q * d + col];
                             }
-                            assertEquals(want, acc[i * d + col], 1e-12 * (1 + m), k.name() + " d=" + d + " m=" + m + " at " + i + "," + col);
+                            assertEquals(want, acc[i * d + col], 1e-12 * (1 + m),
+                                k.name() + " d=" + d + " m=" + m + " at " + i + "," + col);
                         }
                     }
                 }

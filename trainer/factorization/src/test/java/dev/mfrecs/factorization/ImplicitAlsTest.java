@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Checks implicit ALS: monotone objective for both solvers, recommendation quality, determinism, edge cases. */
@@ -72,7 +74,7 @@ class ImplicitAlsTest {
             assertArrayEquals(one.itemFactors(), three.itemFactors(), solver.name());
             FactorModel otherSeed = ImplicitAls.train(DATA.train(),
                 new ImplicitAlsParams(8, 4, 0.1f, Confidence.linear(2f), solver, 3, 100L, 1), TrainingListener.NONE);
-            assertTrue(java.util.Arrays.equals(one.userFactors(), otherSeed.userFactors()) == false, "seed must matter");
+            assertTrue(Arrays.equals(one.userFactors(), otherSeed.userFactors()) == false, "seed must matter");
         }
     }
 
@@ -121,7 +123,7 @@ class ImplicitAlsTest {
             p.confidence(), fixed, indptr, ui.indices(), ui.values(), 0, ui.rows(), streamed, 3);
         assertArrayEquals(together, alone);
         assertArrayEquals(together, streamed);
-        assertTrue(java.util.Arrays.equals(together, model.userFactors()) == false, "the rows were solved");
+        assertTrue(Arrays.equals(together, model.userFactors()) == false, "the rows were solved");
     }
 
     @Test
@@ -200,7 +202,7 @@ class ImplicitAlsTest {
     void chunkedParallelGramIsBitIdenticalAndMatchesDefinition() {
         int n = 5 * Gram.MIN_CHUNK_ROWS + 7;
         int d = 13;
-        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        SplittableRandom random = new SplittableRandom(3);
         float[] y = new float[n * d];
         for (int j = 0; j < y.length; j++) {
             y[j] = (float) random.nextGaussian();

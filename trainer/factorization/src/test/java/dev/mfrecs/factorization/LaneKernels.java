@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * The tests' transcription of the float kernels of {@link SimdKernels} for {@code lanes} lanes into plain Java: the same fused
  * multiply-adds ({@link Math#fma}) lane by lane in the same order, the same two-accumulator inner products and pairwise reduction
@@ -78,7 +80,7 @@ final class LaneKernels extends ScalarKernels {
     void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
         for (int j = 0; j < n; j++) {
             int off = rows[j] * dp;
-            java.util.Arrays.fill(out, off, off + dp, 0f);
+            Arrays.fill(out, off, off + dp, 0f);
             for (int k = 0; k < kEnd; k++) {
                 float vk = v[off + k];
                 int gk = k * dp;
@@ -110,7 +112,7 @@ final class LaneKernels extends ScalarKernels {
         for (int q = 0; q < n; q++) {
             int t = dstOff + q * dp;
             System.arraycopy(src, offsets[from + q], dst, t, d);
-            java.util.Arrays.fill(dst, t + d, t + dp, 0f);
+            Arrays.fill(dst, t + d, t + dp, 0f);
         }
     }
 
