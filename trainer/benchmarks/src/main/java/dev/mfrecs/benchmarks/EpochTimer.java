@@ -1,5 +1,7 @@
 package dev.mfrecs.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.FactorModel;
@@ -76,8 +78,7 @@ public final class EpochTimer {
         double[] wall = new double[epochs];
         double[] cpu = new double[epochs];
         double[] processCpu = new double[epochs];
-        com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int e = 0; e < epochs; e++) {
             long w0 = System.nanoTime();
             long c0 = mx.getCurrentThreadCpuTime();

@@ -1,5 +1,7 @@
 package dev.mfrecs.benchmarks;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.FactorModel;
@@ -17,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,12 +138,12 @@ public final class TrainTimer {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static java.util.Map<String, String> header(Path dir) throws IOException {
+    private static Map<String, String> header(Path dir) throws IOException {
         String json = Files.readString(dir.resolve("header.json"));
-        java.util.Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         Matcher m = Pattern.compile("\"(\\w+)\":\\s*\"?([^,\"}]+)\"?").matcher(json);
         while (m.find()) {
             out.put(m.group(1), m.group(2).trim());
@@ -152,7 +156,7 @@ public final class TrainTimer {
      * allocated (the peak RSS then is the training's, not a loader's).
      */
     static CsrMatrix read(Path dir) throws IOException {
-        java.util.Map<String, String> h = header(dir);
+        Map<String, String> h = header(dir);
         int rows = Integer.parseInt(h.get("rows"));
         int cols = Integer.parseInt(h.get("cols"));
         int nnz = Integer.parseInt(h.get("nnz"));
