@@ -46,7 +46,8 @@ class FreshnessIT {
     @BeforeAll
     static void setUp() throws IOException {
         SyntheticShop.ensureLoadedAndTrained();
-        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "cart", 3f, "purchase", 5f));
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX)
+            .withWeights(Map.of("view", 1f, "cart", 3f, "purchase", 5f));
         ImplicitAlsParams params = new ImplicitAlsParams(SyntheticShop.FACTORS, 10, 0.1f, Confidence.linear(2f), Solver.CG, 3, 42L, 2);
         new TrainJob(MODEL, fields, params, 1, 1, new CatalogSource(SyntheticShop.CATALOG, List.of("category", "price")), 3).run(
             SharedNode.client(), ProgressLog.stderr());

@@ -112,9 +112,9 @@ class PersonalizedSearchIT {
         String recommend = "{\"mf_recommend\": {\"model\": \"" + MODEL + "\", \"user\": \"u2\", \"k\": 10}}";
         List<String> plain = ids(rest.postOk(ITEMS, "{\"size\": 10, \"_source\": false, \"query\": " + recommend + "}"));
         String excluded = plain.get(0);
-        List<String> r = ids(rest.postOk(ITEMS, "{\"size\": 10, \"_source\": false, \"query\": {\"bool\": {\"should\": [{\"constant_score\": "
-            + "{\"filter\": {\"ids\": {\"values\": [\"i1\"]}}, \"boost\": 1000}}, " + recommend + "], \"must_not\": {\"ids\": {\"values\": [\""
-            + excluded + "\"]}}}}}"));
+        List<String> r = ids(rest.postOk(ITEMS, "{\"size\": 10, \"_source\": false, \"query\": {\"bool\": {\"should\": "
+            + "[{\"constant_score\": {\"filter\": {\"ids\": {\"values\": [\"i1\"]}}, \"boost\": 1000}}, " + recommend + "], "
+            + "\"must_not\": {\"ids\": {\"values\": [\"" + excluded + "\"]}}}}}"));
         assertEquals("i1", r.get(0));
         assertFalse(r.contains(excluded), r.toString());
     }
@@ -135,21 +135,22 @@ class PersonalizedSearchIT {
         Assumptions.assumeTrue(nodeHas("rank-rrf"), "the node has no rank-rrf module (the integ-test distribution does not ship it)");
         List<String> r = ids(rest.postOk(ITEMS, "{\"size\": 10, \"_source\": false, \"retriever\": {\"linear\": {\"retrievers\": ["
             + "{\"retriever\": {\"standard\": {\"query\": " + QUERY + "}}, \"weight\": 1, \"normalizer\": \"minmax\"}, "
-            + "{\"retriever\": {\"standard\": {\"query\": {\"mf_recommend\": {\"model\": \"" + MODEL + "\", \"user\": \"u2\", \"k\": 50}}}}, "
-            + "\"weight\": 1, \"normalizer\": \"minmax\"}], \"rank_window_size\": 50}}}"));
+            + "{\"retriever\": {\"standard\": {\"query\": {\"mf_recommend\": {\"model\": \"" + MODEL + "\", \"user\": \"u2\", \"k\": 50}}}}"
+            + ", \"weight\": 1, \"normalizer\": \"minmax\"}], \"rank_window_size\": 50}}}"));
         assertTrue(inGroup(r, 2) >= 8, r.toString());
     }
 
     /** Recipe: pinned and excluded items with the rule retriever around mf_recommend (ent-search module). */
     @Test
     void ruleRetrieverPinsAndExcludes() throws IOException {
-        Assumptions.assumeTrue(nodeHas("x-pack-ent-search"), "the node has no ent-search module (the integ-test distribution does not ship it)");
+        Assumptions.assumeTrue(nodeHas("x-pack-ent-search"),
+            "the node has no ent-search module (the integ-test distribution does not ship it)");
         assertEquals(200, rest.put("/_query_rules/shop-rules", "{\"rules\": [{\"rule_id\": \"pin\", \"type\": \"pinned\", \"criteria\": "
             + "[{\"type\": \"always\"}], \"actions\": {\"ids\": [\"i1\"]}}, {\"rule_id\": \"hide\", \"type\": \"exclude\", \"criteria\": "
             + "[{\"type\": \"always\"}], \"actions\": {\"ids\": [\"i2\"]}}]}").status());
         List<String> r = ids(rest.postOk(ITEMS, "{\"size\": 10, \"_source\": false, \"retriever\": {\"rule\": {\"ruleset_ids\": "
-            + "[\"shop-rules\"], \"match_criteria\": {}, \"retriever\": {\"standard\": {\"query\": {\"mf_recommend\": {\"model\": \"" + MODEL
-            + "\", \"user\": \"u2\", \"k\": 10}}}}}}}"));
+            + "[\"shop-rules\"], \"match_criteria\": {}, \"retriever\": {\"standard\": {\"query\": {\"mf_recommend\": {\"model\": \""
+            + MODEL + "\", \"user\": \"u2\", \"k\": 10}}}}}}}"));
         assertEquals("i1", r.get(0));
         assertFalse(r.contains("i2"));
     }
@@ -157,7 +158,8 @@ class PersonalizedSearchIT {
     @Test
     void becauseDiversityAndDitherOverHttp() throws IOException {
         JsonNode r = rest.postOk(ITEMS + "?explain=true", "{\"size\": 10, \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \""
-            + MODEL + "\", \"history\": [\"i2\", \"i7\", \"i12\", \"i17\"], \"k\": 10, \"because\": 2, \"diversity\": {\"lambda\": 0.7}}}}");
+            + MODEL + "\", \"history\": [\"i2\", \"i7\", \"i12\", \"i17\"], \"k\": 10, \"because\": 2, \"diversity\": "
+            + "{\"lambda\": 0.7}}}}");
         assertEquals(10, r.path("hits").path("hits").size());
         for (JsonNode hit : r.path("hits").path("hits")) {
             JsonNode because = hit.path("fields").path("_mf_because");

@@ -47,7 +47,8 @@ class PluginRestIT {
 
     @Test
     void foldInReturnsVectorWithModelDims() throws IOException {
-        JsonNode r = rest.postOk("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [{\"item\": \"i0\", \"value\": 3}, \"i5\", \"nope\"]}");
+        JsonNode r = rest.postOk("/_mf/model/" + MODEL + "/_fold_in",
+            "{\"history\": [{\"item\": \"i0\", \"value\": 3}, \"i5\", \"nope\"]}");
         assertEquals(SyntheticShop.FACTORS, r.path("vector").size());
         assertEquals(SyntheticShop.FACTORS, r.path("dims").asInt());
         assertEquals(1, r.path("version").asInt());
@@ -240,7 +241,8 @@ class PluginRestIT {
             RestJson.Response r = rest.post("/_mf/model/" + MODEL + "/_fold_in", "{\"history\": [\"i0\", \"i1\", \"i2\"]}");
             assertEquals(400, r.status(), r.body().toString());
             // Refused while parsing, at the first entry over the limit: the message names the limit and its setting.
-            assertTrue(r.body().toString().contains("[2]") && r.body().toString().contains("[mf.fold_in.max_history]"), r.body().toString());
+            assertTrue(r.body().toString().contains("[2]") && r.body().toString().contains("[mf.fold_in.max_history]"),
+                r.body().toString());
         } finally {
             assertEquals(200, rest.put("/_cluster/settings", "{\"transient\": {\"mf.fold_in.max_history\": null}}").status());
         }

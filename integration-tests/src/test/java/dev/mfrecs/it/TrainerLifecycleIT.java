@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -174,7 +175,7 @@ class TrainerLifecycleIT {
             try {
                 f.get();
                 published++;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 assertTrue(e.getCause() instanceof ModelLock.HeldException, "unexpected failure: " + e.getCause());
                 refused++;
             }

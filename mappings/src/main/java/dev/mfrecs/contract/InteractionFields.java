@@ -35,7 +35,8 @@ public record InteractionFields(
     private static final String HALF_LIFE_DAYS = "half_life_days";
 
     public InteractionFields {
-        for (var f : new String[][] { { INDEX, index }, { USER_FIELD, userField }, { ITEM_FIELD, itemField }, { EVENT_FIELD, eventField } }) {
+        String[][] required = { { INDEX, index }, { USER_FIELD, userField }, { ITEM_FIELD, itemField }, { EVENT_FIELD, eventField } };
+        for (var f : required) {
             if (f[1] == null || f[1].isBlank()) {
                 throw new IllegalArgumentException("interactions [" + f[0] + "] must not be empty");
             }

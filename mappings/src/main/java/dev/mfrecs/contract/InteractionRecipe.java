@@ -48,7 +48,8 @@ public record InteractionRecipe(
             throw new IllegalArgumentException("interactions [binarize_at] must be finite, got [" + binarizeAt + "]");
         }
         if (fields.timestampField() == null && (fromMillis != null || cutoffMillis != null || decayReferenceMillis != null)) {
-            throw new IllegalArgumentException("interactions without a [timestamp_field] cannot have [from], [cutoff] or [decay_reference]");
+            throw new IllegalArgumentException(
+                "interactions without a [timestamp_field] cannot have [from], [cutoff] or [decay_reference]");
         }
         if (fields.halfLifeDays() > 0 && decayReferenceMillis == null) {
             throw new IllegalArgumentException("interactions with [half_life_days] > 0 need [decay_reference]");

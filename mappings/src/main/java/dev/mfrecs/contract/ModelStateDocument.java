@@ -70,7 +70,8 @@ public record ModelStateDocument(String model, int lastVersion, Integer pinnedVe
         String by = r.optionalString(PINNED_BY);
         r.done();
         try {
-            return new ModelStateDocument(model, last, pinned == null ? null : pinned.intValue(), at == null ? null : Instant.parse(at), by);
+            return new ModelStateDocument(model, last, pinned == null ? null : pinned.intValue(), at == null ? null : Instant.parse(at),
+                by);
         } catch (RuntimeException e) {
             throw r.invalid(e.getMessage());
         }

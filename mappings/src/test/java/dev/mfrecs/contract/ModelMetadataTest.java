@@ -30,7 +30,8 @@ class ModelMetadataTest {
     static ModelMetadata implicitModel() {
         InteractionFields fields = new InteractionFields("interactions", "user_id", "item_id", "event_type", "quantity", "timestamp",
             Map.of("purchase", 1f, "return", -1f), 30);
-        InteractionRecipe recipe = new InteractionRecipe(fields, DuplicatePolicy.SUM, null, "{\"term\":{\"country\":\"FR\"}}", 10L, 99L, 98L);
+        InteractionRecipe recipe = new InteractionRecipe(fields, DuplicatePolicy.SUM, null, "{\"term\":{\"country\":\"FR\"}}", 10L, 99L,
+            98L);
         float[] gram = { 4f, 1f, 1f, 3f };
         TrainingSummary training = new TrainingSummary("local", "0.1.0", Instant.parse("2026-11-30T00:00:00Z"), 15, "cg", 42L, 1000L,
             800L, 1.5, 0.1, Map.of("threads", 2, "cg_steps", 3));

@@ -107,8 +107,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         int processors = EsExecutors.allocatedProcessors(settings);
-        return List.of(new FixedExecutorBuilder(settings, MfServices.FOLD_IN_POOL, processors, 1000, "thread_pool." + MfServices.FOLD_IN_POOL,
-            EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
+        return List.of(new FixedExecutorBuilder(settings, MfServices.FOLD_IN_POOL, processors, 1000,
+            "thread_pool." + MfServices.FOLD_IN_POOL, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
     }
 
     @Override

@@ -14,11 +14,13 @@ import dev.mfrecs.plugin.query.MfRecommendQueryBuilder;
 import dev.mfrecs.plugin.query.MfSimilarQueryBuilder;
 import dev.mfrecs.plugin.query.OnEmpty;
 
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.ResourceNotFoundException;
 import org.elasticsearch.action.bulk.BulkRequestBuilder;
 import org.elasticsearch.action.search.SearchResponse;
 import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.common.xcontent.XContentHelper;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.search.SearchHit;
@@ -26,6 +28,7 @@ import org.elasticsearch.test.ESIntegTestCase;
 import org.elasticsearch.xcontent.XContentType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,7 +68,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         }
         String itemsIndex = ModelIndices.itemsIndex(model, 1);
         String body = ModelIndices.template("item-vectors.json").replace("\"dims\": 0", "\"dims\": " + D);
-        Map<String, Object> parsed = org.elasticsearch.common.xcontent.XContentHelper.convertToMap(XContentType.JSON.xContent(), body, false);
+        Map<String, Object> parsed = XContentHelper.convertToMap(XContentType.JSON.xContent(), body, false);
         @SuppressWarnings("unchecked")
         Map<String, Object> mappings = (Map<String, Object>) parsed.get("mappings");
         prepareCreate(itemsIndex).setSettings(Settings.builder().put("index.number_of_shards", shards).put("index.number_of_replicas", 1))
@@ -75,7 +78,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         prepareCreate(usersIndex).setSettings(indexSettings(2, 1)).get();
         BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
         for (int i = 0; i < ITEMS; i++) {
-            float[] v = java.util.Arrays.copyOfRange(items, i * D, (i + 1) * D);
+            float[] v = Arrays.copyOfRange(items, i * D, (i + 1) * D);
             Map<String, Object> doc = new HashMap<>(Map.of("vector", v, "vector_cosine", v, "popularity", (float) (ITEMS - i), "category",
                 i % 2 == 0 ? "even" : "odd"));
             if (itemIds) {
@@ -193,7 +196,8 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         int[] expected = TopK.recommend(x, items, ITEMS, D, k, i -> seen.contains("i" + i));
         for (int numCandidates : new int[] { ITEMS, k + 2 }) {
             SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model))
-                .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, k, numCandidates, null, null, null))
+                .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, k, numCandidates, null, null,
+                    null))
                 .setSize(ITEMS)
                 .get();
             try {
@@ -240,8 +244,8 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
     public void testRecommendInsideBoolIsFilteredAfterItsTopK() throws Exception {
         String model = model();
         publish(model, randomIntBetween(2, 4));
-        MfRecommendQueryBuilder recommend = new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, 10, ITEMS, null, null,
-            null);
+        MfRecommendQueryBuilder recommend = new MfRecommendQueryBuilder(services(), model, new UserSpec("bob", null), null, 10, ITEMS, null,
+            null, null);
         List<String> alone = new ArrayList<>();
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(model)).setQuery(recommend).setSize(ITEMS).get();
         try {
@@ -295,14 +299,13 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
         assertEquals(D, stored.vector().length);
         Exception missing = expectThrows(Exception.class, () -> client().execute(FoldInAction.INSTANCE, new FoldInRequest("mf_fold_in",
             "nosuchmodel", new UserSpec(null, List.of(new HistoryEntry("i1", 1f))), null)).get());
-        assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(missing, ResourceNotFoundException.class));
+        assertNotNull(ExceptionsHelper.unwrap(missing, ResourceNotFoundException.class));
         assertTrue(missing.getMessage(), missing.getMessage().contains("[nosuchmodel]"));
         Exception ghost = expectThrows(Exception.class, () -> client().prepareSearch(ModelIndices.itemsAlias(model))
-            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("ghost", null), null, 5, 50, null, null,
-                dev.mfrecs.plugin.query.OnEmpty.ERROR))
+            .setQuery(new MfRecommendQueryBuilder(services(), model, new UserSpec("ghost", null), null, 5, 50, null, null, OnEmpty.ERROR))
             .get()
             .decRef());
-        assertTrue(ghost.getMessage(), org.elasticsearch.ExceptionsHelper.unwrap(ghost, ResourceNotFoundException.class) != null);
+        assertTrue(ghost.getMessage(), ExceptionsHelper.unwrap(ghost, ResourceNotFoundException.class) != null);
     }
 
     /**
@@ -345,18 +348,19 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             .setQuery(new MfSimilarQueryBuilder(services(), model, List.of("nope"), null, 5, ITEMS, null, null, OnEmpty.ERROR, null))
             .get()
             .decRef());
-        assertNotNull(org.elasticsearch.ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));
+        assertNotNull(ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));
         assertTrue(unknown.getMessage(), unknown.getMessage().contains("[nope]"));
     }
 
     public void testValidationNamesTheField() {
-        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m", new UserSpec("u",
-            null), null, 0, null, null, null, null));
+        IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m",
+            new UserSpec("u", null), null, 0, null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[k]"));
-        e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m", new UserSpec(null, List.of(new HistoryEntry(
-            "x", Float.NaN))), null, null, null, null, null, null));
+        e = expectThrows(IllegalArgumentException.class, () -> new MfRecommendQueryBuilder(services(), "m",
+            new UserSpec(null, List.of(new HistoryEntry("x", Float.NaN))), null, null, null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[NaN]"));
-        e = expectThrows(IllegalArgumentException.class, () -> new MfSimilarQueryBuilder(services(), "m", List.of(), null, null, null, null));
+        e = expectThrows(IllegalArgumentException.class,
+            () -> new MfSimilarQueryBuilder(services(), "m", List.of(), null, null, null, null));
         assertTrue(e.getMessage(), e.getMessage().contains("[items]"));
         assertNotNull(new FoldInRequest("mf_fold_in", "BAD NAME", new UserSpec("u", null), null).validate());
         assertNull(new FoldInRequest("mf_fold_in", "good", new UserSpec("u", null), null).validate());

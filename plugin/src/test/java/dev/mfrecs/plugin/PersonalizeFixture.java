@@ -9,6 +9,7 @@ import org.elasticsearch.action.support.WriteRequest;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.xcontent.XContentHelper;
+import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.xcontent.XContentType;
 
 import java.util.Arrays;
@@ -81,8 +82,8 @@ public final class PersonalizeFixture {
         Map<String, Object> meta = TestModels.implicit(model, 1, Gram.compute(items, ITEMS, D), ITEMS, 0.1f, Confidence.linear(2f)).toMap();
         client.prepareIndex(ModelIndices.METADATA_INDEX).setId(ModelIndices.metadataId(model, 1)).setSource(meta)
             .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
-        client.admin().indices().prepareAliases(org.elasticsearch.core.TimeValue.THIRTY_SECONDS, org.elasticsearch.core.TimeValue.THIRTY_SECONDS)
-            .addAlias(itemsIndex, ModelIndices.itemsAlias(model)).addAlias(usersIndex, ModelIndices.usersAlias(model)).get();
+        client.admin().indices().prepareAliases(TimeValue.THIRTY_SECONDS, TimeValue.THIRTY_SECONDS).addAlias(itemsIndex,
+            ModelIndices.itemsAlias(model)).addAlias(usersIndex, ModelIndices.usersAlias(model)).get();
         return new Published(model, items, alice, seen);
     }
 

@@ -75,7 +75,8 @@ public final class TransportExplainAction extends HandledTransportAction<FoldInR
             }))));
     }
 
-    private void explain(Task task, ModelMetadata model, FoldInRequest request, ResolvedUser user, ActionListener<ExplainResponse> listener) {
+    private void explain(Task task, ModelMetadata model, FoldInRequest request, ResolvedUser user,
+                         ActionListener<ExplainResponse> listener) {
         if (user.empty() || user.historyVectors() == null) {
             listener.onFailure(new ResourceNotFoundException("[{}] no usable history for [{}] in model [{}] (ignored items {})",
                 ExplainAction.API, request.userSpec().describe(), model.model(), user.ignoredItems()));

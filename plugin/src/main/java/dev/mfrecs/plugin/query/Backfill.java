@@ -85,7 +85,8 @@ public final class Backfill {
             ? new FunctionScoreQueryBuilder.FilterFunctionBuilder[] { new FunctionScoreQueryBuilder.FilterFunctionBuilder(popularity()),
                 new FunctionScoreQueryBuilder.FilterFunctionBuilder(ScoreFunctionBuilders.weightFactorFunction(offset)) }
             : new FunctionScoreQueryBuilder.FilterFunctionBuilder[] { new FunctionScoreQueryBuilder.FilterFunctionBuilder(popularity()) };
-        return new FunctionScoreQueryBuilder(query, functions).scoreMode(FunctionScoreQuery.ScoreMode.SUM).boostMode(CombineFunction.REPLACE)
+        return new FunctionScoreQueryBuilder(query, functions).scoreMode(FunctionScoreQuery.ScoreMode.SUM)
+            .boostMode(CombineFunction.REPLACE)
             .queryName(BACKFILL_NAME);
     }
 

@@ -29,7 +29,8 @@ public record Because(List<String> items, float[] vectors, int dims, int n, bool
     }
 
     public Because(StreamInput in) throws IOException {
-        this(in.readStringCollectionAsImmutableList(), in.readFloatArray(), in.readVInt(), in.readVInt(), in.readBoolean(), in.readBoolean());
+        this(in.readStringCollectionAsImmutableList(), in.readFloatArray(), in.readVInt(), in.readVInt(), in.readBoolean(),
+            in.readBoolean());
     }
 
     @Override

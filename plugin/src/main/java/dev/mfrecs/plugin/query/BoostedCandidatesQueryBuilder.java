@@ -20,6 +20,7 @@ import org.elasticsearch.index.query.functionscore.FunctionScoreQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -73,7 +74,7 @@ public final class BoostedCandidatesQueryBuilder extends AbstractQueryBuilder<Bo
         if (rewritten instanceof MatchNoneQueryBuilder) {
             return rewritten;
         }
-        List<ScoreBoost> newBoosts = new java.util.ArrayList<>(boosts.size());
+        List<ScoreBoost> newBoosts = new ArrayList<>(boosts.size());
         boolean changed = rewritten != candidates;
         for (ScoreBoost b : boosts) {
             if (b.filter() != null) {

@@ -139,6 +139,10 @@ public record BusinessControls(List<ScoreBoost> boosts, Float lambda, Dither dit
         });
     }
 
+    /**
+     * Reads the value of one field of a control's object and says whether the field is known, so that {@code readObject} walks the
+     * object once for every control and refuses an unknown or non-value field the same way.
+     */
     @FunctionalInterface
     private interface FieldReader {
         boolean read(String name, XContentParser parser) throws IOException;

@@ -152,7 +152,8 @@ final class ControlledTargets {
     static SearchRequest candidatesRequest(Knn knn) {
         int n = knn.numCandidates();
         int wide = (int) Math.min(KnnLimits.MAX_NUM_CANDIDATES, (long) n + knn.excluded().size());
-        QueryBuilder candidates = KnnExcludingQueryBuilder.knn(knn.field(), knn.vector(), n, Math.max(n, wide), knn.filters(), knn.excluded());
+        QueryBuilder candidates = KnnExcludingQueryBuilder.knn(knn.field(), knn.vector(), n, Math.max(n, wide), knn.filters(),
+            knn.excluded());
         if (knn.controls().boosts().isEmpty() == false) {
             candidates = new BoostedCandidatesQueryBuilder(knn.api(), candidates, knn.controls().boosts());
         }

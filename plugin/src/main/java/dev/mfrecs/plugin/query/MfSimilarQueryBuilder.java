@@ -193,8 +193,8 @@ public final class MfSimilarQueryBuilder extends AbstractQueryBuilder<MfSimilarQ
                     result.set(onEmpty(read.model()));
                     l.onResponse(null);
                 } else if (controls.isEmpty()) {
-                    result.set(withBackfill(KnnExcludingQueryBuilder.knn(field, mean(read.model(), known), k, numCandidates, filters, items))
-                        .boost(boost).queryName(queryName));
+                    result.set(withBackfill(KnnExcludingQueryBuilder.knn(field, mean(read.model(), known), k, numCandidates, filters,
+                        items)).boost(boost).queryName(queryName));
                     l.onResponse(null);
                 } else {
                     float[] mean = mean(read.model(), known);

@@ -180,7 +180,8 @@ public final class RankedIdsQueryBuilder extends AbstractQueryBuilder<RankedIdsQ
 
         @Override
         public boolean equals(Object obj) {
-            return sameClassAs(obj) && Arrays.equals(terms, ((IdsWithScores) obj).terms) && Arrays.equals(scores, ((IdsWithScores) obj).scores);
+            return sameClassAs(obj) && Arrays.equals(terms, ((IdsWithScores) obj).terms)
+                && Arrays.equals(scores, ((IdsWithScores) obj).scores);
         }
 
         @Override

@@ -76,7 +76,8 @@ public record ScoreBoost(String field, float missing, QueryBuilder filter, float
     /** As Elasticsearch's {@code function_score} function that computes it. */
     FunctionScoreQueryBuilder.FilterFunctionBuilder toFunction() {
         if (field != null) {
-            return new FunctionScoreQueryBuilder.FilterFunctionBuilder(ScoreFunctionBuilders.fieldValueFactorFunction(field).missing(missing));
+            return new FunctionScoreQueryBuilder.FilterFunctionBuilder(
+                ScoreFunctionBuilders.fieldValueFactorFunction(field).missing(missing));
         }
         return new FunctionScoreQueryBuilder.FilterFunctionBuilder(filter, ScoreFunctionBuilders.weightFactorFunction(weight));
     }
@@ -95,7 +96,8 @@ public record ScoreBoost(String field, float missing, QueryBuilder filter, float
             while (parser.nextToken() != XContentParser.Token.END_ARRAY) {
                 parseOne(parser, api, out, queryBoost);
                 if (out.size() > MAX_BOOSTS) {
-                    throw new ParsingException(parser.getTokenLocation(), "[" + api + "] [boost] takes at most [" + MAX_BOOSTS + "] entries");
+                    throw new ParsingException(parser.getTokenLocation(), "[" + api + "] [boost] takes at most [" + MAX_BOOSTS
+                        + "] entries");
                 }
             }
         } else {

@@ -87,7 +87,8 @@ final class MfPersonalizeRescorer implements Rescorer {
             for (int i = 0; i < byScore.length; i++) {
                 byScore[i] = i;
             }
-            Arrays.sort(byScore, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(docs[a], docs[b]));
+            Arrays.sort(byScore,
+                (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(docs[a], docs[b]));
             int[] windowDocs = new int[docs.length];
             float[] q = new float[docs.length];
             for (int i = 0; i < docs.length; i++) {

@@ -245,7 +245,8 @@ public final class MfPersonalizeRescorerBuilder extends RescorerBuilder<MfPerson
             throw new IllegalArgumentException("[" + NAME + "] [field] must be a dense_vector field, [" + field + "] is of type ["
                 + type.typeName() + "] in index [" + context.index().getName() + "]");
         }
-        return new MfPersonalizeRescorer.Context(windowSize, model, type == null ? null : resolution.vector(), weight, normalization, field);
+        return new MfPersonalizeRescorer.Context(windowSize, model, type == null ? null : resolution.vector(), weight, normalization,
+            field);
     }
 
     /** With the user resolved: for tests. */

@@ -4,6 +4,7 @@ import dev.mfrecs.plugin.MfServices;
 
 import org.apache.lucene.search.ScoreDoc;
 import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.search.rank.RankDoc;
@@ -71,8 +72,8 @@ public final class MfPersonalizeRetrieverBuilder extends CompoundRetrieverBuilde
         // (the inner retriever's usage is not tracked: trackRetrieverUsage changed its signature in 9.2)
         objectParser.declareNamedObject((f, v) -> f.retriever = v, (p, c, n) -> p.namedObject(RetrieverBuilder.class, n, c), RETRIEVER);
         objectParser.declareField((f, v) -> f.windowSize = v, (p, c) -> strictInt(p), WINDOW_SIZE, ObjectParser.ValueType.INT);
-        objectParser.declareObjectArray((f, v) -> f.preFilters = v, (p, c) -> org.elasticsearch.index.query.AbstractQueryBuilder
-            .parseTopLevelQuery(p, c::trackQueryUsage), PRE_FILTER_FIELD);
+        objectParser.declareObjectArray((f, v) -> f.preFilters = v,
+            (p, c) -> AbstractQueryBuilder.parseTopLevelQuery(p, c::trackQueryUsage), PRE_FILTER_FIELD);
         objectParser.declareString((f, v) -> f.name = v, NAME_FIELD);
         objectParser.declareFloat((f, v) -> f.minScore = v, MIN_SCORE_FIELD);
         Fields f = objectParser.parse(parser, context);
@@ -95,7 +96,8 @@ public final class MfPersonalizeRetrieverBuilder extends CompoundRetrieverBuilde
                 return (int) v;
             }
         }
-        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [window_size] must be an integer, got [" + parser.text() + "]");
+        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [window_size] must be an integer, got [" + parser.text()
+            + "]");
     }
 
     @Override

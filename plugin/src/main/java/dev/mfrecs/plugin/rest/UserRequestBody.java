@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The body the user-centred REST endpoints share, {@code {"user": ...}} (with an optional {@code "source"}) or
- * {@code {"history": [...]}} plus, for explanations, {@code "item"}: parsed into a {@link FoldInRequest} so every endpoint validates a user the same way. Unknown fields and an
- * over-long history are refused while parsing.
+ * {@code {"history": [...]}} plus, for explanations, {@code "item"}: parsed into a {@link FoldInRequest} so every endpoint validates
+ * a user the same way. Unknown fields and an over-long history are refused while parsing.
  */
 final class UserRequestBody {
 

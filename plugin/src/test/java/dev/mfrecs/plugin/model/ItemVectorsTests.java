@@ -20,6 +20,7 @@ import org.junit.Before;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static dev.mfrecs.plugin.FakeCluster.answering;
@@ -40,7 +41,7 @@ public class ItemVectorsTests extends ESTestCase {
     private static final int VERSION = 3;
 
     private final List<String> sent = Collections.synchronizedList(new ArrayList<>());
-    private final String model = "m" + randomAlphaOfLength(6).toLowerCase(java.util.Locale.ROOT);
+    private final String model = "m" + randomAlphaOfLength(6).toLowerCase(Locale.ROOT);
     private final String live = ModelIndices.itemsIndex(model, VERSION);
     private ThreadPool threadPool;
 
@@ -90,7 +91,8 @@ public class ItemVectorsTests extends ESTestCase {
 
     public void testOutsideSearchResolvesTheAliasFirst() throws Exception {
         // A search over some other index does not tell which version is live.
-        assertArrayEquals(new float[] { 1f, 2f }, resolveAndRead(List.of("a"), resolvedIndices(index("catalog"))).get().known().vectors(), 0f);
+        assertArrayEquals(new float[] { 1f, 2f }, resolveAndRead(List.of("a"), resolvedIndices(index("catalog"))).get().known().vectors(),
+            0f);
         assertEquals(List.of("resolve", "get " + ModelIndices.METADATA_INDEX, "search " + live), sent);
     }
 

@@ -14,6 +14,7 @@ import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchModule;
 import org.elasticsearch.test.ESTestCase;
 import org.elasticsearch.xcontent.NamedXContentRegistry;
+import org.elasticsearch.xcontent.XContentParseException;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.json.JsonXContent;
@@ -82,7 +83,7 @@ public class BusinessControlsParsingTests extends ESTestCase {
         String all = e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
         assertTrue(all, all.contains(message));
         assertTrue(e.getClass().getName(), e instanceof ParsingException || e instanceof IllegalArgumentException
-            || e instanceof org.elasticsearch.xcontent.XContentParseException);
+            || e instanceof XContentParseException);
     }
 
     public void testBadInputIsRefusedNamingTheParameter() {
@@ -93,8 +94,10 @@ public class BusinessControlsParsingTests extends ESTestCase {
         assertRefused("\"dither\": {\"epsilon\": 2, \"seed\": 1.5}", "[mf_recommend] [dither.seed] must be an integer, got [1.5]");
         assertRefused("\"because\": 1000", "[mf_recommend] [because] must be in [0, 100], got [1000]");
         assertRefused("\"because\": 2.5", "[mf_recommend] [because] must be an integer, got [2.5]");
-        assertRefused("\"boost\": {\"field\": \"margin\", \"filter\": {\"match_all\": {}}}", "a [boost] entry takes one of [field] or [filter]");
-        assertRefused("\"boost\": {\"filter\": {\"match_all\": {}}, \"weight\": -1}", "[boost] [weight] must be in [0, 1000000], got [-1.0]");
+        assertRefused("\"boost\": {\"field\": \"margin\", \"filter\": {\"match_all\": {}}}",
+            "a [boost] entry takes one of [field] or [filter]");
+        assertRefused("\"boost\": {\"filter\": {\"match_all\": {}}, \"weight\": -1}",
+            "[boost] [weight] must be in [0, 1000000], got [-1.0]");
         assertRefused("\"boost\": {\"colour\": \"red\"}", "[mf_recommend] unknown [boost] field [colour]");
     }
 }

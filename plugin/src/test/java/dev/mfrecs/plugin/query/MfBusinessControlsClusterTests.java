@@ -7,10 +7,13 @@ import dev.mfrecs.plugin.PersonalizeFixture;
 import dev.mfrecs.plugin.user.HistoryEntry;
 import dev.mfrecs.plugin.user.UserSpec;
 
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.action.search.SearchResponse;
 import org.elasticsearch.common.document.DocumentField;
+import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.plugins.Plugin;
+import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.test.ESIntegTestCase;
 
@@ -53,7 +56,7 @@ public class MfBusinessControlsClusterTests extends ESIntegTestCase {
         return p;
     }
 
-    private static List<SearchHit> search(PersonalizeFixture.Published p, org.elasticsearch.index.query.QueryBuilder query, int size) {
+    private static List<SearchHit> search(PersonalizeFixture.Published p, QueryBuilder query, int size) {
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(p.model())).setQuery(query).setSize(size).get();
         try {
             List<SearchHit> out = new ArrayList<>();
@@ -77,7 +80,8 @@ public class MfBusinessControlsClusterTests extends ESIntegTestCase {
 
     public void testBoostsRankCandidatesByScoreTimesFactor() {
         PersonalizeFixture.Published p = publish();
-        List<ScoreBoost> boosts = List.of(ScoreBoost.byField("margin", 1f), ScoreBoost.byFilter(QueryBuilders.termQuery("brand", "acme"), 3f));
+        List<ScoreBoost> boosts = List.of(ScoreBoost.byField("margin", 1f),
+            ScoreBoost.byFilter(QueryBuilders.termQuery("brand", "acme"), 3f));
         List<SearchHit> hits = search(p, alice(p, new BusinessControls(boosts, null, null, 0)), 20);
         assertEquals("the global top k", 10, hits.size());
         // expected: every unseen item, score = knn score * margin * (acme ? 3 : 1)
@@ -100,9 +104,9 @@ public class MfBusinessControlsClusterTests extends ESIntegTestCase {
         PersonalizeFixture.Published p = publish();
         Exception e = expectThrows(Exception.class, () -> search(p, alice(p, new BusinessControls(List.of(ScoreBoost.byField("brand", 1f)),
             null, null, 0)), 10));
-        String all = org.elasticsearch.ExceptionsHelper.stackTrace(e);
+        String all = ExceptionsHelper.stackTrace(e);
         assertTrue(all, all.contains("[mf_recommend] [boost] field [brand] must be numeric, got type [text]"));
-        assertEquals(org.elasticsearch.rest.RestStatus.BAD_REQUEST, org.elasticsearch.ExceptionsHelper.status(e));
+        assertEquals(RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
     }
 
     private static double meanPairwiseCosine(PersonalizeFixture.Published p, List<SearchHit> hits) {
@@ -132,8 +136,8 @@ public class MfBusinessControlsClusterTests extends ESIntegTestCase {
         List<SearchHit> diverse = search(p, alice(p, new BusinessControls(List.of(), 0.3f, null, 0)), 10);
         assertEquals(10, diverse.size());
         assertEquals("the first pick is the most relevant", plainTop.get(0), diverse.get(0).getId());
-        assertTrue(meanPairwiseCosine(p, diverse) + " vs " + meanPairwiseCosine(p, same), meanPairwiseCosine(p, diverse) < meanPairwiseCosine(p,
-            same));
+        assertTrue(meanPairwiseCosine(p, diverse) + " vs " + meanPairwiseCosine(p, same),
+            meanPairwiseCosine(p, diverse) < meanPairwiseCosine(p, same));
         for (int i = 1; i < diverse.size(); i++) {
             assertTrue(diverse.get(i).getScore() <= diverse.get(i - 1).getScore());
             assertFalse(p.aliceSeen().contains(diverse.get(i).getId()));
@@ -163,8 +167,8 @@ public class MfBusinessControlsClusterTests extends ESIntegTestCase {
     public void testBecauseContributionsSumToTheDotProduct() {
         PersonalizeFixture.Published p = publish();
         List<HistoryEntry> history = List.of(new HistoryEntry("i5", 2f), new HistoryEntry("i9", 1f), new HistoryEntry("i40", 3f));
-        MfRecommendQueryBuilder query = new MfRecommendQueryBuilder(services(), p.model(), new UserSpec(null, history), null, 10, ITEMS, null,
-            null, null, new BusinessControls(List.of(), null, null, 3));
+        MfRecommendQueryBuilder query = new MfRecommendQueryBuilder(services(), p.model(), new UserSpec(null, history), null, 10, ITEMS,
+            null, null, null, new BusinessControls(List.of(), null, null, 3));
         SearchResponse r = client().prepareSearch(ModelIndices.itemsAlias(p.model())).setQuery(query).setSize(10).setExplain(true).get();
         try {
             assertTrue(r.getHits().getHits().length >= 10);

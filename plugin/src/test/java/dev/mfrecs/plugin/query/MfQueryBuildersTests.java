@@ -15,6 +15,7 @@ import org.elasticsearch.action.get.MultiGetRequest;
 import org.elasticsearch.action.get.MultiGetResponse;
 import org.elasticsearch.action.support.PlainActionFuture;
 import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.Strings;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
@@ -38,9 +39,11 @@ import org.elasticsearch.xcontent.json.JsonXContent;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.mfrecs.plugin.FakeCluster.answering;
 import static dev.mfrecs.plugin.FakeCluster.getResponse;
@@ -57,8 +60,8 @@ public class MfQueryBuildersTests extends ESTestCase {
 
     private static final MfServices SERVICES = MfServices.direct();
     private final SearchModule searchModule = new SearchModule(Settings.EMPTY, List.of(MfRecommendationsPlugin.withServices(SERVICES)));
-    private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(java.util.stream.Stream.concat(
-        searchModule.getNamedWriteables().stream(), MfRecommendationsPlugin.withServices(SERVICES).getNamedWriteables().stream()).toList());
+    private final NamedWriteableRegistry writeables = new NamedWriteableRegistry(Stream.concat(searchModule.getNamedWriteables().stream(),
+        MfRecommendationsPlugin.withServices(SERVICES).getNamedWriteables().stream()).toList());
 
     @Override
     protected NamedXContentRegistry xContentRegistry() {
@@ -79,9 +82,9 @@ public class MfQueryBuildersTests extends ESTestCase {
     private static MfRecommendQueryBuilder randomRecommend() {
         int k = randomIntBetween(1, 100);
         List<QueryBuilder> filters = randomBoolean() ? List.of() : List.of(QueryBuilders.termQuery("category", randomAlphaOfLength(3)));
-        MfRecommendQueryBuilder b = new MfRecommendQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), randomUser(),
-            randomBoolean() ? null : "vector", k, randomBoolean() ? null : randomIntBetween(k, 1000), filters, randomBoolean() ? null
-                : randomBoolean(), randomFrom(OnEmpty.values()));
+        MfRecommendQueryBuilder b = new MfRecommendQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(Locale.ROOT),
+            randomUser(), randomBoolean() ? null : "vector", k, randomBoolean() ? null : randomIntBetween(k, 1000), filters,
+            randomBoolean() ? null : randomBoolean(), randomFrom(OnEmpty.values()));
         if (randomBoolean()) {
             b.boost(randomFloat() + 0.5f);
         }
@@ -96,8 +99,8 @@ public class MfQueryBuildersTests extends ESTestCase {
         for (int i = 0, n = randomIntBetween(1, 4); i < n; i++) {
             items.add(randomAlphaOfLength(5));
         }
-        return new MfSimilarQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(java.util.Locale.ROOT), items, null, randomIntBetween(1,
-            50), null, List.of());
+        return new MfSimilarQueryBuilder(SERVICES, "m" + randomAlphaOfLength(5).toLowerCase(Locale.ROOT), items, null,
+            randomIntBetween(1, 50), null, List.of());
     }
 
     private QueryBuilder parse(String json) throws IOException {
@@ -113,24 +116,27 @@ public class MfQueryBuildersTests extends ESTestCase {
                 QueryBuilder copy = copyNamedWriteable(original, writeables, QueryBuilder.class);
                 assertEquals(original, copy);
                 assertEquals(original.hashCode(), copy.hashCode());
-                String json = org.elasticsearch.common.Strings.toString(original);
+                String json = Strings.toString(original);
                 assertEquals(json, original, parse(json));
             }
         }
     }
 
     public void testEqualsAndHashCodeCoverEveryField() {
-        MfRecommendQueryBuilder original = new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null, 10, 100, List.of(), true,
-            OnEmpty.POPULAR);
-        EqualsHashCodeTestUtils.checkEqualsAndHashCode(original, o -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null,
-            10, 100, List.of(), true, OnEmpty.POPULAR), o -> switch (randomIntBetween(0, 6)) {
+        MfRecommendQueryBuilder original = new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null, 10, 100, List.of(),
+            true, OnEmpty.POPULAR);
+        EqualsHashCodeTestUtils.checkEqualsAndHashCode(original,
+            o -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u1", null), null, 10, 100, List.of(), true, OnEmpty.POPULAR),
+            o -> switch (randomIntBetween(0, 6)) {
                 case 0 -> new MfRecommendQueryBuilder(SERVICES, "shop2", o.userSpec(), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
-                case 1 -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u2", null), null, 10, 100, List.of(), true, OnEmpty.POPULAR);
-                case 2 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), "vector_cosine", 10, 100, List.of(), true, OnEmpty.POPULAR);
+                case 1 -> new MfRecommendQueryBuilder(SERVICES, "shop", new UserSpec("u2", null), null, 10, 100, List.of(), true,
+                    OnEmpty.POPULAR);
+                case 2 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), "vector_cosine", 10, 100, List.of(), true,
+                    OnEmpty.POPULAR);
                 case 3 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 11, 100, List.of(), true, OnEmpty.POPULAR);
                 case 4 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 101, List.of(), true, OnEmpty.POPULAR);
-                case 5 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 100, List.of(QueryBuilders.matchAllQuery()), true,
-                    OnEmpty.POPULAR);
+                case 5 -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 100, List.of(QueryBuilders.matchAllQuery()),
+                    true, OnEmpty.POPULAR);
                 default -> new MfRecommendQueryBuilder(SERVICES, "shop", o.userSpec(), null, 10, 100, List.of(), false, OnEmpty.ERROR);
             });
     }
@@ -197,8 +203,8 @@ public class MfQueryBuildersTests extends ESTestCase {
             assertEquals(QueryBuilders.idsQuery().addIds("a", "b"), exclude.mustNot().get(0));
 
             // exclude_seen false: a plain kNN.
-            rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 7, 70, List.of(), false,
-                OnEmpty.POPULAR));
+            rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 7, 70, List.of(),
+                false, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnVectorQueryBuilder);
             assertEquals(List.of(), ((KnnVectorQueryBuilder) rewritten).filterQueries());
         } finally {
@@ -211,10 +217,10 @@ public class MfQueryBuildersTests extends ESTestCase {
      * it reads the metadata and the user (two reads, sent together) and sends no alias resolution.
      */
     public void testRewriteInsideSearchOnItemsAliasSkipsAliasResolution() throws Exception {
-        String model = "shop" + randomAlphaOfLength(4).toLowerCase(java.util.Locale.ROOT);
+        String model = "shop" + randomAlphaOfLength(4).toLowerCase(Locale.ROOT);
         Map<String, Object> metadata = TestModels.identityDocument(model, 6, 2);
         Map<String, Object> user = Map.of("vector", List.of(0.5, -1.0), "model_version", 6, "seen_items", List.of("a"));
-        List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
         ThreadPool threadPool = new TestThreadPool(getTestName());
         try {
             NoOpClient client = answering(threadPool, request -> {
@@ -228,8 +234,8 @@ public class MfQueryBuildersTests extends ESTestCase {
             });
             QueryRewriteContext context = new QueryRewriteContext(XContentParserConfiguration.EMPTY, client, () -> 0L, resolvedIndices(
                 index(ModelIndices.itemsIndex(model, 6), ModelIndices.itemsAlias(model)), index("catalog")), null, null);
-            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 3, 50, List.of(),
-                true, OnEmpty.POPULAR));
+            QueryBuilder rewritten = rewrite(context, new MfRecommendQueryBuilder(SERVICES, model, new UserSpec("u1", null), null, 3, 50,
+                List.of(), true, OnEmpty.POPULAR));
             assertTrue(rewritten.getClass().getName(), rewritten instanceof KnnExcludingQueryBuilder);
             assertArrayEquals(new float[] { 0.5f, -1f }, ((KnnExcludingQueryBuilder) rewritten).candidates().queryVector().asFloatVector(),
                 0f);

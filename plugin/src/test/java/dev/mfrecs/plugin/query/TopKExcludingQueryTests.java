@@ -5,6 +5,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FloatDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queries.function.FunctionScoreQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -101,7 +102,7 @@ public class TopKExcludingQueryTests extends ESTestCase {
         for (int i = 0; i < 5 && s.length > 0; i++) {
             int doc = randomIntBetween(0, s.length - 1);
             var leaves = searcher.getIndexReader().leaves();
-            var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+            var leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
             Explanation e = weight.explain(leaf, doc - leaf.docBase);
             assertEquals(e.toString(), kept.contains(doc), e.isMatch());
             if (e.isMatch()) {

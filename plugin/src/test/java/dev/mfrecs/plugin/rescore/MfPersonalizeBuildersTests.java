@@ -22,6 +22,7 @@ import org.elasticsearch.xcontent.json.JsonXContent;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code mf_personalize} rescorer and retriever as Elasticsearch parses them: wire and XContent round trips, equality over
@@ -49,8 +50,8 @@ public class MfPersonalizeBuildersTests extends ESTestCase {
     private static MfPersonalizeRescorerBuilder randomRescorer() {
         UserSpec user = randomBoolean() ? new UserSpec(randomAlphaOfLength(5), null) : new UserSpec(null, List.of(new HistoryEntry("a",
             2f), new HistoryEntry("b", 1f)));
-        MfPersonalizeRescorerBuilder b = new MfPersonalizeRescorerBuilder(SERVICES, "m" + randomAlphaOfLength(4).toLowerCase(
-            java.util.Locale.ROOT), user, randomFloat(), randomFrom(Normalization.values()), randomBoolean() ? null : "vector");
+        MfPersonalizeRescorerBuilder b = new MfPersonalizeRescorerBuilder(SERVICES, "m" + randomAlphaOfLength(4).toLowerCase(Locale.ROOT),
+            user, randomFloat(), randomFrom(Normalization.values()), randomBoolean() ? null : "vector");
         b.windowSize(randomIntBetween(1, 500));
         return b;
     }
@@ -106,7 +107,8 @@ public class MfPersonalizeBuildersTests extends ESTestCase {
 
     public void testRetrieverParsesAndPrintsItsBody() throws IOException {
         SearchSourceBuilder source = parseSource("{\"retriever\": {\"mf_personalize\": {\"retriever\": {\"standard\": {\"query\": "
-            + "{\"match\": {\"title\": \"bag\"}}}}, \"model\": \"shop\", \"history\": [\"a\", \"b\"], \"weight\": 0.25, \"window_size\": 50}}}");
+            + "{\"match\": {\"title\": \"bag\"}}}}, \"model\": \"shop\", \"history\": [\"a\", \"b\"], \"weight\": 0.25, "
+            + "\"window_size\": 50}}}");
         MfPersonalizeRetrieverBuilder r = (MfPersonalizeRetrieverBuilder) source.retriever();
         assertEquals(50, r.rankWindowSize());
         assertEquals(0.25f, r.rescorer().weight(), 0f);

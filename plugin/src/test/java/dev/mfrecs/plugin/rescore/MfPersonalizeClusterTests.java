@@ -5,6 +5,7 @@ import dev.mfrecs.plugin.MfRecommendationsPlugin;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.PersonalizeFixture;
 import dev.mfrecs.plugin.user.HistoryEntry;
+import dev.mfrecs.plugin.user.UserSource;
 import dev.mfrecs.plugin.user.UserSpec;
 
 import org.elasticsearch.action.search.SearchResponse;
@@ -18,10 +19,13 @@ import org.elasticsearch.test.ESIntegTestCase;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.mfrecs.plugin.PersonalizeFixture.dot;
 
@@ -116,7 +120,7 @@ public class MfPersonalizeClusterTests extends ESIntegTestCase {
     /** Same hits with the same scores, rank by rank; hits with equal scores may come in either order (Lucene breaks ties by doc id). */
     private static void assertHits(List<Hit> expected, List<Hit> actual) {
         assertEquals(expected + " vs " + actual, expected.size(), actual.size());
-        java.util.Map<String, Float> byId = new java.util.HashMap<>();
+        Map<String, Float> byId = new HashMap<>();
         expected.forEach(h -> byId.put(h.id(), h.score()));
         for (int i = 0; i < expected.size(); i++) {
             assertEquals("rank " + i + ": " + expected + " vs " + actual, expected.get(i).score(), actual.get(i).score(), 1e-5f);
@@ -141,12 +145,12 @@ public class MfPersonalizeClusterTests extends ESIntegTestCase {
             assertHits(expected, rescored);
             if (weight == 0f) {
                 // the query's own order
-                assertEquals(plain.subList(0, 10).stream().map(Hit::id).collect(java.util.stream.Collectors.toSet()), rescored.stream()
-                    .map(Hit::id).collect(java.util.stream.Collectors.toSet()));
+                assertEquals(plain.subList(0, 10).stream().map(Hit::id).collect(Collectors.toSet()),
+                    rescored.stream().map(Hit::id).collect(Collectors.toSet()));
             }
-            List<Hit> retrieved = hits(client().prepareSearch(ModelIndices.itemsAlias(model)).setSize(10).setSource(new SearchSourceBuilder()
-                .size(10).retriever(new MfPersonalizeRetrieverBuilder(new StandardRetrieverBuilder(BAG), alice(model, weight), window)))
-                .get());
+            List<Hit> retrieved = hits(client().prepareSearch(ModelIndices.itemsAlias(model)).setSize(10).setSource(
+                new SearchSourceBuilder().size(10).retriever(new MfPersonalizeRetrieverBuilder(new StandardRetrieverBuilder(BAG),
+                    alice(model, weight), window))).get());
             assertHits(expected, retrieved);
         }
         // weight 1: the window ranked by the user's dot product (hits without a vector by their query score)
@@ -178,7 +182,8 @@ public class MfPersonalizeClusterTests extends ESIntegTestCase {
             for (SearchHit hit : hits) {
                 assertTrue(ids.add(hit.getId()));
                 assertNotNull(hit.getExplanation());
-                assertEquals(hit.getId() + ": " + hit.getExplanation(), hit.getScore(), hit.getExplanation().getValue().floatValue(), 1e-5f);
+                assertEquals(hit.getId() + ": " + hit.getExplanation(), hit.getScore(), hit.getExplanation().getValue().floatValue(),
+                    1e-5f);
                 assertTrue(hit.getExplanation().toString(), hit.getExplanation().getDescription().startsWith("mf_personalize"));
                 assertTrue(hit.getScore() >= 0f && hit.getScore() <= 1f);
             }
@@ -193,7 +198,7 @@ public class MfPersonalizeClusterTests extends ESIntegTestCase {
         ensureGreen(ModelIndices.itemsIndex(model, 1));
         List<Hit> plain = hits(client().prepareSearch(ModelIndices.itemsAlias(model)).setQuery(BAG).setSize(10).get());
         List<Hit> rescored = hits(client().prepareSearch(ModelIndices.itemsAlias(model)).setQuery(BAG).setSize(10).addRescorer(
-            new MfPersonalizeRescorerBuilder(services(), model, new UserSpec("nobody", null, dev.mfrecs.plugin.user.UserSource.STORED, null),
+            new MfPersonalizeRescorerBuilder(services(), model, new UserSpec("nobody", null, UserSource.STORED, null),
                 0.5f, null, null), 50).get());
         assertEquals(plain, rescored);
     }

@@ -66,12 +66,15 @@ class TrainerContentsTest {
 
     @Test
     void noChartingLibraryAtRuntime() {
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.jfree.chart.JFreeChart"));
-        assertThrows(ClassNotFoundException.class, () -> Class.forName("org.jfree.svg.SVGGraphics2D"));
+        assertThrows(ClassNotFoundException.class,
+            () -> Class.forName("org.jfree.chart.JFreeChart")); // CHECKSTYLE: class name in a string (it must not be on the class path)
+        assertThrows(ClassNotFoundException.class,
+            () -> Class.forName("org.jfree.svg.SVGGraphics2D")); // CHECKSTYLE: class name in a string (it must not be on the class path)
         // the test class path holds every runtime dependency of the module (surefire names it; java.class.path otherwise)
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> jfree = Arrays.stream(classPath.split(File.pathSeparator))
-            .filter(e -> e.replace(File.separatorChar, '/').contains("/org/jfree/") || Path.of(e).getFileName().toString().contains("jfree"))
+            .filter(e -> e.replace(File.separatorChar, '/').contains("/org/jfree/")
+                || Path.of(e).getFileName().toString().contains("jfree"))
             .toList();
         assertEquals(List.of(), jfree, "org.jfree artifacts among the trainer's dependencies");
     }

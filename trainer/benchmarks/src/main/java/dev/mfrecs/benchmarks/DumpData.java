@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Writes the seeded benchmark matrix of {@link EpochTimer} ({@code ml1m} or {@code ml20m}, from {@link BenchmarkData#powerLaw})
+ * Writes the seeded benchmark matrix of {@link EpochTimer} (a shape of {@link BenchmarkData#shape})
  * to a directory as raw little-endian arrays, so the numpy/OpenBLAS reference solver ({@code python/ials_numpy.py}) trains on the
  * identical matrix rather than on a re-implementation of the generator: {@code indptr.i32}, {@code indices.i32},
  * {@code data.f32} (the users x items CSR, read with {@code np.fromfile}) and {@code header.json} (rows, cols, nnz). With a
@@ -25,7 +25,7 @@ import java.util.Arrays;
  * point {@link ImplicitAls#initialize} gives {@link EpochTimer} (seed 42), so both implementations can start from the same model
  * and their objectives be compared epoch by epoch.
  * <pre>
- *   java -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.DumpData ml1m|ml20m DIRECTORY [FACTORS]
+ *   java -cp mfrecs-benchmarks.jar dev.mfrecs.benchmarks.DumpData ml1m-pos|ml1m|ml20m DIRECTORY [FACTORS]
  * </pre>
  */
 public final class DumpData {
@@ -34,13 +34,10 @@ public final class DumpData {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 2 && args.length != 3) {
-            throw new IllegalArgumentException("DumpData: expected [ml1m|ml20m DIRECTORY [FACTORS]] (was " + Arrays.toString(args) + ")");
+            throw new IllegalArgumentException("DumpData: expected [" + BenchmarkData.SHAPES + " DIRECTORY [FACTORS]] (was "
+                + Arrays.toString(args) + ")");
         }
-        CsrMatrix ui = switch (args[0]) {
-            case "ml1m" -> BenchmarkData.powerLaw(6_040, 3_706, 1_000_209, 42);
-            case "ml20m" -> BenchmarkData.powerLaw(138_493, 26_744, 10_000_000, 42);
-            default -> throw new IllegalArgumentException("DumpData: unknown shape [" + args[0] + "]");
-        };
+        CsrMatrix ui = BenchmarkData.shape(args[0]);
         Path dir = Path.of(args[1]);
         Files.createDirectories(dir);
         writeInts(dir.resolve("indptr.i32"), ui.indptr(), ui.rows() + 1);

@@ -52,11 +52,7 @@ public class ImplicitAlsEpochBenchmark {
 
     @Setup
     public void setup() {
-        userItems = switch (shape) {
-            case "ml1m" -> BenchmarkData.powerLaw(6_040, 3_706, 1_000_209, 42);
-            case "ml20m" -> BenchmarkData.powerLaw(138_493, 26_744, 10_000_000, 42);
-            default -> throw new IllegalArgumentException("ImplicitAlsEpochBenchmark: unknown [shape] [" + shape + "]");
-        };
+        userItems = BenchmarkData.shape(shape);
         itemUsers = userItems.transpose();
         params = new ImplicitAlsParams(factors, 1, 0.1f, Confidence.linear(10f), solver, 3, 42L, threads);
         model = ImplicitAls.initialize(userItems, params);

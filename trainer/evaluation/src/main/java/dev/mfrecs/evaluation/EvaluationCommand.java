@@ -8,8 +8,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The offline evaluation's command line ({@code mfrecs-eval}): evaluating, tuning, splitting and reporting on interaction
- * files, split files or the live interactions index. A program of its own so the trainer's release jar carries neither the evaluation code nor its
- * charting library; exit codes are the trainer's ({@link CommandLines}).
+ * files, split files or the live interactions index. A program of its own so the trainer's release jar carries neither the
+ * evaluation code nor its charting library; exit codes are the trainer's ({@link CommandLines}).
  */
 @Command(
     name = "mfrecs-eval",

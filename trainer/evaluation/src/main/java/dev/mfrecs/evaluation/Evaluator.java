@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -291,7 +292,7 @@ public final class Evaluator {
     }
 
     /** Runs {@code body(e)} for {@code e in [0, n)} on a pool of {@code threads} workers. */
-    static void parallel(int threads, int n, java.util.function.IntConsumer body) {
+    static void parallel(int threads, int n, IntConsumer body) {
         if (threads <= 1) {
             for (int e = 0; e < n; e++) {
                 body.accept(e);

@@ -4,6 +4,8 @@ import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.trainer.data.IdDictionary;
 import dev.mfrecs.trainer.data.InteractionMatrix;
 
+import java.util.Arrays;
+
 /**
  * One aggregated value (and latest timestamp) per (user, item) pair as parallel flat arrays over dense ids: what the evaluation
  * protocols split. Splits are index subsets of the same pair list, so train, validation and test matrices share one id space
@@ -30,10 +32,10 @@ public record Interactions(IdDictionary users, IdDictionary items, int[] user, i
         int[] u = new int[n];
         int[] indptr = csr.indptr();
         for (int r = 0; r < csr.rows(); r++) {
-            java.util.Arrays.fill(u, indptr[r], indptr[r + 1], r);
+            Arrays.fill(u, indptr[r], indptr[r + 1], r);
         }
-        return new Interactions(m.users(), m.items(), u, java.util.Arrays.copyOf(csr.indices(), n), java.util.Arrays.copyOf(csr.values(),
-            n), m.times() == null ? null : m.times().clone());
+        return new Interactions(m.users(), m.items(), u, Arrays.copyOf(csr.indices(), n), Arrays.copyOf(csr.values(), n),
+            m.times() == null ? null : m.times().clone());
     }
 
     public int size() {
@@ -78,7 +80,7 @@ public record Interactions(IdDictionary users, IdDictionary items, int[] user, i
     /** The same matrix with every value replaced by {@code 1}. */
     public CsrMatrix toBinaryMatrix() {
         float[] ones = new float[size()];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         return CsrMatrix.fromTriplets(userCount(), itemCount(), user, item, ones, size());
     }
 }

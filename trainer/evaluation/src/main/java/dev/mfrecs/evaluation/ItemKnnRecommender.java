@@ -3,6 +3,7 @@ package dev.mfrecs.evaluation;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.TopK;
 
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
@@ -51,7 +52,7 @@ public final class ItemKnnRecommender implements Recommender {
         ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[items]);
         Runnable all = () -> IntStream.range(0, items).parallel().forEach(i -> {
             float[] acc = scratch.get();
-            java.util.Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0f);
             int[] uptr = userItems.indptr();
             int[] uidx = userItems.indices();
             float[] uval = userItems.values();
@@ -84,7 +85,7 @@ public final class ItemKnnRecommender implements Recommender {
 
     @Override
     public void scoreUser(int u, float[] out) {
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int p = train.indptr()[u]; p < train.indptr()[u + 1]; p++) {
             addNeighbors(train.indices()[p], out);
         }
@@ -92,7 +93,7 @@ public final class ItemKnnRecommender implements Recommender {
 
     @Override
     public void scoreHistory(int[] items, float[] values, int n, float[] out) {
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int j = 0; j < n; j++) {
             if (values[j] > 0) {
                 addNeighbors(items[j], out);

@@ -47,7 +47,8 @@ public final class ProtocolOptions {
             throw new IllegalArgumentException("[--protocol] [ratings] splits the ratings itself; split files are for ranking protocols");
         }
         if (strongFiles && options.protocol() != Protocol.STRONG) {
-            throw new IllegalArgumentException("[--test-foldin] and [--test-heldout] are strong generalization files: use --protocol strong");
+            throw new IllegalArgumentException("[--test-foldin] and [--test-heldout] are strong generalization files: use --protocol "
+                + "strong");
         }
         if (strongFiles == false && options.protocol() == Protocol.STRONG) {
             throw new IllegalArgumentException("[--protocol] [strong] needs [--test-foldin] and [--test-heldout] split files");

@@ -68,8 +68,8 @@ public final class ReportCommand implements Callable<Integer> {
         ReportConfig config = new ReportConfig(models, factorsGrid, regGrid, gridIterations, pcaItems, seed,
             threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         ReportInput input = data.source.retail != null ? retailInput(data.source.retail, data.minValue)
-            : fileInput(data.load(), data.source.input != null ? data.source.input.getFileName().toString() : "index [" + data.recipe.fields()
-                .index() + "]", data.itemAttributes());
+            : fileInput(data.load(), data.source.input != null ? data.source.input.getFileName().toString()
+                : "index [" + data.recipe.fields().index() + "]", data.itemAttributes());
         String html = new ReportBuilder(input, config, s -> err.println("report: " + s)).build();
         Files.createDirectories(out);
         Path page = out.resolve("index.html");

@@ -5,9 +5,11 @@ import dev.mfrecs.trainer.data.InteractionMatrix;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,7 +46,7 @@ public record RetailData(Interactions interactions, float[] quantity, String[] d
         });
         Interactions data = Interactions.of(lines.build(1, 1));
         Interactions q = Interactions.of(quantities.build(1, 1));
-        if (q.size() != data.size() || java.util.Arrays.equals(q.item(), data.item()) == false) {
+        if (q.size() != data.size() || Arrays.equals(q.item(), data.item()) == false) {
             throw new IllegalStateException("RetailData: quantity pairs [" + q.size() + "] != purchase pairs [" + data.size() + "]");
         }
         String[] description = new String[data.itemCount()];
@@ -60,7 +62,7 @@ public record RetailData(Interactions interactions, float[] quantity, String[] d
     private static long parseTime(String s, Path file, int lineNo) throws IOException {
         try {
             if (s.endsWith("Z")) {
-                return java.time.Instant.parse(s).toEpochMilli();
+                return Instant.parse(s).toEpochMilli();
             }
             return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {

@@ -128,11 +128,11 @@ public record SplitFiles(Interactions data, boolean strong, PairSplit test, Pair
     }
 
     /**
-     * Writes the parts of {@code test} (and of {@code validation}, when not null; strong generalization with fold-in parts) of {@code data} into {@code dir} as tab-separated
-     * {@code user item value [timestamp in epoch ms]} files named after the options that read them back: {@code train.tsv}, and
-     * {@code test.tsv} (weak) or {@code test_foldin.tsv} and {@code test_heldout.tsv} (strong), likewise {@code validation*.tsv}.
-     * The train file of a split with validation holds the validation split's training pairs (strong: the validation users are not
-     * trained on). Returns the written files by option name.
+     * Writes the parts of {@code test} (and of {@code validation}, when not null; strong generalization with fold-in parts) of
+     * {@code data} into {@code dir} as tab-separated {@code user item value [timestamp in epoch ms]} files named after the options
+     * that read them back: {@code train.tsv}, and {@code test.tsv} (weak) or {@code test_foldin.tsv} and {@code test_heldout.tsv}
+     * (strong), likewise {@code validation*.tsv}. The train file of a split with validation holds the validation split's training
+     * pairs (strong: the validation users are not trained on). Returns the written files by option name.
      */
     public static Map<String, Path> write(Path dir, Interactions data, boolean strong, PairSplit test, PairSplit validation)
         throws IOException {

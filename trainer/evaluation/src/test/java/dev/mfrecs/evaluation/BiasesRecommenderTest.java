@@ -4,6 +4,7 @@ import dev.mfrecs.factorization.CsrMatrix;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,7 +129,7 @@ class BiasesRecommenderTest {
     void invalidParametersNameTheParameter() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BiasesRecommender(0, 1f));
         assertEquals("[iterations] of model [biases] must be >= 1 (was [0])", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("biases", java.util.Map.of("bias-regularization", "-1.0")));
+        e = assertThrows(IllegalArgumentException.class, () -> ModelSpec.of("biases", Map.of("bias-regularization", "-1.0")));
         assertEquals("[--param] [bias-regularization] must be finite and >= 0 (was [-1.0])", e.getMessage());
     }
 }

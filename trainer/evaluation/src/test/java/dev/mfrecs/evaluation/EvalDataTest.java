@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -101,7 +102,7 @@ class EvalDataTest {
         int p = pair(d, "17850", "A");
         assertEquals(2f, d.value()[p]); // two purchase lines
         assertEquals(10f, r.quantity()[p]); // 6 + 4
-        assertEquals(java.time.Instant.parse("2010-12-02T08:26:00Z").toEpochMilli(), d.times()[p]);
+        assertEquals(Instant.parse("2010-12-02T08:26:00Z").toEpochMilli(), d.times()[p]);
         int a = d.items().indexOf("A");
         assertEquals("RED MUG", r.description()[a]);
         assertEquals("France", r.country()[a]); // 2 of 3 purchase lines

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mfrecs.trainer.cli.CommandLines;
+import dev.mfrecs.trainer.cli.MfrecsCommand;
 import dev.mfrecs.trainer.data.InteractionFileOptions;
 
 import org.junit.jupiter.api.Test;
@@ -177,7 +178,7 @@ class SplitFilesTest {
             best.toString()), err.toString());
         JsonNode tuned = new ObjectMapper().readTree(best.toFile()).get("params");
         Path model = dir.resolve("model");
-        CommandLine train = CommandLines.of(new dev.mfrecs.trainer.cli.MfrecsCommand());
+        CommandLine train = CommandLines.of(new MfrecsCommand());
         train.setErr(new PrintWriter(new StringWriter()));
         train.setOut(new PrintWriter(new StringWriter()));
         assertEquals(0, train.execute("train", "--input", log.toString(), "--output", model.toString(), "--params", best.toString()));

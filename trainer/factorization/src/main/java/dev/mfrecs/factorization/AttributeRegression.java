@@ -14,8 +14,8 @@ import java.util.Map;
  * closed form, {@code W = (F^T F + lambda I)^-1 F^T Y}. A prediction keeps the regression's direction but takes the median norm
  * of the trained item vectors: ridge shrinks predictions toward the mean, and under inner-product ranking an item with a shrunk
  * norm is never shown (on the Online Retail replay the scaled prediction lifted HR@10 of held-out products from 0 to about 0.03,
- * measured by the dev kit's freshness replay). The vectors it predicts are marked {@code vector_source: attributes} and replaced by an event-based
- * solve once the item has events.
+ * measured by the dev kit's freshness replay). The vectors it predicts are marked {@code vector_source: attributes} and replaced by
+ * an event-based solve once the item has events.
  */
 public final class AttributeRegression {
 
@@ -30,7 +30,8 @@ public final class AttributeRegression {
     /** A model as stored: {@code weights} ({@code (DIMS + 1) x factors}), each numeric field's mean and deviation, the norm. */
     public AttributeRegression(int factors, float[] weights, Map<String, double[]> numeric, double norm) {
         if (weights.length != (DIMS + 1) * factors) {
-            throw new IllegalArgumentException("attribute model needs [" + (DIMS + 1) * factors + "] weights, got [" + weights.length + "]");
+            throw new IllegalArgumentException("attribute model needs [" + (DIMS + 1) * factors + "] weights, got [" + weights.length
+                + "]");
         }
         this.factors = factors;
         this.weights = weights;

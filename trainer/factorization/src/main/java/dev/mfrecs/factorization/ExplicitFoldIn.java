@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * Query-time fold-in for a {@link BiasedModel} trained by {@link ExplicitAls}: computes a user's factors and bias from a rated
  * history against the fixed item side with the same kernel ({@link ExplicitRowSolver}) as a training row, so folding in a training
@@ -104,7 +106,7 @@ public final class ExplicitFoldIn {
         }
         CsrMatrix.requireLength("ExplicitFoldIn.contributionVectors", "out", out.length, (long) k * stride);
         foldIn(globalMean, regularization, historyVectors, historyBiases, ratings, k, p);
-        java.util.Arrays.fill(out, 0, k * stride, 0f);
+        Arrays.fill(out, 0, k * stride, 0f);
         for (int j = 0; j < k; j++) {
             for (int i = 0; i < factors; i++) {
                 z[i] = historyVectors[j * factors + i];

@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * The Gram matrix {@code Y^T Y} of a factor matrix: the part of every implicit-ALS row system shared by all rows (the "all
  * unobserved entries have confidence alpha0" term), computed once per half-sweep and once per model version for query-time
@@ -48,7 +50,7 @@ public final class Gram {
             float[] block = new float[d * d];
             for (int c = 0; c < chunks; c++) {
                 if (c > 0) {
-                    java.util.Arrays.fill(partial, 0.0);
+                    Arrays.fill(partial, 0.0);
                 }
                 accumulateBlocked(factors, c * chunkRows, Math.min(n, (c + 1) * chunkRows), d, c == 0 ? acc : partial, block);
                 if (c > 0) {
@@ -97,7 +99,7 @@ public final class Gram {
     private static void accumulateBlocked(float[] factors, int from, int to, int d, double[] acc, float[] block) {
         DenseKernels kernels = DenseKernels.get();
         for (int start = from; start < to; start += FLOAT_BLOCK) {
-            java.util.Arrays.fill(block, 0f);
+            Arrays.fill(block, 0f);
             kernels.gramUpdate(factors, start, Math.min(to, start + FLOAT_BLOCK), d, block);
             for (int a = 0; a < d; a++) {
                 int base = a * d;

@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * Thin QR of a tall row-major {@code rows x cols} float matrix by Gram-Schmidt with one full reorthogonalization per column
  * (CGS2, "twice is enough": Giraud, Langou, Rozloznik 2005; as stable as modified Gram-Schmidt with reorthogonalization). The
@@ -26,7 +28,7 @@ final class GramSchmidt {
         double[] partial = new double[blocks * (cols + 1)];
         double[] h = new double[cols + 1];
         if (r != null) {
-            java.util.Arrays.fill(r, 0, cols * cols, 0);
+            Arrays.fill(r, 0, cols * cols, 0);
         }
         for (int j = 0; j < cols; j++) {
             int jj = j;
@@ -49,7 +51,7 @@ final class GramSchmidt {
                         }
                     }
                 });
-                java.util.Arrays.fill(h, 0);
+                Arrays.fill(h, 0);
                 for (int b = 0; b < blocks; b++) {
                     for (int c = 0; c < jj; c++) {
                         h[c] += partial[b * (cols + 1) + c];

@@ -30,9 +30,13 @@ public final class ImplicitAls {
         CsrMatrix itemUsers = userItems.transpose();
         FactorModel model = initialize(userItems, itemUsers, params);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        // one set of per-thread solvers (and their packing buffers, up to 16 MB each) for the whole run: allocating them per
+        // half-sweep was most of the run's garbage, which the JVM's heap grew to hold
+        ImplicitRowSolver[] solvers = new ImplicitRowSolver[params.threads()];
         for (int it = 1; it <= params.iterations(); it++) {
             long start = System.nanoTime();
-            iterate(userItems, itemUsers, model, params);
+            halfSweep(userItems, model.itemFactors(), model.items(), model.userFactors(), params, solvers);
+            halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params, solvers);
             l.iteration(it, params.iterations(), (System.nanoTime() - start) / 1e9);
         }
         return model;
@@ -76,6 +80,12 @@ public final class ImplicitAls {
      *                                      regularization)
      */
     public static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params) {
+        halfSweep(rows, fixed, fixedCount, solved, params, new ImplicitRowSolver[params.threads()]);
+    }
+
+    /** As the public {@code halfSweep}, with worker {@code w}'s solver kept in {@code solvers[w]} (created when missing). */
+    private static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
+                                  ImplicitRowSolver[] solvers) {
         int d = params.factors();
         if (rows.cols() != fixedCount) {
             throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + rows.cols() + "] columns but there are ["
@@ -84,15 +94,22 @@ public final class ImplicitAls {
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "fixed", fixed.length, (long) fixedCount * d);
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
         int threads = params.threads();
+        boolean exact = params.solver() == Solver.CHOLESKY;
+        // compiles the SIMD kernels (once per JVM) before they are needed, instead of running them cold for the first epoch
+        if (exact) {
+            KernelWarmup.exactSolve();
+        } else {
+            KernelWarmup.conjugateGradient(d);
+        }
         float[] gram = Gram.compute(fixed, fixedCount, d, threads);
-        ImplicitRowSolver[] solvers = new ImplicitRowSolver[threads];
+        // conjugate gradient reads YtY with the padded row stride of its kernels
+        float[] cgGram = exact ? null : padded(gram, d);
         int[] indptr = rows.indptr();
         int[] indices = rows.indices();
         float[] values = rows.values();
         float reg = params.regularization();
         Confidence confidence = params.confidence();
         ImplicitAlsParams.Rendle rendle = params.rendle();
-        boolean exact = params.solver() == Solver.CHOLESKY;
         int steps = params.cgSteps();
         ParallelRows.run("mfrecs-ials", rows.rows(), threads, (worker, from, to) -> {
             ImplicitRowSolver solver = solvers[worker];
@@ -100,16 +117,33 @@ public final class ImplicitAls {
                 solver = new ImplicitRowSolver(d);
                 solvers[worker] = solver;
             }
-            for (int u = from; u < to; u++) {
-                if (exact) {
+            if (exact) {
+                for (int u = from; u < to; u++) {
                     solver.solveCholesky(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u], indptr[u + 1],
                         solved, u * d, u);
-                } else {
-                    solver.solveConjugateGradient(gram, reg, rendle, fixedCount, confidence, fixed, indices, values, indptr[u],
-                        indptr[u + 1], solved, u * d, steps);
                 }
+            } else {
+                solver.solveConjugateGradientRows(cgGram, reg, rendle, fixedCount, confidence, fixed, indptr, indices, values, from, to,
+                    solved, steps);
             }
         });
+    }
+
+    /**
+     * {@code gram} ({@code d x d}) with the row stride of the conjugate-gradient kernels ({@link DenseKernels#paddedDimension}) and
+     * {@link ImplicitRowSolver#gramRows} rows, zero beyond {@code d}; {@code gram} itself when those are {@code d}.
+     */
+    private static float[] padded(float[] gram, int d) {
+        int dp = DenseKernels.paddedDimension(d);
+        int rows = ImplicitRowSolver.gramRows(d);
+        if (dp == d && rows == d) {
+            return gram;
+        }
+        float[] out = new float[rows * dp];
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(gram, k * d, out, k * dp, d);
+        }
+        return out;
     }
 
     /**

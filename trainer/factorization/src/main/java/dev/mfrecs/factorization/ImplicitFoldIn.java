@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * Query-time fold-in and explanation for implicit ALS: computes a user vector from an interaction history against the fixed item
  * side with the exact same kernel ({@link ImplicitRowSolver}, Cholesky) that training uses for one row,
@@ -62,7 +64,10 @@ public final class ImplicitFoldIn {
         solver.solveCholesky(gram, regularization, rendle, items, confidence, historyVectors, null, values, 0, k, out, 0, -1);
     }
 
-    /** As {@link #foldIn(float[], float, Confidence, ImplicitAlsParams.Rendle, int, float[], float[], int, float[])} for a model's item side. */
+    /**
+     * As {@link #foldIn(float[], float, Confidence, ImplicitAlsParams.Rendle, int, float[], float[], int, float[])} for a model's
+     * item side.
+     */
     public void foldIn(ImplicitItemSide side, float[] historyVectors, float[] values, int k, float[] out) {
         foldIn(side.gram(), side.regularization(), side.confidence(), side.rendle(), side.items(), historyVectors, values, k, out);
     }
@@ -132,9 +137,9 @@ public final class ImplicitFoldIn {
             historyVectors, values, k);
         CsrMatrix.requireLength("ImplicitFoldIn.contributionVectors", "out", out.length, (long) k * factors);
         int d = factors;
-        java.util.Arrays.fill(out, 0, k * d, 0f);
-        if (solver.factorize(side.gram(), side.regularization(), side.rendle(), side.items(), side.confidence(), historyVectors, null, values,
-            0, k, -1) == 0) {
+        Arrays.fill(out, 0, k * d, 0f);
+        if (solver.factorize(side.gram(), side.regularization(), side.rendle(), side.items(), side.confidence(), historyVectors, null,
+            values, 0, k, -1) == 0) {
             return false;
         }
         for (int j = 0; j < k; j++) {

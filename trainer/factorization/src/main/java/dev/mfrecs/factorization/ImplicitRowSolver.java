@@ -19,7 +19,9 @@ import java.util.Arrays;
  * All scratch is owned by the instance (not thread-safe; one per thread) and nothing is allocated per call except when a row is
  * longer than any seen before (the per-entry caches grow). The exact solve assembles and factors in double (it also serves
  * query-time fold-in and explain); conjugate gradient runs in float on the {@link DenseKernels} (SIMD where the JVM has the
- * Vector API). Every row's arithmetic depends only on that row's inputs, so results do not depend on the thread count.
+ * Vector API), a few rows at a time in lock step. Every row's arithmetic depends only on that row's inputs (not on the rows
+ * solved next to it, nor on whether the SIMD kernels or their bit-identical stand-in ran), so results do not depend on the thread
+ * count.
  */
 final class ImplicitRowSolver {
 
@@ -27,18 +29,34 @@ final class ImplicitRowSolver {
     private final double[] a;
     private final double[] b;
     private final double[] x;
-    /** Conjugate-gradient state, in float like the factors. */
-    private final float[] fx;
-    private final float[] fr;
-    private final float[] fp;
-    private final float[] fap;
+    /** The padded length of conjugate-gradient vectors and the rows of the padded Gram matrix they read. */
+    private final int dp;
+    private final int maxPacked;
+    private final int kEnd;
+    /** Conjugate-gradient state of a group of rows, in float like the factors, row {@code j} at {@code j * dp}. */
+    private final float[] gx;
+    private final float[] gr;
+    private final float[] gp;
+    private final float[] gap;
+    private final float[] rs = new float[GROUP];
+    private final float[] lambda = new float[GROUP];
+    private final float[] negLambda = new float[GROUP];
+    private final int[] all = new int[GROUP];
+    private final int[] live = new int[GROUP];
+    /** The group's rows: row number, first entry index and entry count. */
+    private final int[] groupRow = new int[GROUP];
+    private final int[] groupStart = new int[GROUP];
+    private final int[] groupCount = new int[GROUP];
     private final DenseKernels kernels = DenseKernels.get();
     /** The exact solve's current block of entry vectors in double, and their weights. */
     private final double[] chunk;
     private final double[] chunkWeight = new double[CHUNK];
     private final double[] chunkConf = new double[CHUNK];
     private final double[] dots = new double[4];
-    /** Per observed entry of the current row: offset of its vector in {@code y}, its confidence, confidence minus alpha0. */
+    /**
+     * Per observed entry of the current row (exact solve) or group (conjugate gradient): offset of its vector in {@code y}, its
+     * confidence, confidence minus alpha0.
+     */
     private int[] offsets = new int[16];
     private double[] conf = new double[16];
     private double[] weight = new double[16];
@@ -47,28 +65,45 @@ final class ImplicitRowSolver {
     private float[] fweight = new float[16];
     private float[] fminusWeight = new float[16];
     private float[] fzero = new float[16];
-    /** The current row's entry vectors, packed consecutively for the conjugate-gradient passes (grows as needed, up to the cap). */
+    /** The current group's entry vectors, packed consecutively for the conjugate-gradient passes (grows as needed, to the cap). */
     private float[] packed = new float[0];
 
     /** Entries per double-precision block of the exact solve's assembly. */
     static final int CHUNK = 32;
 
-    /** Rows with more than this many floats of entry vectors (16 MB) are read in place instead of packed. */
+    /**
+     * Rows solved together by conjugate gradient. Four: the {@code YtY v} products of a group read each slice of {@code YtY} once
+     * for two rows, and a group's packed vectors (about 0.8 MB for four ML-20M item rows at d = 128) still fit a core's L2 cache.
+     */
+    static final int GROUP = 4;
+
+    /**
+     * Floats of packed entry vectors per group at most (16 MB): a longer group is cut, and a row longer than this alone is not packed
+     * once but gathered again, chunk by chunk, in every pass.
+     */
     static final int MAX_PACKED = 1 << 22;
 
     ImplicitRowSolver(int d) {
+        this(d, MAX_PACKED);
+    }
+
+    /** With another cap on packed floats per group than {@link #MAX_PACKED} (tests: the streamed path). */
+    ImplicitRowSolver(int d, int maxPacked) {
         if (d <= 0) {
             throw new IllegalArgumentException("ImplicitRowSolver: [factors] must be > 0 (was [" + d + "])");
         }
         this.d = d;
+        this.maxPacked = maxPacked;
         this.a = new double[d * d];
         this.b = new double[d];
         this.x = new double[d];
         this.chunk = new double[CHUNK * d];
-        this.fx = new float[d];
-        this.fr = new float[d];
-        this.fp = new float[d];
-        this.fap = new float[d];
+        this.dp = DenseKernels.paddedDimension(d);
+        this.kEnd = gramRows(d);
+        this.gx = new float[GROUP * dp];
+        this.gr = new float[GROUP * dp];
+        this.gp = new float[GROUP * dp];
+        this.gap = new float[GROUP * dp];
     }
 
     int factors() {
@@ -96,17 +131,7 @@ final class ImplicitRowSolver {
 
     /** Caches offset, confidence and confidence minus alpha0 of each observed entry of the row; returns their number. */
     private int prepare(float alpha0, Confidence confidence, int[] indices, float[] values, int from, int to) {
-        int len = to - from;
-        if (offsets.length < len) {
-            int n = Math.max(len, offsets.length * 2);
-            offsets = new int[n];
-            conf = new double[n];
-            weight = new double[n];
-            fconf = new float[n];
-            fweight = new float[n];
-            fminusWeight = new float[n];
-            fzero = new float[n];
-        }
+        ensureEntries(to - from);
         int m = 0;
         for (int q = from; q < to; q++) {
             float v = values[q];
@@ -115,13 +140,24 @@ final class ImplicitRowSolver {
                 offsets[m] = (indices == null ? q : indices[q]) * d;
                 conf[m] = c;
                 weight[m] = c - alpha0;
-                fconf[m] = (float) c;
-                fweight[m] = (float) (c - alpha0);
-                fminusWeight[m] = (float) (alpha0 - c);
                 m++;
             }
         }
         return m;
+    }
+
+    /** Grows the per-entry caches to hold at least {@code n} entries, keeping their contents. */
+    private void ensureEntries(int n) {
+        if (offsets.length < n) {
+            int size = Math.max(n, offsets.length * 2);
+            offsets = Arrays.copyOf(offsets, size);
+            conf = Arrays.copyOf(conf, size);
+            weight = Arrays.copyOf(weight, size);
+            fconf = Arrays.copyOf(fconf, size);
+            fweight = Arrays.copyOf(fweight, size);
+            fminusWeight = Arrays.copyOf(fminusWeight, size);
+            fzero = new float[size];
+        }
     }
 
     /**
@@ -183,61 +219,148 @@ final class ImplicitRowSolver {
     }
 
     /**
-     * Conjugate gradient in float, warm-started from {@code x0 = xs[xOff..xOff+d)} and written back there, computing {@code A v}
-     * implicitly as {@code alpha0 YtY v + lambda_row v + sum_j (c_j - alpha0)(y_j . v) y_j} (benfred/implicit's approach: no
-     * {@code d x d} matrix per row) with the {@link DenseKernels}; the initial residual {@code b - A x0} is one fused pass.
+     * Conjugate gradient in float for rows {@code [from, to)} of a CSR matrix against the fixed {@code y}, warm-started from their
+     * current vectors in {@code xs} (row {@code u} at {@code u * d}) and written back there. {@code A v} is computed implicitly as
+     * {@code alpha0 YtY v + lambda_row v + sum_j (c_j - alpha0)(y_j . v) y_j} (benfred/implicit's approach: no {@code d x d} matrix
+     * per row); the initial residual {@code b - A x0} is one fused pass. Rows go through in groups of up to {@link #GROUP}, in
+     * lock step, so that the {@code YtY v} products of a group share each load of {@code YtY}; each group's entry vectors are first
+     * packed, padded to {@link DenseKernels#paddedDimension}, into consecutive memory, so the passes stream (or hit cache) instead
+     * of gathering rows scattered over the fixed side. A row's arithmetic does not depend on its group.
+     *
+     * @param gram {@code YtY} with row stride {@link DenseKernels#paddedDimension}{@code (d)}, zero beyond {@code d}, at least
+     *             {@code kEnd} rows ({@link #gramRows})
      */
-    void solveConjugateGradient(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
-                                float[] y, int[] indices, float[] values, int from, int to, float[] xs, int xOff, int steps) {
-        float alpha0 = rendle.alpha0();
-        int m = prepare(alpha0, confidence, indices, values, from, to);
-        if (m == 0) {
-            Arrays.fill(xs, xOff, xOff + d, 0f);
+    void solveConjugateGradientRows(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
+                                    float[] y, int[] indptr, int[] indices, float[] values, int from, int to, float[] xs, int steps) {
+        int u = from;
+        while (u < to) {
+            int n = 0;
+            int entries = 0;
+            while (u < to && n < GROUP) {
+                int len = indptr[u + 1] - indptr[u];
+                if (n > 0 && (long) (entries + len) * dp > maxPacked) {
+                    break;
+                }
+                int m = prepareCg(rendle.alpha0(), confidence, indices, values, indptr[u], indptr[u + 1], entries);
+                if (m == 0) {
+                    Arrays.fill(xs, u * d, u * d + d, 0f);
+                    u++;
+                    continue;
+                }
+                groupRow[n] = u;
+                groupStart[n] = entries;
+                groupCount[n] = m;
+                lambda[n] = (float) rendle.regularization(reg, m, fixedCount);
+                negLambda[n] = -lambda[n];
+                entries += m;
+                n++;
+                u++;
+            }
+            if (n > 0) {
+                solveGroup(gram, rendle.alpha0(), y, xs, steps, n, entries);
+            }
+        }
+    }
+
+    /** The rows of the padded Gram matrix the conjugate-gradient kernels read: {@code d} rounded up to 4. */
+    static int gramRows(int d) {
+        return (d + 3) & ~3;
+    }
+
+    private void solveGroup(float[] gram, float alpha0, float[] y, float[] xs, int steps, int n, int entries) {
+        DenseKernels k = kernels;
+        boolean stream = (long) entries * dp > maxPacked;
+        if (stream == false) {
+            if (packed.length < entries * dp) {
+                packed = new float[Math.max(entries * dp, Math.min(maxPacked, packed.length * 2))];
+            }
+            k.gather(y, offsets, 0, entries, d, packed, 0, dp);
+        }
+        for (int j = 0; j < n; j++) {
+            int off = j * dp;
+            System.arraycopy(xs, groupRow[j] * d, gx, off, d);
+            Arrays.fill(gx, off + d, off + dp, 0f);
+            all[j] = j;
+        }
+        // r = b - A x = -(alpha0 YtY x + lambda x) + sum_j (c_j - (c_j - alpha0)(y_j . x)) y_j
+        k.symmetricMultiply(gram, dp, kEnd, -alpha0, negLambda, gx, gr, all, n);
+        for (int j = 0; j < n; j++) {
+            sparse(k, stream, y, j, fconf, fminusWeight, gx, gr);
+        }
+        int active = 0;
+        for (int j = 0; j < n; j++) {
+            rs[j] = k.cgStart(gr, gp, j * dp, dp);
+            if (rs[j] > 1e-20f) {
+                live[active++] = j;
+            }
+        }
+        for (int step = 0; step < steps && active > 0; step++) {
+            k.symmetricMultiply(gram, dp, kEnd, alpha0, lambda, gp, gap, live, active);
+            int still = 0;
+            for (int a = 0; a < active; a++) {
+                int j = live[a];
+                sparse(k, stream, y, j, fzero, fweight, gp, gap);
+                // NaN when p . Ap <= 0 (the row stops unchanged), which the test below also stops
+                float rsNew = k.cgStep(gx, gr, gp, gap, j * dp, dp, rs[j]);
+                rs[j] = rsNew;
+                if (rsNew > 1e-20f) {
+                    live[still++] = j;
+                }
+            }
+            active = still;
+        }
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(gx, j * dp, xs, groupRow[j] * d, d);
+        }
+    }
+
+    /**
+     * One sparse pass of group row {@code j} ({@link DenseKernels#sparsePass}) on {@code v}, {@code out} (its slot at
+     * {@code j * dp}): over its packed vectors, or, for a row too long to pack, gathering them again chunk by chunk (the same
+     * arithmetic, entry after entry).
+     */
+    private void sparse(DenseKernels k, boolean stream, float[] y, int j, float[] add, float[] mul, float[] v, float[] out) {
+        int start = groupStart[j];
+        int m = groupCount[j];
+        int off = j * dp;
+        if (stream == false) {
+            k.sparsePass(packed, start * dp, m, add, mul, start, v, off, out, off, dp);
             return;
         }
-        float lambda = (float) rendle.regularization(reg, m, fixedCount);
-        DenseKernels k = kernels;
-        float[] x = fx;
-        float[] r = fr;
-        float[] p = fp;
-        float[] ap = fap;
-        System.arraycopy(xs, xOff, x, 0, d);
-        // r = b - A x = -(alpha0 YtY x + lambda x) + sum_j (c_j - (c_j - alpha0)(y_j . x)) y_j
-        k.symmetricMultiply(gram, d, -alpha0, -lambda, x, r);
-        float[] vectors = y;
-        if ((long) m * d <= MAX_PACKED) {
-            // the 1 + steps passes below read every entry's vector: copy them once into consecutive memory, so the later passes
-            // stream (or hit cache) instead of gathering rows scattered over the whole fixed side (copying as part of the first
-            // pass measured slower)
-            if (packed.length < m * d) {
-                packed = new float[Math.max(m * d, Math.min(MAX_PACKED, packed.length * 2))];
-            }
-            for (int q = 0; q < m; q++) {
-                System.arraycopy(y, offsets[q], packed, q * d, d);
-                offsets[q] = q * d;
-            }
-            vectors = packed;
+        int chunk = streamChunk();
+        if (packed.length < chunk * dp) {
+            packed = new float[chunk * dp];
         }
-        k.sparseUpdate(vectors, offsets, fconf, fminusWeight, m, x, r, d);
-        System.arraycopy(r, 0, p, 0, d);
-        float rsOld = k.dot(r, 0, r, 0, d);
-        for (int step = 0; step < steps && rsOld > 1e-20f; step++) {
-            k.symmetricMultiply(gram, d, alpha0, lambda, p, ap);
-            k.sparseUpdate(vectors, offsets, fzero, fweight, m, p, ap, d);
-            float pAp = k.dot(p, 0, ap, 0, d);
-            if ((pAp > 0) == false) {
-                break;
-            }
-            float alpha = rsOld / pAp;
-            k.axpy(alpha, p, 0, x, 0, d);
-            k.axpy(-alpha, ap, 0, r, 0, d);
-            float rsNew = k.dot(r, 0, r, 0, d);
-            float beta = rsNew / rsOld;
-            for (int j = 0; j < d; j++) {
-                p[j] = r[j] + beta * p[j];
-            }
-            rsOld = rsNew;
+        for (int c = 0; c < m; c += chunk) {
+            int len = Math.min(chunk, m - c);
+            k.gather(y, offsets, start + c, len, d, packed, 0, dp);
+            k.sparsePass(packed, 0, len, add, mul, start + c, v, off, out, off, dp);
         }
-        System.arraycopy(x, 0, xs, xOff, d);
+    }
+
+    /** Entries per chunk of a streamed row: about 512 KB of vectors (half of a Zen 4 / Skylake-SP L2), at most the packing cap. */
+    private int streamChunk() {
+        return Math.max(4, Math.min(1 << 17, maxPacked) / dp);
+    }
+
+    /**
+     * Appends offset (in {@code y}), confidence, {@code c - alpha0}, {@code alpha0 - c} and 0 of each observed entry of the row at
+     * entry index {@code base} (growing the arrays as needed); returns their number.
+     */
+    private int prepareCg(float alpha0, Confidence confidence, int[] indices, float[] values, int from, int to, int base) {
+        ensureEntries(base + (to - from));
+        int m = base;
+        for (int q = from; q < to; q++) {
+            float v = values[q];
+            if (v > 0) {
+                double c = confidence.of(v);
+                offsets[m] = indices[q] * d;
+                fconf[m] = (float) c;
+                fweight[m] = (float) (c - alpha0);
+                fminusWeight[m] = (float) (alpha0 - c);
+                m++;
+            }
+        }
+        return m - base;
     }
 }

@@ -1,5 +1,7 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * Singular value decomposition of a small dense square matrix by one-sided Jacobi rotations (Hestenes 1958) in double precision:
  * the "small SVD" step of {@link PureSvd}. One-sided Jacobi is used because it is short, needs no bidiagonalization, and computes
@@ -61,7 +63,7 @@ final class JacobiSvd {
             norms[j] = Math.sqrt(s);
             order[j] = j;
         }
-        java.util.Arrays.sort(order, (x, y) -> norms[x] != norms[y] ? Double.compare(norms[y], norms[x]) : Integer.compare(x, y));
+        Arrays.sort(order, (x, y) -> norms[x] != norms[y] ? Double.compare(norms[y], norms[x]) : Integer.compare(x, y));
         double[] sorted = new double[n * n];
         for (int j = 0; j < n; j++) {
             int src = order[j];

@@ -1,5 +1,6 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -124,7 +125,7 @@ public final class PureSvd {
                 scratch[worker] = acc;
             }
             for (int u = from; u < to; u++) {
-                java.util.Arrays.fill(acc, 0);
+                Arrays.fill(acc, 0);
                 for (int p = indptr[u]; p < indptr[u + 1]; p++) {
                     double v = values[p];
                     int off = indices[p] * l;

@@ -1,11 +1,14 @@
 package dev.mfrecs.factorization;
 
+import java.util.Arrays;
+
 /**
  * {@link DenseKernels} as plain loops, for JVMs without {@code jdk.incubator.vector} (such as an Elasticsearch node running the
  * plugin). Element-wise updates are written as simple loops the JIT auto-vectorizes; reductions keep several independent
- * accumulators so the additions pipeline instead of waiting on each other.
+ * accumulators so the additions pipeline instead of waiting on each other. Vectors are not padded ({@link #lanes()} is 1). The
+ * double-precision kernels are also those of the tests' {@code LaneKernels} (which extends this class for them).
  */
-final class ScalarKernels extends DenseKernels {
+class ScalarKernels extends DenseKernels {
 
     @Override
     String name() {
@@ -13,7 +16,12 @@ final class ScalarKernels extends DenseKernels {
     }
 
     @Override
-    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    int lanes() {
+        return 1;
+    }
+
+    /** {@code a[aOff..aOff+n) . b[bOff..bOff+n)} in four interleaved chains. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -31,48 +39,52 @@ final class ScalarKernels extends DenseKernels {
         return (s0 + s1) + (s2 + s3);
     }
 
-    @Override
-    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
+    /** {@code y[yOff..yOff+n) += s * x[xOff..xOff+n)}. */
+    static void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] += s * x[xOff + i];
         }
     }
 
     @Override
-    void symmetricMultiply(float[] g, int d, float scale, float diagonal, float[] v, float[] out) {
-        java.util.Arrays.fill(out, 0, d, 0f);
-        int k = 0;
-        for (; k + 3 < d; k += 4) {
-            // four rows of G per pass over out: a quarter of the loads and stores of out
-            float v0 = v[k];
-            float v1 = v[k + 1];
-            float v2 = v[k + 2];
-            float v3 = v[k + 3];
-            int b0 = k * d;
-            int b1 = b0 + d;
-            int b2 = b1 + d;
-            int b3 = b2 + d;
-            for (int i = 0; i < d; i++) {
-                out[i] += (v0 * g[b0 + i] + v1 * g[b1 + i]) + (v2 * g[b2 + i] + v3 * g[b3 + i]);
+    void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
+        for (int j = 0; j < n; j++) {
+            int off = rows[j] * dp;
+            Arrays.fill(out, off, off + dp, 0f);
+            int k = 0;
+            for (; k + 3 < kEnd; k += 4) {
+                // four rows of G per pass over out: a quarter of the loads and stores of out
+                float v0 = v[off + k];
+                float v1 = v[off + k + 1];
+                float v2 = v[off + k + 2];
+                float v3 = v[off + k + 3];
+                int b0 = k * dp;
+                int b1 = b0 + dp;
+                int b2 = b1 + dp;
+                int b3 = b2 + dp;
+                for (int i = 0; i < dp; i++) {
+                    out[off + i] += (v0 * g[b0 + i] + v1 * g[b1 + i]) + (v2 * g[b2 + i] + v3 * g[b3 + i]);
+                }
             }
-        }
-        for (; k < d; k++) {
-            axpy(v[k], g, k * d, out, 0, d);
-        }
-        for (int i = 0; i < d; i++) {
-            out[i] = scale * out[i] + diagonal * v[i];
+            for (; k < kEnd; k++) {
+                axpy(v[off + k], g, k * dp, out, off, dp);
+            }
+            float dg = diag[rows[j]];
+            for (int i = 0; i < dp; i++) {
+                out[off + i] = scale * out[off + i] + dg * v[off + i];
+            }
         }
     }
 
     @Override
-    void sparseUpdate(float[] y, int[] offsets, float[] add, float[] mul, int m, float[] v, float[] out, int d) {
+    void sparsePass(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out, int outOff, int dp) {
         int q = 0;
         for (; q + 3 < m; q += 4) {
             // four entries per pass: v is loaded once for four dot products and out once for four updates
-            int o0 = offsets[q];
-            int o1 = offsets[q + 1];
-            int o2 = offsets[q + 2];
-            int o3 = offsets[q + 3];
+            int o0 = yOff + q * dp;
+            int o1 = o0 + dp;
+            int o2 = o1 + dp;
+            int o3 = o2 + dp;
             float s00 = 0;
             float s01 = 0;
             float s10 = 0;
@@ -82,9 +94,9 @@ final class ScalarKernels extends DenseKernels {
             float s30 = 0;
             float s31 = 0;
             int j = 0;
-            for (int end = d - 1; j < end; j += 2) {
-                float va = v[j];
-                float vb = v[j + 1];
+            for (int end = dp - 1; j < end; j += 2) {
+                float va = v[vOff + j];
+                float vb = v[vOff + j + 1];
                 s00 += y[o0 + j] * va;
                 s01 += y[o0 + j + 1] * vb;
                 s10 += y[o1 + j] * va;
@@ -94,24 +106,34 @@ final class ScalarKernels extends DenseKernels {
                 s30 += y[o3 + j] * va;
                 s31 += y[o3 + j + 1] * vb;
             }
-            if (j < d) {
-                float va = v[j];
+            if (j < dp) {
+                float va = v[vOff + j];
                 s00 += y[o0 + j] * va;
                 s10 += y[o1 + j] * va;
                 s20 += y[o2 + j] * va;
                 s30 += y[o3 + j] * va;
             }
-            float t0 = add[q] + mul[q] * (s00 + s01);
-            float t1 = add[q + 1] + mul[q + 1] * (s10 + s11);
-            float t2 = add[q + 2] + mul[q + 2] * (s20 + s21);
-            float t3 = add[q + 3] + mul[q + 3] * (s30 + s31);
-            for (int i = 0; i < d; i++) {
-                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
+            int w = wOff + q;
+            float t0 = add[w] + mul[w] * (s00 + s01);
+            float t1 = add[w + 1] + mul[w + 1] * (s10 + s11);
+            float t2 = add[w + 2] + mul[w + 2] * (s20 + s21);
+            float t3 = add[w + 3] + mul[w + 3] * (s30 + s31);
+            for (int i = 0; i < dp; i++) {
+                out[outOff + i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
             }
         }
         for (; q < m; q++) {
-            int off = offsets[q];
-            axpy(add[q] + mul[q] * dot(y, off, v, 0, d), y, off, out, 0, d);
+            int off = yOff + q * dp;
+            axpy(add[wOff + q] + mul[wOff + q] * dot(y, off, v, vOff, dp), y, off, out, outOff, dp);
+        }
+    }
+
+    @Override
+    void gather(float[] src, int[] offsets, int from, int n, int d, float[] dst, int dstOff, int dp) {
+        for (int q = 0; q < n; q++) {
+            int t = dstOff + q * dp;
+            System.arraycopy(src, offsets[from + q], dst, t, d);
+            Arrays.fill(dst, t + d, t + dp, 0f);
         }
     }
 

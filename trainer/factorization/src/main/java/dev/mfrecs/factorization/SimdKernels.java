@@ -2,13 +2,24 @@ package dev.mfrecs.factorization;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
 
 /**
  * {@link DenseKernels} on the Vector API ({@code jdk.incubator.vector}): the widest float lanes the CPU has (16 with AVX-512, 8 with
  * AVX2) and fused multiply-add. Only loaded, reflectively, by {@link DenseKernels} when the module is present, so nothing else
- * links against the incubator API. Tails shorter than a vector run as scalar loops.
+ * links against the incubator API.
+ * <p>
+ * Deterministic by construction: no {@code reduceLanes} (whose order of additions the API leaves open, and which C2 and the
+ * interpreter do carry out in different orders, so a result depended on whether the method was compiled yet), only lane-wise
+ * operations and the fixed pairwise tree of {@link #sum}. The tests hold the float kernels to a lane-by-lane plain-Java
+ * transcription, bit for bit.
+ * <p>
+ * The sparse pass of conjugate gradient keeps {@code v}, {@code out} and the current entry's vector in registers when a padded
+ * row vector is at most {@link #REGISTER_CHUNKS} vectors long (d up to 128 with AVX-512, 32 with AVX2): then each entry costs one
+ * load of its vector for both its inner product and its update, and nothing else touches memory.
  */
 final class SimdKernels extends DenseKernels {
 
@@ -17,141 +28,429 @@ final class SimdKernels extends DenseKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int DL = D.length();
 
+    /** Longest padded vector, in vectors, that {@link #sparsePass} keeps in registers (32 vector registers with AVX-512, 16 else). */
+    static final int REGISTER_CHUNKS = S.vectorBitSize() >= 512 ? 8 : 4;
+
+    /** Lane rotations by 16, 8, 4, 2, 1 for the reduction tree (those not shorter than the vector are unused). */
+    private static final VectorShuffle<Float> ROT16 = rotation(S, 16);
+    private static final VectorShuffle<Float> ROT8 = rotation(S, 8);
+    private static final VectorShuffle<Float> ROT4 = rotation(S, 4);
+    private static final VectorShuffle<Float> ROT2 = rotation(S, 2);
+    private static final VectorShuffle<Float> ROT1 = rotation(S, 1);
+    private static final VectorShuffle<Double> DROT4 = rotation(D, 4);
+    private static final VectorShuffle<Double> DROT2 = rotation(D, 2);
+    private static final VectorShuffle<Double> DROT1 = rotation(D, 1);
+
+    private static <E> VectorShuffle<E> rotation(VectorSpecies<E> species, int by) {
+        int n = species.length();
+        return VectorShuffle.fromOp(species, i -> (i + by) % n);
+    }
+
     @Override
     String name() {
         return "simd (" + S.vectorBitSize() + "-bit, " + L + " floats)";
     }
 
     @Override
-    float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int j = 0;
+    int lanes() {
+        return L;
+    }
+
+    /**
+     * The lanes of {@code s} summed by the fixed pairwise tree {@code s[l] += s[l + w]}, {@code w = L/2, ..., 1}, so the result is
+     * the same in every JIT tier.
+     */
+    static float sum(FloatVector s) {
+        if (L >= 32) {
+            s = s.add(s.rearrange(ROT16));
+        }
+        if (L >= 16) {
+            s = s.add(s.rearrange(ROT8));
+        }
+        if (L >= 8) {
+            s = s.add(s.rearrange(ROT4));
+        }
+        if (L >= 4) {
+            s = s.add(s.rearrange(ROT2));
+        }
+        if (L >= 2) {
+            s = s.add(s.rearrange(ROT1));
+        }
+        return s.lane(0);
+    }
+
+    /** As {@link #sum(FloatVector)} in double. */
+    static double sum(DoubleVector s) {
+        if (DL >= 16) {
+            throw new IllegalStateException("SimdKernels: more than 8 double lanes");
+        }
+        if (DL >= 8) {
+            s = s.add(s.rearrange(DROT4));
+        }
+        if (DL >= 4) {
+            s = s.add(s.rearrange(DROT2));
+        }
+        if (DL >= 2) {
+            s = s.add(s.rearrange(DROT1));
+        }
+        return s.lane(0);
+    }
+
+    @Override
+    void symmetricMultiply(float[] g, int dp, int kEnd, float scale, float[] diag, float[] v, float[] out, int[] rows, int n) {
+        // four rows per pass over G; a group of fewer repeats its last row (the same values stored twice), which is rare: groups
+        // are of four rows, and few rows stop before the last step
+        for (int j = 0; j < n; j += 4) {
+            int r0 = rows[j];
+            int r1 = rows[Math.min(j + 1, n - 1)];
+            int r2 = rows[Math.min(j + 2, n - 1)];
+            int r3 = rows[Math.min(j + 3, n - 1)];
+            multiplyQuad(g, dp, kEnd, scale, v, out, r0 * dp, r1 * dp, r2 * dp, r3 * dp, diag[r0], diag[r1], diag[r2], diag[r3]);
+        }
+    }
+
+    /**
+     * {@code out = scale G v + diag v} for four rows at once: two vectors of each row's result stay in registers while the loop
+     * runs over k, so each loaded slice of {@code G} serves four rows and {@code out} is only written; per lane a chain of fused
+     * multiply-adds over k from zero, then the scaling. Rows start at {@code o0..o3} in {@code v} and {@code out}.
+     */
+    private static void multiplyQuad(float[] g, int dp, int kEnd, float scale, float[] v, float[] out, int o0, int o1, int o2, int o3,
+                                     float d0, float d1, float d2, float d3) {
+        FloatVector sc = FloatVector.broadcast(S, scale);
+        int c = 0;
+        for (; c + 2 * L <= dp; c += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector c0 = a0;
+            FloatVector c1 = a0;
+            FloatVector e0 = a0;
+            FloatVector e1 = a0;
+            for (int k = 0; k < kEnd; k++) {
+                int gk = k * dp + c;
+                FloatVector g0 = FloatVector.fromArray(S, g, gk);
+                FloatVector g1 = FloatVector.fromArray(S, g, gk + L);
+                FloatVector va = FloatVector.broadcast(S, v[o0 + k]);
+                FloatVector vb = FloatVector.broadcast(S, v[o1 + k]);
+                FloatVector vc = FloatVector.broadcast(S, v[o2 + k]);
+                FloatVector ve = FloatVector.broadcast(S, v[o3 + k]);
+                a0 = g0.fma(va, a0);
+                a1 = g1.fma(va, a1);
+                b0 = g0.fma(vb, b0);
+                b1 = g1.fma(vb, b1);
+                c0 = g0.fma(vc, c0);
+                c1 = g1.fma(vc, c1);
+                e0 = g0.fma(ve, e0);
+                e1 = g1.fma(ve, e1);
+            }
+            store(a0, a1, sc, d0, v, out, o0 + c);
+            store(b0, b1, sc, d1, v, out, o1 + c);
+            store(c0, c1, sc, d2, v, out, o2 + c);
+            store(e0, e1, sc, d3, v, out, o3 + c);
+        }
+        if (c < dp) {
+            // an odd last vector
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector b0 = a0;
+            FloatVector c0 = a0;
+            FloatVector e0 = a0;
+            for (int k = 0; k < kEnd; k++) {
+                FloatVector g0 = FloatVector.fromArray(S, g, k * dp + c);
+                a0 = g0.fma(FloatVector.broadcast(S, v[o0 + k]), a0);
+                b0 = g0.fma(FloatVector.broadcast(S, v[o1 + k]), b0);
+                c0 = g0.fma(FloatVector.broadcast(S, v[o2 + k]), c0);
+                e0 = g0.fma(FloatVector.broadcast(S, v[o3 + k]), e0);
+            }
+            a0.mul(sc).add(FloatVector.fromArray(S, v, o0 + c).mul(d0)).intoArray(out, o0 + c);
+            b0.mul(sc).add(FloatVector.fromArray(S, v, o1 + c).mul(d1)).intoArray(out, o1 + c);
+            c0.mul(sc).add(FloatVector.fromArray(S, v, o2 + c).mul(d2)).intoArray(out, o2 + c);
+            e0.mul(sc).add(FloatVector.fromArray(S, v, o3 + c).mul(d3)).intoArray(out, o3 + c);
+        }
+    }
+
+    /** Two result vectors of a row of {@link #multiplyQuad}, scaled: {@code o * scale + v * diag}, to {@code out[at..at+2L)}. */
+    private static void store(FloatVector o0, FloatVector o1, FloatVector sc, float diag, float[] v, float[] out, int at) {
+        o0.mul(sc).add(FloatVector.fromArray(S, v, at).mul(diag)).intoArray(out, at);
+        o1.mul(sc).add(FloatVector.fromArray(S, v, at + L).mul(diag)).intoArray(out, at + L);
+    }
+
+    @Override
+    void sparsePass(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out, int outOff, int dp) {
+        int chunks = dp / L;
+        if (chunks <= REGISTER_CHUNKS) {
+            switch (chunks) {
+                case 1 -> {
+                    sparsePass1(y, yOff, m, add, mul, wOff, v, vOff, out, outOff);
+                    return;
+                }
+                case 2 -> {
+                    sparsePass2(y, yOff, m, add, mul, wOff, v, vOff, out, outOff);
+                    return;
+                }
+                case 4 -> {
+                    sparsePass4(y, yOff, m, add, mul, wOff, v, vOff, out, outOff);
+                    return;
+                }
+                case 8 -> {
+                    sparsePass8(y, yOff, m, add, mul, wOff, v, vOff, out, outOff);
+                    return;
+                }
+                default -> {
+                    // other lengths take the general loop
+                }
+            }
+        }
+        sparsePassAny(y, yOff, m, add, mul, wOff, v, vOff, out, outOff, dp);
+    }
+
+    /**
+     * {@link #sparsePass} for any padded length: four entries per pass (each slice of {@code v} loaded once for four inner products,
+     * each slice of {@code out} once for four updates, applied in entry order), the last one to three entries one by one.
+     */
+    private static void sparsePassAny(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out,
+                                      int outOff, int dp) {
+        int q = 0;
+        for (; q + 3 < m; q += 4) {
+            int o0 = yOff + q * dp;
+            int o1 = o0 + dp;
+            int o2 = o1 + dp;
+            int o3 = o2 + dp;
+            FloatVector v0 = FloatVector.fromArray(S, v, vOff);
+            FloatVector a0 = FloatVector.fromArray(S, y, o0).mul(v0);
+            FloatVector a1 = FloatVector.fromArray(S, y, o1).mul(v0);
+            FloatVector a2 = FloatVector.fromArray(S, y, o2).mul(v0);
+            FloatVector a3 = FloatVector.fromArray(S, y, o3).mul(v0);
+            FloatVector s0;
+            FloatVector s1;
+            FloatVector s2;
+            FloatVector s3;
+            if (dp == L) {
+                s0 = a0;
+                s1 = a1;
+                s2 = a2;
+                s3 = a3;
+            } else {
+                FloatVector v1 = FloatVector.fromArray(S, v, vOff + L);
+                FloatVector b0 = FloatVector.fromArray(S, y, o0 + L).mul(v1);
+                FloatVector b1 = FloatVector.fromArray(S, y, o1 + L).mul(v1);
+                FloatVector b2 = FloatVector.fromArray(S, y, o2 + L).mul(v1);
+                FloatVector b3 = FloatVector.fromArray(S, y, o3 + L).mul(v1);
+                int j = 2 * L;
+                for (int end = dp - 2 * L; j <= end; j += 2 * L) {
+                    FloatVector va = FloatVector.fromArray(S, v, vOff + j);
+                    FloatVector vb = FloatVector.fromArray(S, v, vOff + j + L);
+                    a0 = FloatVector.fromArray(S, y, o0 + j).fma(va, a0);
+                    b0 = FloatVector.fromArray(S, y, o0 + j + L).fma(vb, b0);
+                    a1 = FloatVector.fromArray(S, y, o1 + j).fma(va, a1);
+                    b1 = FloatVector.fromArray(S, y, o1 + j + L).fma(vb, b1);
+                    a2 = FloatVector.fromArray(S, y, o2 + j).fma(va, a2);
+                    b2 = FloatVector.fromArray(S, y, o2 + j + L).fma(vb, b2);
+                    a3 = FloatVector.fromArray(S, y, o3 + j).fma(va, a3);
+                    b3 = FloatVector.fromArray(S, y, o3 + j + L).fma(vb, b3);
+                }
+                if (j < dp) {
+                    FloatVector va = FloatVector.fromArray(S, v, vOff + j);
+                    a0 = FloatVector.fromArray(S, y, o0 + j).fma(va, a0);
+                    a1 = FloatVector.fromArray(S, y, o1 + j).fma(va, a1);
+                    a2 = FloatVector.fromArray(S, y, o2 + j).fma(va, a2);
+                    a3 = FloatVector.fromArray(S, y, o3 + j).fma(va, a3);
+                }
+                s0 = a0.add(b0);
+                s1 = a1.add(b1);
+                s2 = a2.add(b2);
+                s3 = a3.add(b3);
+            }
+            int w = wOff + q;
+            FloatVector t0 = FloatVector.broadcast(S, add[w] + mul[w] * sum(s0));
+            FloatVector t1 = FloatVector.broadcast(S, add[w + 1] + mul[w + 1] * sum(s1));
+            FloatVector t2 = FloatVector.broadcast(S, add[w + 2] + mul[w + 2] * sum(s2));
+            FloatVector t3 = FloatVector.broadcast(S, add[w + 3] + mul[w + 3] * sum(s3));
+            for (int i = 0; i < dp; i += L) {
+                FloatVector o = FloatVector.fromArray(S, out, outOff + i);
+                o = FloatVector.fromArray(S, y, o0 + i).fma(t0, o);
+                o = FloatVector.fromArray(S, y, o1 + i).fma(t1, o);
+                o = FloatVector.fromArray(S, y, o2 + i).fma(t2, o);
+                o = FloatVector.fromArray(S, y, o3 + i).fma(t3, o);
+                o.intoArray(out, outOff + i);
+            }
+        }
+        for (; q < m; q++) {
+            int o0 = yOff + q * dp;
+            float t = add[wOff + q] + mul[wOff + q] * dot0(y, o0, v, vOff, dp);
+            FloatVector tv = FloatVector.broadcast(S, t);
+            for (int i = 0; i < dp; i += L) {
+                FloatVector.fromArray(S, y, o0 + i).fma(tv, FloatVector.fromArray(S, out, outOff + i)).intoArray(out, outOff + i);
+            }
+        }
+    }
+
+    /** The inner product of an entry vector with {@code v} in {@link #sparsePassAny} (see {@link DenseKernels}). */
+    private static float dot0(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.fromArray(S, a, aOff).mul(FloatVector.fromArray(S, b, bOff));
+        if (n == L) {
+            return sum(s0);
+        }
+        FloatVector s1 = FloatVector.fromArray(S, a, aOff + L).mul(FloatVector.fromArray(S, b, bOff + L));
+        int j = 2 * L;
         for (int end = n - 2 * L; j <= end; j += 2 * L) {
             s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
             s1 = FloatVector.fromArray(S, a, aOff + j + L).fma(FloatVector.fromArray(S, b, bOff + j + L), s1);
         }
-        if (j <= n - L) {
+        if (j < n) {
             s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
-            j += L;
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            s += a[aOff + j] * b[bOff + j];
-        }
-        return s;
+        return sum(s0.add(s1));
     }
 
-    @Override
-    void axpy(float s, float[] x, int xOff, float[] y, int yOff, int n) {
-        FloatVector sv = FloatVector.broadcast(S, s);
-        int i = 0;
-        for (int end = n - L; i <= end; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(sv, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+    /** {@link #sparsePass} with 1 vector per row vector: {@code v}, {@code out} and the current entry's vector stay in registers. */
+    private static void sparsePass1(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out,
+                                   int outOff) {
+        FloatVector v0 = FloatVector.fromArray(S, v, vOff);
+        FloatVector u0 = FloatVector.fromArray(S, out, outOff);
+        for (int q = 0; q < m; q++) {
+            int o = yOff + q * L;
+            FloatVector y0 = FloatVector.fromArray(S, y, o);
+            FloatVector a = y0.mul(v0);
+            float t = add[wOff + q] + mul[wOff + q] * sum(a);
+            FloatVector tv = FloatVector.broadcast(S, t);
+            u0 = y0.fma(tv, u0);
         }
-        for (; i < n; i++) {
-            y[yOff + i] += s * x[xOff + i];
-        }
+        u0.intoArray(out, outOff);
     }
 
-    @Override
-    void symmetricMultiply(float[] g, int d, float scale, float diagonal, float[] v, float[] out) {
-        java.util.Arrays.fill(out, 0, d, 0f);
-        int vectorEnd = d - d % L;
-        int k = 0;
-        for (; k + 3 < d; k += 4) {
-            FloatVector v0 = FloatVector.broadcast(S, v[k]);
-            FloatVector v1 = FloatVector.broadcast(S, v[k + 1]);
-            FloatVector v2 = FloatVector.broadcast(S, v[k + 2]);
-            FloatVector v3 = FloatVector.broadcast(S, v[k + 3]);
-            int b0 = k * d;
-            int b1 = b0 + d;
-            int b2 = b1 + d;
-            int b3 = b2 + d;
-            int i = 0;
-            for (; i < vectorEnd; i += L) {
-                FloatVector o = FloatVector.fromArray(S, out, i);
-                o = FloatVector.fromArray(S, g, b0 + i).fma(v0, o);
-                o = FloatVector.fromArray(S, g, b1 + i).fma(v1, o);
-                o = FloatVector.fromArray(S, g, b2 + i).fma(v2, o);
-                o = FloatVector.fromArray(S, g, b3 + i).fma(v3, o);
-                o.intoArray(out, i);
-            }
-            for (; i < d; i++) {
-                out[i] += (v[k] * g[b0 + i] + v[k + 1] * g[b1 + i]) + (v[k + 2] * g[b2 + i] + v[k + 3] * g[b3 + i]);
-            }
+    /** {@link #sparsePass} with 2 vectors per row vector: {@code v}, {@code out} and the current entry's vector stay in registers. */
+    private static void sparsePass2(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out,
+                                   int outOff) {
+        FloatVector v0 = FloatVector.fromArray(S, v, vOff);
+        FloatVector v1 = FloatVector.fromArray(S, v, vOff + L);
+        FloatVector u0 = FloatVector.fromArray(S, out, outOff);
+        FloatVector u1 = FloatVector.fromArray(S, out, outOff + L);
+        for (int q = 0; q < m; q++) {
+            int o = yOff + q * 2 * L;
+            FloatVector y0 = FloatVector.fromArray(S, y, o);
+            FloatVector y1 = FloatVector.fromArray(S, y, o + L);
+            FloatVector a = y0.mul(v0);
+            FloatVector b = y1.mul(v1);
+            float t = add[wOff + q] + mul[wOff + q] * sum(a.add(b));
+            FloatVector tv = FloatVector.broadcast(S, t);
+            u0 = y0.fma(tv, u0);
+            u1 = y1.fma(tv, u1);
         }
-        for (; k < d; k++) {
-            axpy(v[k], g, k * d, out, 0, d);
-        }
-        FloatVector sc = FloatVector.broadcast(S, scale);
-        FloatVector dg = FloatVector.broadcast(S, diagonal);
-        int i = 0;
-        for (; i < vectorEnd; i += L) {
-            FloatVector.fromArray(S, v, i).mul(dg).add(FloatVector.fromArray(S, out, i).mul(sc)).intoArray(out, i);
-        }
-        for (; i < d; i++) {
-            out[i] = scale * out[i] + diagonal * v[i];
-        }
+        u0.intoArray(out, outOff);
+        u1.intoArray(out, outOff + L);
     }
 
-    @Override
-    void sparseUpdate(float[] y, int[] offsets, float[] add, float[] mul, int m, float[] v, float[] out, int d) {
-        int vectorEnd = d - d % L;
-        int q = 0;
-        for (; q + 3 < m; q += 4) {
-            // four entries per pass: each slice of v is loaded once for four dot products and out once for four updates
-            int o0 = offsets[q];
-            int o1 = offsets[q + 1];
-            int o2 = offsets[q + 2];
-            int o3 = offsets[q + 3];
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            FloatVector s2 = FloatVector.zero(S);
-            FloatVector s3 = FloatVector.zero(S);
-            int j = 0;
-            for (; j < vectorEnd; j += L) {
-                FloatVector vj = FloatVector.fromArray(S, v, j);
-                s0 = FloatVector.fromArray(S, y, o0 + j).fma(vj, s0);
-                s1 = FloatVector.fromArray(S, y, o1 + j).fma(vj, s1);
-                s2 = FloatVector.fromArray(S, y, o2 + j).fma(vj, s2);
-                s3 = FloatVector.fromArray(S, y, o3 + j).fma(vj, s3);
-            }
-            float d0 = s0.reduceLanes(VectorOperators.ADD);
-            float d1 = s1.reduceLanes(VectorOperators.ADD);
-            float d2 = s2.reduceLanes(VectorOperators.ADD);
-            float d3 = s3.reduceLanes(VectorOperators.ADD);
-            for (; j < d; j++) {
-                float vj = v[j];
-                d0 += y[o0 + j] * vj;
-                d1 += y[o1 + j] * vj;
-                d2 += y[o2 + j] * vj;
-                d3 += y[o3 + j] * vj;
-            }
-            float t0 = add[q] + mul[q] * d0;
-            float t1 = add[q + 1] + mul[q + 1] * d1;
-            float t2 = add[q + 2] + mul[q + 2] * d2;
-            float t3 = add[q + 3] + mul[q + 3] * d3;
-            FloatVector t0v = FloatVector.broadcast(S, t0);
-            FloatVector t1v = FloatVector.broadcast(S, t1);
-            FloatVector t2v = FloatVector.broadcast(S, t2);
-            FloatVector t3v = FloatVector.broadcast(S, t3);
-            int i = 0;
-            for (; i < vectorEnd; i += L) {
-                FloatVector o = FloatVector.fromArray(S, out, i);
-                o = FloatVector.fromArray(S, y, o0 + i).fma(t0v, o);
-                o = FloatVector.fromArray(S, y, o1 + i).fma(t1v, o);
-                o = FloatVector.fromArray(S, y, o2 + i).fma(t2v, o);
-                o = FloatVector.fromArray(S, y, o3 + i).fma(t3v, o);
-                o.intoArray(out, i);
-            }
-            for (; i < d; i++) {
-                out[i] += (t0 * y[o0 + i] + t1 * y[o1 + i]) + (t2 * y[o2 + i] + t3 * y[o3 + i]);
-            }
+    /** {@link #sparsePass} with 4 vectors per row vector: {@code v}, {@code out} and the current entry's vector stay in registers. */
+    private static void sparsePass4(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out,
+                                   int outOff) {
+        FloatVector v0 = FloatVector.fromArray(S, v, vOff);
+        FloatVector v1 = FloatVector.fromArray(S, v, vOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, v, vOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, v, vOff + 3 * L);
+        FloatVector u0 = FloatVector.fromArray(S, out, outOff);
+        FloatVector u1 = FloatVector.fromArray(S, out, outOff + L);
+        FloatVector u2 = FloatVector.fromArray(S, out, outOff + 2 * L);
+        FloatVector u3 = FloatVector.fromArray(S, out, outOff + 3 * L);
+        for (int q = 0; q < m; q++) {
+            int o = yOff + q * 4 * L;
+            FloatVector y0 = FloatVector.fromArray(S, y, o);
+            FloatVector y1 = FloatVector.fromArray(S, y, o + L);
+            FloatVector y2 = FloatVector.fromArray(S, y, o + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, y, o + 3 * L);
+            FloatVector a = y0.mul(v0);
+            FloatVector b = y1.mul(v1);
+            a = y2.fma(v2, a);
+            b = y3.fma(v3, b);
+            float t = add[wOff + q] + mul[wOff + q] * sum(a.add(b));
+            FloatVector tv = FloatVector.broadcast(S, t);
+            u0 = y0.fma(tv, u0);
+            u1 = y1.fma(tv, u1);
+            u2 = y2.fma(tv, u2);
+            u3 = y3.fma(tv, u3);
         }
-        for (; q < m; q++) {
-            int off = offsets[q];
-            axpy(add[q] + mul[q] * dot(y, off, v, 0, d), y, off, out, 0, d);
+        u0.intoArray(out, outOff);
+        u1.intoArray(out, outOff + L);
+        u2.intoArray(out, outOff + 2 * L);
+        u3.intoArray(out, outOff + 3 * L);
+    }
+
+    /** {@link #sparsePass} with 8 vectors per row vector: {@code v}, {@code out} and the current entry's vector stay in registers. */
+    private static void sparsePass8(float[] y, int yOff, int m, float[] add, float[] mul, int wOff, float[] v, int vOff, float[] out,
+                                   int outOff) {
+        FloatVector v0 = FloatVector.fromArray(S, v, vOff);
+        FloatVector v1 = FloatVector.fromArray(S, v, vOff + L);
+        FloatVector v2 = FloatVector.fromArray(S, v, vOff + 2 * L);
+        FloatVector v3 = FloatVector.fromArray(S, v, vOff + 3 * L);
+        FloatVector v4 = FloatVector.fromArray(S, v, vOff + 4 * L);
+        FloatVector v5 = FloatVector.fromArray(S, v, vOff + 5 * L);
+        FloatVector v6 = FloatVector.fromArray(S, v, vOff + 6 * L);
+        FloatVector v7 = FloatVector.fromArray(S, v, vOff + 7 * L);
+        FloatVector u0 = FloatVector.fromArray(S, out, outOff);
+        FloatVector u1 = FloatVector.fromArray(S, out, outOff + L);
+        FloatVector u2 = FloatVector.fromArray(S, out, outOff + 2 * L);
+        FloatVector u3 = FloatVector.fromArray(S, out, outOff + 3 * L);
+        FloatVector u4 = FloatVector.fromArray(S, out, outOff + 4 * L);
+        FloatVector u5 = FloatVector.fromArray(S, out, outOff + 5 * L);
+        FloatVector u6 = FloatVector.fromArray(S, out, outOff + 6 * L);
+        FloatVector u7 = FloatVector.fromArray(S, out, outOff + 7 * L);
+        for (int q = 0; q < m; q++) {
+            int o = yOff + q * 8 * L;
+            FloatVector y0 = FloatVector.fromArray(S, y, o);
+            FloatVector y1 = FloatVector.fromArray(S, y, o + L);
+            FloatVector y2 = FloatVector.fromArray(S, y, o + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, y, o + 3 * L);
+            FloatVector y4 = FloatVector.fromArray(S, y, o + 4 * L);
+            FloatVector y5 = FloatVector.fromArray(S, y, o + 5 * L);
+            FloatVector y6 = FloatVector.fromArray(S, y, o + 6 * L);
+            FloatVector y7 = FloatVector.fromArray(S, y, o + 7 * L);
+            FloatVector a = y0.mul(v0);
+            FloatVector b = y1.mul(v1);
+            a = y2.fma(v2, a);
+            b = y3.fma(v3, b);
+            a = y4.fma(v4, a);
+            b = y5.fma(v5, b);
+            a = y6.fma(v6, a);
+            b = y7.fma(v7, b);
+            float t = add[wOff + q] + mul[wOff + q] * sum(a.add(b));
+            FloatVector tv = FloatVector.broadcast(S, t);
+            u0 = y0.fma(tv, u0);
+            u1 = y1.fma(tv, u1);
+            u2 = y2.fma(tv, u2);
+            u3 = y3.fma(tv, u3);
+            u4 = y4.fma(tv, u4);
+            u5 = y5.fma(tv, u5);
+            u6 = y6.fma(tv, u6);
+            u7 = y7.fma(tv, u7);
+        }
+        u0.intoArray(out, outOff);
+        u1.intoArray(out, outOff + L);
+        u2.intoArray(out, outOff + 2 * L);
+        u3.intoArray(out, outOff + 3 * L);
+        u4.intoArray(out, outOff + 4 * L);
+        u5.intoArray(out, outOff + 5 * L);
+        u6.intoArray(out, outOff + 6 * L);
+        u7.intoArray(out, outOff + 7 * L);
+    }
+
+
+    @Override
+    void gather(float[] src, int[] offsets, int from, int n, int d, float[] dst, int dstOff, int dp) {
+        if (d == dp) {
+            // whole vectors: an inlined vector copy measured faster than System.arraycopy for 256 to 512 bytes
+            for (int q = 0; q < n; q++) {
+                int s = offsets[from + q];
+                int t = dstOff + q * dp;
+                for (int i = 0; i < dp; i += L) {
+                    FloatVector.fromArray(S, src, s + i).intoArray(dst, t + i);
+                }
+            }
+            return;
+        }
+        for (int q = 0; q < n; q++) {
+            int t = dstOff + q * dp;
+            System.arraycopy(src, offsets[from + q], dst, t, d);
+            Arrays.fill(dst, t + d, t + dp, 0f);
         }
     }
 
@@ -165,35 +464,44 @@ final class SimdKernels extends DenseKernels {
             int o2 = o1 + d;
             int o3 = o2 + d;
             for (int a = 0; a < d; a++) {
-                FloatVector y0 = FloatVector.broadcast(S, factors[o0 + a]);
-                FloatVector y1 = FloatVector.broadcast(S, factors[o1 + a]);
-                FloatVector y2 = FloatVector.broadcast(S, factors[o2 + a]);
-                FloatVector y3 = FloatVector.broadcast(S, factors[o3 + a]);
-                int base = a * d;
-                // the upper triangle from a, started at the vector boundary below it (a few entries below the diagonal are
-                // updated too, which the contract allows)
-                int b = a - a % L;
-                for (; b < vectorEnd; b += L) {
-                    FloatVector s = FloatVector.fromArray(S, acc, base + b);
-                    s = FloatVector.fromArray(S, factors, o0 + b).fma(y0, s);
-                    s = FloatVector.fromArray(S, factors, o1 + b).fma(y1, s);
-                    s = FloatVector.fromArray(S, factors, o2 + b).fma(y2, s);
-                    s = FloatVector.fromArray(S, factors, o3 + b).fma(y3, s);
-                    s.intoArray(acc, base + b);
-                }
                 float f0 = factors[o0 + a];
                 float f1 = factors[o1 + a];
                 float f2 = factors[o2 + a];
                 float f3 = factors[o3 + a];
+                FloatVector y0 = FloatVector.broadcast(S, f0);
+                FloatVector y1 = FloatVector.broadcast(S, f1);
+                FloatVector y2 = FloatVector.broadcast(S, f2);
+                FloatVector y3 = FloatVector.broadcast(S, f3);
+                int base = a * d;
+                // the upper triangle from a, started at the vector boundary below it (a few entries below the diagonal are
+                // updated too, which the contract allows); the four rows' products summed pairwise, then added: one rounding of
+                // the (larger) accumulated entry per four rows
+                int b = a - a % L;
+                for (; b < vectorEnd; b += L) {
+                    FloatVector t = FloatVector.fromArray(S, factors, o1 + b).fma(y1, FloatVector.fromArray(S, factors, o0 + b).mul(y0));
+                    FloatVector u = FloatVector.fromArray(S, factors, o3 + b).fma(y3, FloatVector.fromArray(S, factors, o2 + b).mul(y2));
+                    FloatVector.fromArray(S, acc, base + b).add(t.add(u)).intoArray(acc, base + b);
+                }
                 for (b = Math.max(b, a); b < d; b++) {
-                    acc[base + b] += (f0 * factors[o0 + b] + f1 * factors[o1 + b]) + (f2 * factors[o2 + b] + f3 * factors[o3 + b]);
+                    float t = Math.fma(factors[o1 + b], f1, factors[o0 + b] * f0);
+                    float u = Math.fma(factors[o3 + b], f3, factors[o2 + b] * f2);
+                    acc[base + b] = acc[base + b] + (t + u);
                 }
             }
         }
         for (; row < to; row++) {
             int off = row * d;
             for (int a = 0; a < d; a++) {
-                axpy(factors[off + a], factors, off + a, acc, a * d + a, d - a);
+                float f = factors[off + a];
+                FloatVector y0 = FloatVector.broadcast(S, f);
+                int base = a * d;
+                int b = a - a % L;
+                for (; b < vectorEnd; b += L) {
+                    FloatVector.fromArray(S, factors, off + b).fma(y0, FloatVector.fromArray(S, acc, base + b)).intoArray(acc, base + b);
+                }
+                for (b = Math.max(b, a); b < d; b++) {
+                    acc[base + b] = Math.fma(factors[off + b], f, acc[base + b]);
+                }
             }
         }
     }
@@ -211,7 +519,7 @@ final class SimdKernels extends DenseKernels {
             s0 = DoubleVector.fromArray(D, a, aOff + k).fma(DoubleVector.fromArray(D, b, bOff + k), s0);
             k += DL;
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double s = sum(s0.add(s1));
         for (; k < n; k++) {
             s += a[aOff + k] * b[bOff + k];
         }
@@ -304,10 +612,10 @@ final class SimdKernels extends DenseKernels {
             s2 = v.fma(DoubleVector.fromArray(D, a, r2 + k), s2);
             s3 = v.fma(DoubleVector.fromArray(D, a, r3 + k), s3);
         }
-        double t0 = s0.reduceLanes(VectorOperators.ADD);
-        double t1 = s1.reduceLanes(VectorOperators.ADD);
-        double t2 = s2.reduceLanes(VectorOperators.ADD);
-        double t3 = s3.reduceLanes(VectorOperators.ADD);
+        double t0 = sum(s0);
+        double t1 = sum(s1);
+        double t2 = sum(s2);
+        double t3 = sum(s3);
         for (; k < n; k++) {
             double v = a[row + k];
             t0 += v * a[r0 + k];

@@ -38,7 +38,8 @@ class ConjugateGradientConvergenceTest {
         double norm = squaredNorm(reference);
         for (int steps : new int[] { 1, 2, 4, 8, 16 }) {
             float[] solved = new float[users * d];
-            ImplicitAls.halfSweep(m, fixed, items, solved, new ImplicitAlsParams(d, 1, 0.1f, Confidence.linear(4f), Solver.CG, steps, 1L, 2));
+            ImplicitAls.halfSweep(m, fixed, items, solved,
+                new ImplicitAlsParams(d, 1, 0.1f, Confidence.linear(4f), Solver.CG, steps, 1L, 2));
             double error = 0;
             for (int k = 0; k < solved.length; k++) {
                 error += (solved[k] - reference[k]) * (double) (solved[k] - reference[k]);

@@ -2,6 +2,7 @@ package dev.mfrecs.factorization;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Both kernel implementations against plain double-precision reference loops, for lengths around the vector widths (tails, a
  * single lane, several vectors) and offsets into larger arrays, so the SIMD path and the fallback compute the same thing.
+ * {@link SimdKernelsExactTest} holds the SIMD kernels to their exact arithmetic.
  */
 class DenseKernelsTest {
 
@@ -26,81 +28,192 @@ class DenseKernelsTest {
         assertTrue(DenseKernels.describe().startsWith("simd"), DenseKernels.describe());
     }
 
+    /** Padded lengths of the conjugate-gradient kernels: {@code d} rounded up like {@link DenseKernels#paddedDimension}. */
+    private static int padded(DenseKernels k, int d) {
+        int unit = Math.max(4, k.lanes());
+        return (d + unit - 1) / unit * unit;
+    }
+
+    /** A random vector of {@code d} values padded with zeros to {@code dp}, at {@code off} in an array of {@code size}. */
+    private static float[] paddedRandom(SplittableRandom random, int size, int off, int d, int dp) {
+        float[] a = random(random, size);
+        Arrays.fill(a, off + d, off + dp, 0f);
+        return a;
+    }
+
     @Test
-    void dotAndAxpyMatchTheReference() {
+    void conjugateGradientInnerProductMatchesTheReference() {
         SplittableRandom random = new SplittableRandom(1);
-        for (DenseKernels k : kernels()) {
-            for (int n : LENGTHS) {
-                float[] a = random(random, n + 5);
-                float[] b = random(random, n + 9);
-                double expected = 0;
-                for (int j = 0; j < n; j++) {
-                    expected += (double) a[3 + j] * b[7 + j];
-                }
-                assertEquals(expected, k.dot(a, 3, b, 7, n), 1e-5 * (1 + n), k.name() + " n=" + n);
-                float[] y = b.clone();
-                k.axpy(0.75f, a, 3, y, 7, n);
-                for (int j = 0; j < b.length; j++) {
-                    double want = j >= 7 && j < 7 + n ? b[j] + 0.75 * a[3 + j - 7] : b[j];
-                    assertEquals(want, y[j], 1e-6, k.name() + " n=" + n + " j=" + j);
-                }
+        for (int n : LENGTHS) {
+            float[] a = random(random, n + 5);
+            float[] b = random(random, n + 5);
+            double expected = 0;
+            for (int j = 0; j < n; j++) {
+                expected += (double) a[3 + j] * b[3 + j];
             }
+            assertEquals(expected, DenseKernels.dot(a, b, 3, n), 1e-5 * (1 + n), "n=" + n);
         }
     }
 
     @Test
-    void symmetricMultiplyMatchesTheReference() {
+    void symmetricMultiplyMatchesTheReferenceForEveryRowOfTheGroup() {
         SplittableRandom random = new SplittableRandom(2);
         for (DenseKernels k : kernels()) {
             for (int d : LENGTHS) {
-                float[] g = symmetric(random, d);
-                float[] v = random(random, d);
-                float[] out = random(random, d);
-                k.symmetricMultiply(g, d, 1.5f, 0.25f, v, out);
+                int dp = padded(k, d);
+                int kEnd = ImplicitRowSolver.gramRows(d);
+                float[] g = new float[kEnd * dp];
+                float[] sym = symmetric(random, d);
                 for (int i = 0; i < d; i++) {
-                    double want = 0.25 * v[i];
-                    for (int j = 0; j < d; j++) {
-                        want += 1.5 * g[i * d + j] * v[j];
+                    System.arraycopy(sym, i * d, g, i * dp, d);
+                }
+                float[] v = new float[4 * dp];
+                for (int r = 0; r < 4; r++) {
+                    for (int i = 0; i < d; i++) {
+                        v[r * dp + i] = (float) (random.nextDouble() * 2 - 1);
                     }
-                    assertEquals(want, out[i], 1e-5 * (1 + d), k.name() + " d=" + d + " i=" + i);
+                }
+                float[] diag = {0.25f, -0.5f, 1.5f, 2f};
+                for (int[] rows : new int[][] {{0}, {2}, {1, 3}, {3, 0, 2}, {0, 1, 2, 3}}) {
+                    float[] out = random(random, 4 * dp);
+                    float[] before = out.clone();
+                    k.symmetricMultiply(g, dp, kEnd, 1.5f, diag, v, out, rows, rows.length);
+                    for (int r = 0; r < 4; r++) {
+                        int row = r;
+                        boolean listed = Arrays.stream(rows).anyMatch(x -> x == row);
+                        for (int i = 0; i < dp; i++) {
+                            double want;
+                            if (listed == false) {
+                                want = before[r * dp + i];
+                            } else if (i >= d) {
+                                want = 0;
+                            } else {
+                                want = diag[r] * v[r * dp + i];
+                                for (int j = 0; j < d; j++) {
+                                    want += 1.5 * g[i * dp + j] * v[r * dp + j];
+                                }
+                            }
+                            assertEquals(want, out[r * dp + i], 1e-5 * (1 + d), k.name() + " d=" + d + " row " + r + " i=" + i);
+                        }
+                    }
                 }
             }
         }
     }
 
     @Test
-    void sparseUpdateMatchesTheReference() {
+    void sparsePassMatchesTheReference() {
         SplittableRandom random = new SplittableRandom(3);
         for (DenseKernels k : kernels()) {
-            for (int d : LENGTHS) {
+            // every chunk count from 1 to 10 (the register-resident variants and the general loop) and odd lengths
+            int[] ds = {1, 7, 16, 17, 32, 40, 48, 64, 80, 96, 100, 112, 128, 144, 160};
+            for (int d : ds) {
+                int dp = padded(k, d);
                 for (int m = 0; m <= 9; m++) {
-                    int rows = 12;
-                    float[] y = random(random, rows * d);
-                    int[] offsets = new int[m];
-                    float[] add = random(random, m);
-                    float[] mul = random(random, m);
+                    float[] y = new float[(m + 2) * dp];
                     for (int q = 0; q < m; q++) {
-                        offsets[q] = random.nextInt(rows) * d;
+                        for (int i = 0; i < d; i++) {
+                            y[(q + 1) * dp + i] = (float) (random.nextDouble() * 2 - 1);
+                        }
                     }
-                    float[] v = random(random, d);
-                    float[] out = random(random, d);
-                    double[] want = new double[d];
-                    for (int i = 0; i < d; i++) {
-                        want[i] = out[i];
+                    float[] add = random(random, m + 3);
+                    float[] mul = random(random, m + 3);
+                    float[] v = paddedRandom(random, 2 * dp, dp, d, dp);
+                    float[] out = paddedRandom(random, 3 * dp, 2 * dp, d, dp);
+                    double[] want = new double[dp];
+                    for (int i = 0; i < dp; i++) {
+                        want[i] = out[2 * dp + i];
                     }
                     for (int q = 0; q < m; q++) {
                         double dot = 0;
-                        for (int j = 0; j < d; j++) {
-                            dot += (double) y[offsets[q] + j] * v[j];
+                        for (int j = 0; j < dp; j++) {
+                            dot += (double) y[(q + 1) * dp + j] * v[dp + j];
                         }
-                        double t = add[q] + mul[q] * dot;
-                        for (int i = 0; i < d; i++) {
-                            want[i] += t * y[offsets[q] + i];
+                        double t = add[3 + q] + mul[3 + q] * dot;
+                        for (int i = 0; i < dp; i++) {
+                            want[i] += t * y[(q + 1) * dp + i];
                         }
                     }
-                    k.sparseUpdate(y, offsets, add, mul, m, v, out, d);
-                    for (int i = 0; i < d; i++) {
-                        assertEquals(want[i], out[i], 1e-4 * (1 + d), k.name() + " d=" + d + " m=" + m + " i=" + i);
+                    k.sparsePass(y, dp, m, add, mul, 3, v, dp, out, 2 * dp, dp);
+                    for (int i = 0; i < dp; i++) {
+                        assertEquals(want[i], out[2 * dp + i], 1e-4 * (1 + d), k.name() + " d=" + d + " m=" + m + " i=" + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void conjugateGradientStepsMatchTheReference() {
+        SplittableRandom random = new SplittableRandom(6);
+        for (DenseKernels k : kernels()) {
+            for (int d : LENGTHS) {
+                int dp = padded(k, d);
+                float[] x = paddedRandom(random, 2 * dp, dp, d, dp);
+                float[] r = paddedRandom(random, 2 * dp, dp, d, dp);
+                float[] p = random(random, 2 * dp);
+                float[] ap = paddedRandom(random, 2 * dp, dp, d, dp);
+                float[] x0 = x.clone();
+                float[] r0 = r.clone();
+                double rr = 0;
+                for (int i = 0; i < d; i++) {
+                    rr += (double) r[dp + i] * r[dp + i];
+                }
+                float rsOld = k.cgStart(r, p, dp, dp);
+                assertEquals(rr, rsOld, 1e-5 * (1 + d), k.name() + " d=" + d);
+                for (int i = 0; i < dp; i++) {
+                    assertEquals(r[dp + i], p[dp + i], k.name() + " p = r, d=" + d);
+                }
+                // make p . ap positive
+                for (int i = 0; i < d; i++) {
+                    ap[dp + i] = 2 * p[dp + i] + 0.1f * ap[dp + i];
+                }
+                double pAp = 0;
+                for (int i = 0; i < d; i++) {
+                    pAp += (double) p[dp + i] * ap[dp + i];
+                }
+                double alpha = rsOld / pAp;
+                double[] rNew = new double[dp];
+                double rsNew = 0;
+                for (int i = 0; i < d; i++) {
+                    rNew[i] = r0[dp + i] - alpha * ap[dp + i];
+                    rsNew += rNew[i] * rNew[i];
+                }
+                float[] pBefore = p.clone();
+                float got = k.cgStep(x, r, p, ap, dp, dp, rsOld);
+                assertEquals(rsNew, got, 1e-4 * (1 + rsNew), k.name() + " d=" + d);
+                for (int i = 0; i < d; i++) {
+                    assertEquals(x0[dp + i] + alpha * pBefore[dp + i], x[dp + i], 1e-4, k.name() + " x d=" + d);
+                    assertEquals(rNew[i], r[dp + i], 1e-4, k.name() + " r d=" + d);
+                    assertEquals(rNew[i] + rsNew / rsOld * pBefore[dp + i], p[dp + i], 1e-3 * (1 + Math.abs(p[dp + i])),
+                        k.name() + " p d=" + d);
+                }
+                // p . Ap <= 0: NaN and nothing changes
+                float[] xs = x.clone();
+                float[] neg = ap.clone();
+                for (int i = 0; i < dp; i++) {
+                    neg[dp + i] = -p[dp + i];
+                }
+                assertTrue(Float.isNaN(k.cgStep(x, r, p, neg, dp, dp, 1f)), k.name());
+                assertTrue(Arrays.equals(xs, x), k.name());
+            }
+        }
+    }
+
+    @Test
+    void gatherCopiesAndPads() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (DenseKernels k : kernels()) {
+            for (int d : LENGTHS) {
+                int dp = padded(k, d);
+                float[] src = random(random, 10 * d);
+                int[] offsets = {9 * d, 0, 4 * d, 7 * d, 2 * d};
+                float[] dst = random(random, 6 * dp);
+                k.gather(src, offsets, 1, 4, d, dst, dp, dp);
+                for (int q = 0; q < 4; q++) {
+                    for (int i = 0; i < dp; i++) {
+                        float want = i < d ? src[offsets[1 + q] + i] : 0f;
+                        assertEquals(want, dst[dp + q * dp + i], k.name() + " d=" + d + " q=" + q + " i=" + i);
                     }
                 }
             }
@@ -165,7 +278,8 @@ class DenseKernelsTest {
                             for (int q = 0; q < m; q++) {
                                 want += w[q] * ys[q * d + i] * ys[q * d + col];
                             }
-                            assertEquals(want, acc[i * d + col], 1e-12 * (1 + m), k.name() + " d=" + d + " m=" + m + " at " + i + "," + col);
+                            assertEquals(want, acc[i * d + col], 1e-12 * (1 + m),
+                                k.name() + " d=" + d + " m=" + m + " at " + i + "," + col);
                         }
                     }
                 }

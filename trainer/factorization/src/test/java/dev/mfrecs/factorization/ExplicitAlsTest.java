@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Checks biased explicit ALS on synthetic low-rank ratings: accuracy, monotone objective, determinism, fold-in. */
@@ -93,7 +94,7 @@ class ExplicitAlsTest {
                 System.arraycopy(model.itemFactors(), i * d, vectors, j * d, d);
                 biases[j] = model.itemBias()[i];
             }
-            float[] values = java.util.Arrays.copyOfRange(ratings.values(), from, from + k);
+            float[] values = Arrays.copyOfRange(ratings.values(), from, from + k);
             float bias = foldIn.foldIn(model.globalMean(), PARAMS.regularization(), vectors, biases, values, k, out);
             assertEquals(model.userBias()[u], bias, 1e-4, "bias of user " + u);
             for (int j = 0; j < d; j++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Checks SGD matrix factorization on the same synthetic ratings as explicit ALS: accuracy, convergence, seeding. */
@@ -39,7 +40,7 @@ class FunkSvdTest {
         BiasedModel c = FunkSvd.train(DATA.train(), new FunkSvdParams(4, 3, 0.01f, 0.05f, 0.1f, 10L), null);
         assertArrayEquals(a.userFactors(), b.userFactors());
         assertArrayEquals(a.itemBias(), b.itemBias());
-        assertTrue(java.util.Arrays.equals(a.userFactors(), c.userFactors()) == false);
+        assertTrue(Arrays.equals(a.userFactors(), c.userFactors()) == false);
         assertThrows(IllegalArgumentException.class, () -> new FunkSvdParams(4, 3, 0f, 0.05f, 0.1f, 9L));
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Checks implicit ALS: monotone objective for both solvers, recommendation quality, determinism, edge cases. */
@@ -72,8 +74,56 @@ class ImplicitAlsTest {
             assertArrayEquals(one.itemFactors(), three.itemFactors(), solver.name());
             FactorModel otherSeed = ImplicitAls.train(DATA.train(),
                 new ImplicitAlsParams(8, 4, 0.1f, Confidence.linear(2f), solver, 3, 100L, 1), TrainingListener.NONE);
-            assertTrue(java.util.Arrays.equals(one.userFactors(), otherSeed.userFactors()) == false, "seed must matter");
+            assertTrue(Arrays.equals(one.userFactors(), otherSeed.userFactors()) == false, "seed must matter");
         }
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadCountWithSeveralVectorsPerRow() {
+        // d = 8 (above) is shorter than one SIMD vector; these run the vector loops, the register-resident sparse passes (d = 64)
+        // and the general one (d = 40, padded to 48), and both solvers
+        SyntheticData.ImplicitSplit data = SyntheticData.implicitLowRank(300, 260, 6, 0.15, 0.2, 77);
+        for (int d : new int[] {40, 64}) {
+            for (Solver solver : Solver.values()) {
+                ImplicitAlsParams p = new ImplicitAlsParams(d, 3, 0.1f, Confidence.linear(4f), solver, 3, 5L, 1);
+                FactorModel one = ImplicitAls.train(data.train(), p, TrainingListener.NONE);
+                FactorModel three = ImplicitAls.train(data.train(), p.withThreads(3), TrainingListener.NONE);
+                assertArrayEquals(one.userFactors(), three.userFactors(), solver + " d=" + d);
+                assertArrayEquals(one.itemFactors(), three.itemFactors(), solver + " d=" + d);
+            }
+        }
+    }
+
+    @Test
+    void conjugateGradientRowsDoNotDependOnTheirGroupOrOnPacking() {
+        CsrMatrix ui = DATA.train();
+        int d = 24;
+        ImplicitAlsParams p = new ImplicitAlsParams(d, 1, 0.1f, Confidence.linear(4f), Solver.CG, 3, 5L, 1);
+        FactorModel model = ImplicitAls.initialize(ui, p);
+        float[] fixed = model.itemFactors();
+        float[] gram = Gram.compute(fixed, ui.cols(), d);
+        int dp = DenseKernels.paddedDimension(d);
+        float[] padded = new float[ImplicitRowSolver.gramRows(d) * dp];
+        for (int k = 0; k < d; k++) {
+            System.arraycopy(gram, k * d, padded, k * dp, d);
+        }
+        float[] together = model.userFactors().clone();
+        float[] alone = model.userFactors().clone();
+        float[] streamed = model.userFactors().clone();
+        int[] indptr = ui.indptr();
+        new ImplicitRowSolver(d).solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(), p.confidence(), fixed,
+            indptr, ui.indices(), ui.values(), 0, ui.rows(), together, 3);
+        ImplicitRowSolver single = new ImplicitRowSolver(d);
+        for (int u = ui.rows() - 1; u >= 0; u--) {
+            single.solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(), p.confidence(), fixed, indptr,
+                ui.indices(), ui.values(), u, u + 1, alone, 3);
+        }
+        // a cap of five entries' vectors: groups of one, rows longer than five entries gathered again in chunks every pass
+        new ImplicitRowSolver(d, 5 * dp).solveConjugateGradientRows(padded, 0.1f, ImplicitAlsParams.Rendle.NONE, ui.cols(),
+            p.confidence(), fixed, indptr, ui.indices(), ui.values(), 0, ui.rows(), streamed, 3);
+        assertArrayEquals(together, alone);
+        assertArrayEquals(together, streamed);
+        assertTrue(Arrays.equals(together, model.userFactors()) == false, "the rows were solved");
     }
 
     @Test
@@ -152,7 +202,7 @@ class ImplicitAlsTest {
     void chunkedParallelGramIsBitIdenticalAndMatchesDefinition() {
         int n = 5 * Gram.MIN_CHUNK_ROWS + 7;
         int d = 13;
-        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        SplittableRandom random = new SplittableRandom(3);
         float[] y = new float[n * d];
         for (int j = 0; j < y.length; j++) {
             y[j] = (float) random.nextGaussian();

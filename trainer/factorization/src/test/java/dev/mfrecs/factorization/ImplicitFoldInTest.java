@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Checks that query-time fold-in reproduces training rows, that explanations add up, and singular-system errors. */
@@ -28,7 +29,7 @@ class ImplicitFoldInTest {
             int from = ui.indptr()[u];
             int k = ui.indptr()[u + 1] - from;
             float[] history = gather(model, ui.indices(), from, k);
-            float[] values = java.util.Arrays.copyOfRange(ui.values(), from, from + k);
+            float[] values = Arrays.copyOfRange(ui.values(), from, from + k);
             foldIn.foldIn(gram, PARAMS.regularization(), PARAMS.confidence(), history, values, k, out);
             double norm = Math.sqrt(Vectors.squaredNorm(model.userFactors(), u * d, d));
             for (int j = 0; j < d; j++) {
@@ -52,7 +53,7 @@ class ImplicitFoldInTest {
             int from = ui.indptr()[u];
             int k = ui.indptr()[u + 1] - from;
             float[] history = gather(model, ui.indices(), from, k);
-            float[] values = java.util.Arrays.copyOfRange(ui.values(), from, from + k);
+            float[] values = Arrays.copyOfRange(ui.values(), from, from + k);
             if (k > 1) {
                 values[1] = 0f; // ignored entry: must contribute nothing
             }
@@ -96,7 +97,7 @@ class ImplicitFoldInTest {
                 continue;
             }
             float[] history = gather(model, ui.indices(), from, k);
-            float[] values = java.util.Arrays.copyOfRange(ui.values(), from, from + k);
+            float[] values = Arrays.copyOfRange(ui.values(), from, from + k);
             values[0] = 0f; // ignored entry: a zero row
             float[] uj = new float[k * d];
             assertTrue(foldIn.contributionVectors(side, history, values, k, uj));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -150,7 +151,7 @@ class PureSvdTest {
             for (int j = 0; j < len; j++) {
                 System.arraycopy(one.itemFactors(), a.indices()[from + j] * k, history, j * k, k);
             }
-            PureSvd.foldIn(history, java.util.Arrays.copyOfRange(a.values(), from, from + len), len, k, out);
+            PureSvd.foldIn(history, Arrays.copyOfRange(a.values(), from, from + len), len, k, out);
             for (int c = 0; c < k; c++) {
                 assertEquals(one.userFactors()[u * k + c], out[c], 1e-5, "user " + u);
             }

@@ -1,6 +1,7 @@
 package dev.mfrecs.factorization;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -30,7 +31,7 @@ final class SyntheticData {
                 int to = train.indptr()[u + 1];
                 System.arraycopy(model.userFactors(), u * model.factors(), user, 0, model.factors());
                 int[] top = TopK.recommend(user, model.itemFactors(), model.items(), model.factors(), 10,
-                    i -> java.util.Arrays.binarySearch(train.indices(), from, to, i) >= 0);
+                    i -> Arrays.binarySearch(train.indices(), from, to, i) >= 0);
                 int hits = 0;
                 for (int i : top) {
                     for (int h : held) {
@@ -68,7 +69,7 @@ final class SyntheticData {
             }
         }
         double[] sorted = scores.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double threshold = sorted[(int) ((1 - density) * sorted.length)];
         List<int[]> triplets = new ArrayList<>();
         int[][] heldOut = new int[users][];

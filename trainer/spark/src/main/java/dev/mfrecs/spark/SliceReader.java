@@ -136,5 +136,6 @@ public record SliceReader(
         return new SliceResult(rows, events, invalid);
     }
 
+    /** The (user, item) key a slice sums its events' weights under, so it hands Spark one row per pair rather than one per event. */
     private record Pair(String user, String item) {}
 }

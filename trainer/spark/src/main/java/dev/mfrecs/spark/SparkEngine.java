@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
 
 /**
  * The Spark training engine behind {@code recsys train --engine spark}: the driver gets the job's {@link ReadPlan} (the same
- * as the local engine's: query, window, cut-off, decay reference) and opens a point-in-time; every Spark partition reads one slice of it with its own client
- * ({@link SliceReader}); {@link SparkImplicitTrainer} aggregates and trains with MLlib ALS; {@link TrainJob} publishes
- * through the same path as the local engine. Implicit ALS only.
+ * as the local engine's: query, window, cut-off, decay reference) and opens a point-in-time; every Spark partition reads one
+ * slice of it with its own client ({@link SliceReader}); {@link SparkImplicitTrainer} aggregates and trains with MLlib ALS;
+ * {@link TrainJob} publishes through the same path as the local engine. Implicit ALS only.
  */
 public final class SparkEngine implements TrainJob.Engine {
 

@@ -106,7 +106,8 @@ public final class SparkImplicitTrainer {
     public static ModelArtifacts train(SparkSession spark, String model, Dataset<Row> weightedEvents, long events, ImplicitAlsParams params,
                                        int minPerUser, int minPerItem, InteractionRecipe recipe, Options options, ProgressLog log) {
         long start = System.nanoTime();
-        Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, recipe.binarizeThreshold()).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, recipe.binarizeThreshold())
+            .persist(StorageLevel.MEMORY_AND_DISK());
         JavaPairRDD<String, Long> userIndex = pairs.select("user").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
             .persist(StorageLevel.MEMORY_AND_DISK());
         JavaPairRDD<String, Long> itemIndex = pairs.select("item").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
@@ -198,8 +199,8 @@ public final class SparkImplicitTrainer {
         TrainingSummary summary = TrainingRecord.summary("spark", params.iterations(), "mllib", params.seed(), m, events, totalSeconds,
             params.iterations() == 0 ? 0 : fitSeconds / params.iterations(), details);
         // The settings the stored users were solved with (the last half-sweep above), including the Rendle options.
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, userGram, m, recipe, TrainingRecord.popularItems(List.of(itemIds),
-            popularity), summary);
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, userGram, m, recipe,
+            TrainingRecord.popularItems(List.of(itemIds), popularity), summary);
         log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",
             totalSeconds, prepareSeconds, fitSeconds, collectSeconds, sweepSeconds));
         return new ModelArtifacts(metadata, List.of(itemIds), itemFactors, null, popularity, List.of(userIds), userFactors, null, m);

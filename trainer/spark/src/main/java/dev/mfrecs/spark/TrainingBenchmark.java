@@ -22,7 +22,6 @@ import org.apache.spark.storage.StorageLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 

@@ -110,8 +110,8 @@ final class ModelsCommand implements Runnable {
             try (ElasticsearchClient client = connection.connection().client();
                  ModelLock lock = ModelLock.acquire(client, name, "unpin", ModelLock.Lease.configured(), ProgressLog.stderr())) {
                 Integer was = new VersionManager(client, ProgressLog.stderr()).unpin(name, lock);
-                System.out.println(was == null ? "model [" + name + "] was not pinned" : "model [" + name + "] is no longer pinned to version ["
-                    + was + "]");
+                System.out.println(was == null ? "model [" + name + "] was not pinned"
+                    : "model [" + name + "] is no longer pinned to version [" + was + "]");
             }
             return 0;
         }

@@ -40,8 +40,8 @@ public final class RecipeOptions {
         + "decay and windows (a date; @timestamp for a data stream).")
     String timestampField;
 
-    @Option(names = "--weight", showDefaultValue = Help.Visibility.NEVER, description = "With --es: event weight, e.g. --weight view=1 --weight purchase=5 --weight return=-5 "
-        + "(default: 1 for every event when none is given; 0 for a type not listed).")
+    @Option(names = "--weight", showDefaultValue = Help.Visibility.NEVER, description = "With --es: event weight, e.g. --weight view=1 "
+        + "--weight purchase=5 --weight return=-5 (default: 1 for every event when none is given; 0 for a type not listed).")
     Map<String, Float> weights = new LinkedHashMap<>();
 
     @Option(names = "--half-life-days", defaultValue = "0", description = "With --es: time decay half-life in days, from the newest "

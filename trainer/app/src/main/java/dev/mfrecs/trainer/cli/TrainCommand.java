@@ -46,8 +46,10 @@ import picocli.CommandLine.Spec;
  * cluster). Hyper-parameters go through one {@link AlgorithmSettings} on both paths (and both engines), so a parameter the
  * algorithm does not use is rejected the same way everywhere; their help texts come from {@link HyperparameterHelp}.
  */
-@Command(name = "train", resourceBundle = "dev.mfrecs.trainer.cli.HyperparameterHelp", description = "Train from an interactions "
-    + "index and publish a new version (--es), or from a file into a directory (--input ... --output DIR).")
+@Command(name = "train",
+    resourceBundle = "dev.mfrecs.trainer.cli.HyperparameterHelp", // CHECKSTYLE: class name in a string (an annotation takes a constant)
+    description = "Train from an interactions index and publish a new version (--es), or from a file into a directory "
+        + "(--input ... --output DIR).")
 final class TrainCommand implements Callable<Integer> {
 
     /** Where the interactions come from: exactly one of a cluster or a file. */

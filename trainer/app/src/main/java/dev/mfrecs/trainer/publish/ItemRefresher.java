@@ -83,7 +83,8 @@ public final class ItemRefresher {
         }
         Long cutoff = metadata.interactions().cutoffMillis();
         if (cutoff == null) {
-            throw new IllegalArgumentException("model [" + model + "] was trained on an index without timestamps: no cut-off to refresh from");
+            throw new IllegalArgumentException("model [" + model + "] was trained on an index without timestamps: no cut-off to refresh "
+                + "from");
         }
         List<String> recent = itemsWithEventsSince(metadata, cutoff, maxItems);
         List<String> candidates = withoutEventVector(metadata, recent);
@@ -254,7 +255,8 @@ public final class ItemRefresher {
         while (items.size() < maxItems) {
             final Map<String, FieldValue> afterKey = after;
             var r = client.search(s -> s.index(f.index()).size(0).query(query).aggregations("items", a -> a.composite(c -> {
-                c.size(1_000).sources(List.of(Map.of("item", CompositeAggregationSource.of(src -> src.terms(t -> t.field(f.itemField()))))));
+                c.size(1_000).sources(List.of(Map.of("item",
+                    CompositeAggregationSource.of(src -> src.terms(t -> t.field(f.itemField()))))));
                 if (afterKey != null) {
                     c.after(afterKey);
                 }

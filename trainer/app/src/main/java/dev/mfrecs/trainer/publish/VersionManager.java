@@ -211,10 +211,12 @@ public final class VersionManager {
         actions.add(Action.of(x -> x.add(ad -> ad.index(items).alias(itemsAlias))));
         actions.add(Action.of(x -> x.add(ad -> ad.index(users).alias(usersAlias))));
         try {
-            boolean acknowledged = client.indices().updateAliases(u -> u.actions(actions).masterTimeout(t -> t.time(EsConnection.MASTER_TIMEOUT))
+            boolean acknowledged = client.indices().updateAliases(u -> u.actions(actions)
+                .masterTimeout(t -> t.time(EsConnection.MASTER_TIMEOUT))
                 .timeout(t -> t.time(EsConnection.MASTER_TIMEOUT))).acknowledged();
             if (acknowledged == false) {
-                log.step("the alias swap to version [" + version + "] was not acknowledged by every node in time; reading the aliases back");
+                log.step("the alias swap to version [" + version + "] was not acknowledged by every node in time; reading the aliases "
+                    + "back");
                 confirmSwap(model, version, null);
             }
         } catch (IOException | RuntimeException e) {
@@ -233,8 +235,8 @@ public final class VersionManager {
                 List<String> users = aliasTargets(ModelIndices.usersAlias(model));
                 boolean toNew = items.equals(List.of(ModelIndices.itemsIndex(model, version))) && users.equals(List.of(
                     ModelIndices.usersIndex(model, version)));
-                boolean toNewAtAll = items.contains(ModelIndices.itemsIndex(model, version)) || users.contains(ModelIndices.usersIndex(model,
-                    version));
+                boolean toNewAtAll = items.contains(ModelIndices.itemsIndex(model, version))
+                    || users.contains(ModelIndices.usersIndex(model, version));
                 if (toNew) {
                     log.step("the aliases point to version [" + version + "]: the swap happened");
                     return;

@@ -110,7 +110,8 @@ public sealed interface AlgorithmSettings permits AlgorithmSettings.Ials, Algori
                 Confidence confidence = new Confidence(kind, real(v, Hyperparameter.ALPHA), real(v, Hyperparameter.EPSILON));
                 ImplicitAlsParams.Rendle rendle = new ImplicitAlsParams.Rendle(real(v, Hyperparameter.ALPHA0), real(v, Hyperparameter.NU));
                 yield new Ials(new ImplicitAlsParams(integer(v, Hyperparameter.FACTORS), integer(v, Hyperparameter.ITERATIONS),
-                    real(v, Hyperparameter.REGULARIZATION), confidence, solver, integer(v, Hyperparameter.CG_STEPS), seed, threads, rendle));
+                    real(v, Hyperparameter.REGULARIZATION), confidence, solver, integer(v, Hyperparameter.CG_STEPS), seed, threads,
+                    rendle));
             }
             case ALS -> new Als(new ExplicitAlsParams(integer(v, Hyperparameter.FACTORS), integer(v, Hyperparameter.ITERATIONS),
                 real(v, Hyperparameter.REGULARIZATION), seed, threads));

@@ -59,8 +59,10 @@ public final class ExplicitTrainer {
         TrainingSummary summary = TrainingRecord.summary("local", params.iterations(), "cholesky", params.seed(), m, data.events(), seconds,
             params.iterations() == 0 ? 0 : seconds / params.iterations(), Map.of("threads", params.threads()));
         ModelMetadata metadata = new ModelMetadata(model, 0, ModelAlgorithm.ALS, d, params.regularization(), m.rows(), m.cols(), null,
-            new ExplicitTerms(b.globalMean(), min, max), recipe, null, TrainingRecord.popularItems(data.items().ids(), popularity), summary);
+            new ExplicitTerms(b.globalMean(), min, max), recipe, null, TrainingRecord.popularItems(data.items().ids(), popularity),
+            summary);
         log.step(String.format(Locale.ROOT, "trained in %.2fs", seconds));
-        return new ModelArtifacts(metadata, data.items().ids(), items, b.itemBias(), popularity, data.users().ids(), users, b.userBias(), m);
+        return new ModelArtifacts(metadata, data.items().ids(), items, b.itemBias(), popularity, data.users().ids(), users, b.userBias(),
+            m);
     }
 }

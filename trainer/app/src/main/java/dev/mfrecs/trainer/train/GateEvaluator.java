@@ -37,6 +37,7 @@ final class GateEvaluator {
     /** Users sampled: enough to see a broken model, few enough to score every item for each in seconds. */
     static final int USERS = 200;
 
+    /** The mean gain of the new and the live model over the same held-out users, which the gate compares (and the run records). */
     record Scores(double candidate, double live, int users) {}
 
     private GateEvaluator() {}

@@ -72,7 +72,8 @@ public final class RunRecorder {
         if (client.indices().exists(e -> e.index(ModelIndices.RUNS_INDEX)).value() == false) {
             return List.of();
         }
-        SearchResponse<Map> r = client.search(s -> s.index(ModelIndices.RUNS_INDEX).query(q -> q.term(t -> t.field(TrainingRun.MODEL).value(model)))
+        SearchResponse<Map> r = client.search(s -> s.index(ModelIndices.RUNS_INDEX)
+            .query(q -> q.term(t -> t.field(TrainingRun.MODEL).value(model)))
             .sort(o -> o.field(f -> f.field(TrainingRun.STARTED).order(SortOrder.Desc))).size(size), Map.class);
         List<TrainingRun> out = new ArrayList<>();
         for (Hit<Map> hit : r.hits().hits()) {

@@ -152,7 +152,8 @@ public record TrainJob(
             job.checkInvalid(counts);
             InteractionMatrix data = acc.build(job.minPerUser(), job.minPerItem(), plan.recipe().binarizeThreshold());
             if (data.userItems().nnz() == 0) {
-                throw new IllegalStateException("no positive interactions in [" + job.fields().index() + "] after filtering; nothing to train");
+                throw new IllegalStateException("no positive interactions in [" + job.fields().index()
+                    + "] after filtering; nothing to train");
             }
             counts.data(data);
             return switch (job.settings()) {
@@ -167,8 +168,8 @@ public record TrainJob(
     /** Fails the run, before anything is written, when more events than allowed had invalid ids. */
     public void checkInvalid(Counts counts) {
         if (counts.read() > 0 && counts.invalid() > safeguards.maxInvalidFraction() * counts.read()) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "[%d] of [%d] events (%.2f%%) have an empty or over-long user or item "
-                + "id, more than [--max-invalid-fraction] [%s]; fix the events or raise the limit", counts.invalid(), counts.read(),
+            throw new IllegalStateException(String.format(Locale.ROOT, "[%d] of [%d] events (%.2f%%) have an empty or over-long user or "
+                + "item id, more than [--max-invalid-fraction] [%s]; fix the events or raise the limit", counts.invalid(), counts.read(),
                 100.0 * counts.invalid() / counts.read(), safeguards.maxInvalidFraction()));
         }
     }
@@ -200,8 +201,8 @@ public record TrainJob(
             FailurePoints.reached(FailurePoints.LOCKED);
             Integer pinned = versions.state(model).document().pinnedVersion();
             if (pinned != null) {
-                throw new PublishRefusedException("model [" + model + "] is pinned to version [" + pinned + "] by a rollback; not publishing "
-                    + "until an operator runs: models unpin " + model);
+                throw new PublishRefusedException("model [" + model + "] is pinned to version [" + pinned + "] by a rollback; not "
+                    + "publishing until an operator runs: models unpin " + model);
             }
             DuplicatePolicy duplicates = algorithm() == Algorithm.ALS ? DuplicatePolicy.MEAN : DuplicatePolicy.SUM;
             ReadPlan plan = ReadPlan.of(client, fields, window, duplicates, Instant.now(), log);
@@ -216,7 +217,8 @@ public record TrainJob(
             checkInvalid(counts);
             gate(client, versions, artifacts, counts, record, log);
             record.phase("gate");
-            AttributeModelDocument attributes = catalog == null || algorithm() != Algorithm.IALS ? null : fitAttributes(client, artifacts, log);
+            AttributeModelDocument attributes = catalog == null || algorithm() != Algorithm.IALS ? null
+                : fitAttributes(client, artifacts, log);
             ModelPublisher.Published result = publisher.publish(artifacts, catalog, attributes, keep, lock);
             record.phase("publish");
             record.count("catalog_skipped", result.written().catalogSkipped());
@@ -286,8 +288,8 @@ public record TrainJob(
         record.gate().put(name + "_live", scores.live());
         record.gate().put("gate_users", scores.users());
         if (scores.candidate() < gate.metric().ratio() * scores.live()) {
-            throw new PublishRefusedException(String.format(Locale.ROOT, "gate: %s of the new model %.4f < %s x live version %d's %.4f", name,
-                scores.candidate(), gate.metric().ratio(), live.version(), scores.live()));
+            throw new PublishRefusedException(String.format(Locale.ROOT, "gate: %s of the new model %.4f < %s x live version %d's %.4f",
+                name, scores.candidate(), gate.metric().ratio(), live.version(), scores.live()));
         }
     }
 

@@ -82,7 +82,8 @@ class CommandLinesTest {
         assertEquals(3, run(new StringWriter(), "--with", "wrapped-unreachable"));
         err = new StringWriter();
         assertEquals(3, run(err, "--with", "no-message"));
-        assertTrue(err.toString().contains("error: java.net.ConnectException"), "names the exception when it has no message: " + err);
+        assertTrue(err.toString().contains("error: " + ConnectException.class.getName()),
+            "names the exception when it has no message: " + err);
         assertEquals(4, run(new StringWriter(), "--with", "failed"));
         assertEquals(CommandLines.EXIT_USAGE, 2);
         assertEquals(CommandLines.EXIT_UNREACHABLE, 3);

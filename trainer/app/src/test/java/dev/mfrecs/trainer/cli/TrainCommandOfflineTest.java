@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,7 +69,7 @@ class TrainCommandOfflineTest {
             }
         }
         double[] sorted = scores.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double threshold = sorted[(int) (0.92 * sorted.length)];
         StringBuilder csv = new StringBuilder("user,item,count,timestamp\n");
         double ratingSum = 0;
@@ -203,7 +204,7 @@ class TrainCommandOfflineTest {
             other.toString()));
         for (String file : List.of("item_factors.tsv", "user_factors.tsv")) {
             assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(two.resolve(file)), file);
-            assertFalse(java.util.Arrays.equals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(other.resolve(file))), file);
+            assertFalse(Arrays.equals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(other.resolve(file))), file);
         }
     }
 

@@ -28,6 +28,7 @@ import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.VersionWriter;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.StringReader;
 import java.time.Instant;
@@ -35,7 +36,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -212,8 +212,8 @@ public final class ServingBenchmark implements Callable<Integer> {
                 ids.append(k == seen.indptr()[u] ? "" : ",").append("\"p").append(seen.indices()[k]).append('"');
             }
             return rest.postOk("/" + model + "-items/_search", "{\"size\": 10, \"_source\": false, \"knn\": {\"field\": \"vector\", "
-                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "], \"filter\": {\"bool\": {\"must_not\": "
-                + "{\"ids\": {\"values\": [" + ids + "]}}}}}}");
+                + "\"k\": 10, \"num_candidates\": " + numCandidates + ", \"query_vector\": [" + v + "], \"filter\": {\"bool\": "
+                + "{\"must_not\": {\"ids\": {\"values\": [" + ids + "]}}}}}}");
         };
         // the three searches are compared with each other, so they are measured interleaved (rounds, order rotated) rather than
         // one after the other: drift over the run (segment merges after publishing, caches, JIT) then affects them alike
@@ -254,7 +254,8 @@ public final class ServingBenchmark implements Callable<Integer> {
             serverTook[0] / (double) queries);
         out.printf(Locale.ROOT, "%-5d recall@10 of HNSW vs exact (num_candidates %d, %d users): %.3f; personalized/plain p50 = %.2f%n", d,
             numCandidates, recallUsers, recall, personalized.p50 / plain.p50);
-        out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d, personalized.p50 / filtered.p50);
+        out.printf(Locale.ROOT, "%-5d personalized / (knn with the same exclusion filter) p50 = %.2f%n", d,
+            personalized.p50 / filtered.p50);
         out.printf(Locale.ROOT, "%-5d fresh/plain p50 = %.2f, p99 = %.2f; fresh: false/plain p50 = %.2f (users without new events)%n", d,
             personalized.p50 / plain.p50, personalized.p99 / plain.p99, stale.p50 / plain.p50);
         out.printf(Locale.ROOT, "%-5d %-28s %s   server took mean %.2f ms%n", d, "_fold_in fresh (100 new events)", freshFoldIn,
@@ -282,8 +283,8 @@ public final class ServingBenchmark implements Callable<Integer> {
         try (DocumentLoader loader = new DocumentLoader(client, index)) {
             for (int u = 0; u < users; u += 10) {
                 for (int e = 0; e < 100; e++) {
-                    loader.add(null, Map.of("user_id", "u" + u, "item_id", "p" + random.nextInt(items), "event_type", "purchase", "timestamp",
-                        now));
+                    loader.add(null, Map.of("user_id", "u" + u, "item_id", "p" + random.nextInt(items), "event_type", "purchase",
+                        "timestamp", now));
                 }
             }
         }
@@ -313,9 +314,9 @@ public final class ServingBenchmark implements Callable<Integer> {
     /** The machine's load average from /proc/loadavg (Linux), or "n/a": the benchmark shares its cores with the node. */
     static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "n/a";
         }
     }

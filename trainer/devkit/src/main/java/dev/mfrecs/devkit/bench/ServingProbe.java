@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mfrecs.trainer.es.RestJson;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -41,24 +44,40 @@ public final class ServingProbe {
         JsonNode u0 = rest.get("/" + model + "-users/_doc/u0").body();
         String vec = u0.path("_source").path("vector").toString();
         Map<String, String[]> probes = new LinkedHashMap<>();
-        probes.put("knn", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"knn\":{\"field\":\"vector\",\"k\":10,\"num_candidates\":100,\"query_vector\":" + vec + "}}"});
-        probes.put("knnq", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"query\":{\"knn\":{\"field\":\"vector\",\"k\":10,\"num_candidates\":100,\"query_vector\":" + vec + "}}}"});
-        probes.put("mf_recommend", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"query\":{\"mf_recommend\":{\"model\":\"" + model + "\",\"user\":\"u%U\",\"k\":10,\"num_candidates\":100}}}"});
+        probes.put("knn", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"knn\":{\"field\":"
+            + "\"vector\",\"k\":10,\"num_candidates\":100,\"query_vector\":" + vec + "}}"});
+        probes.put("knnq", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"query\":{\"knn\":"
+            + "{\"field\":\"vector\",\"k\":10,\"num_candidates\":100,\"query_vector\":" + vec + "}}}"});
+        probes.put("mf_recommend", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":10,\"_source\":false,\"query\":"
+            + "{\"mf_recommend\":{\"model\":\"" + model + "\",\"user\":\"u%U\",\"k\":10,\"num_candidates\":100}}}"});
         probes.put("get_user", new String[] {"GET", "/" + model + "-users/_doc/u%U", null});
         probes.put("get_user_rt0", new String[] {"GET", "/" + model + "-users/_doc/u%U?realtime=false", null});
         probes.put("get_meta_nosrc", new String[] {"GET", "/mf-models/_doc/" + model + "-v1?_source=false", null});
         probes.put("resolve", new String[] {"GET", "/_resolve/index/" + model + "-items", null});
         probes.put("fold_user", new String[] {"POST", "/_mf/model/" + model + "/_fold_in", "{\"user\":\"u%U\"}"});
-        probes.put("mget100", new String[] {"POST", "/" + model + "-items/_mget?_source_includes=vector,model_version", "{\"ids\":[" + hist + "]}"});
-        probes.put("mget100_rt0", new String[] {"POST", "/" + model + "-items/_mget?realtime=false&_source_includes=vector,model_version", "{\"ids\":[" + hist + "]}"});
-        probes.put("search_dv100", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,\"_source\":false,\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},\"docvalue_fields\":[\"vector\",\"model_version\"]}"});
-        probes.put("search_dv100_none", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},\"docvalue_fields\":[\"item_id\",\"vector\",\"model_version\"]}"});
+        probes.put("mget100", new String[] {"POST", "/" + model + "-items/_mget?_source_includes=vector,model_version",
+            "{\"ids\":[" + hist + "]}"});
+        probes.put("mget100_rt0", new String[] {"POST", "/" + model + "-items/_mget?realtime=false&_source_includes=vector,model_version",
+            "{\"ids\":[" + hist + "]}"});
+        probes.put("search_dv100", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,\"_source\":false,"
+            + "\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},"
+            + "\"docvalue_fields\":[\"vector\",\"model_version\"]}"});
+        probes.put("search_dv100_none", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,\"stored_fields\":\"_none_\","
+            + "\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},"
+            + "\"docvalue_fields\":[\"item_id\",\"vector\",\"model_version\"]}"});
         probes.put("get_user_rt0_nosrc", new String[] {"GET", "/" + model + "-users/_doc/u%U?realtime=false&_source=false", null});
-        probes.put("mget100_s4", new String[] {"POST", "/" + model + "-items-r4/_mget?_source_includes=vector,model_version", "{\"ids\":[" + hist + "]}"});
-        probes.put("mget100_s4_rt0", new String[] {"POST", "/" + model + "-items-r4/_mget?realtime=false&_source_includes=vector,model_version", "{\"ids\":[" + hist + "]}"});
-        probes.put("search_dv100_none_s4", new String[] {"POST", "/" + model + "-items-r4/_search", "{\"size\":100,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},\"docvalue_fields\":[\"item_id\",\"vector\",\"model_version\"]}"});
-        probes.put("mget100_min", new String[] {"POST", "/" + model + "-items/_mget?realtime=false&_source_includes=model_version", "{\"ids\":[" + hist + "]}"});
-        probes.put("search_dv100_none_min", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},\"docvalue_fields\":[\"item_id\"]}"});
+        probes.put("mget100_s4", new String[] {"POST", "/" + model + "-items-r4/_mget?_source_includes=vector,model_version",
+            "{\"ids\":[" + hist + "]}"});
+        probes.put("mget100_s4_rt0", new String[] {"POST", "/" + model
+            + "-items-r4/_mget?realtime=false&_source_includes=vector,model_version", "{\"ids\":[" + hist + "]}"});
+        probes.put("search_dv100_none_s4", new String[] {"POST", "/" + model + "-items-r4/_search", "{\"size\":100,"
+            + "\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},"
+            + "\"docvalue_fields\":[\"item_id\",\"vector\",\"model_version\"]}"});
+        probes.put("mget100_min", new String[] {"POST", "/" + model + "-items/_mget?realtime=false&_source_includes=model_version",
+            "{\"ids\":[" + hist + "]}"});
+        probes.put("search_dv100_none_min", new String[] {"POST", "/" + model + "-items/_search", "{\"size\":100,"
+            + "\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[" + hist + "]}},"
+            + "\"docvalue_fields\":[\"item_id\"]}"});
         probes.put("fold100", new String[] {"POST", "/_mf/model/" + model + "/_fold_in", "{\"history\":[" + hist + "]}"});
         if (only != null) probes.keySet().retainAll(only);
         for (var e : probes.entrySet()) { // check once
@@ -83,10 +102,12 @@ public final class ServingProbe {
                 if (i >= 0) { t.get(e.getKey())[i] = ms; took.merge(e.getKey(), resp.body().path("took").asLong(), Long::sum); }
             }
         }
-        System.out.println(String.format(java.util.Locale.ROOT, "%-20s %8s %8s %8s %8s  (load %s)", "probe", "p50", "p90", "mean", "took", new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/loadavg"))).trim()));
+        System.out.println(String.format(Locale.ROOT, "%-20s %8s %8s %8s %8s  (load %s)", "probe", "p50", "p90", "mean", "took",
+            new String(Files.readAllBytes(Path.of("/proc/loadavg"))).trim()));
         for (var e : t.entrySet()) {
             double[] s = e.getValue().clone(); Arrays.sort(s);
-            System.out.println(String.format(java.util.Locale.ROOT, "%-20s %8.2f %8.2f %8.2f %8.2f", e.getKey(), s[n / 2], s[(int) (n * 0.9)], Arrays.stream(s).average().orElse(0), took.get(e.getKey()) / (double) n));
+            System.out.println(String.format(Locale.ROOT, "%-20s %8.2f %8.2f %8.2f %8.2f", e.getKey(), s[n / 2], s[(int) (n * 0.9)],
+                Arrays.stream(s).average().orElse(0), took.get(e.getKey()) / (double) n));
         }
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "mfrecs-dev",
     mixinStandardHelpOptions = true,
-    description = "mfrecs dev kit: demo, serving benchmark, load driver and replays against a real Elasticsearch node; synthetic rating logs.",
+    description = "mfrecs dev kit: demo, serving benchmark, load driver and replays against a real Elasticsearch node; synthetic "
+        + "rating logs.",
     subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class, ReplayCommand.class, ReplaySearchCommand.class,
         SynthRatingsCommand.class }
 )

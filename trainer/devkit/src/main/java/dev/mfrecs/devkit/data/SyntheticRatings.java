@@ -255,7 +255,10 @@ public final class SyntheticRatings {
         return out;
     }
 
-    /** {@code out[off..off+r)} = the weighted mean of the genres' vectors plus Gaussian noise of standard deviation {@code noise / sqrt(r)}. */
+    /**
+     * {@code out[off..off+r)} = the weighted mean of the genres' vectors plus Gaussian noise of standard deviation
+     * {@code noise / sqrt(r)}.
+     */
     private static void tasteVector(float[] genre, int[] genres, double[] w, int r, double noise, SplittableRandom random, float[] out,
                                     int off) {
         double wsum = 0;

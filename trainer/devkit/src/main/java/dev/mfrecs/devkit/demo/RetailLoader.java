@@ -12,9 +12,11 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads the bundled UCI Online Retail log into an {@code interactions} index (one document per invoice line with a
@@ -35,7 +37,7 @@ public final class RetailLoader {
             client.indices().putIndexTemplate(p -> p.name("mfrecs-" + t).withJson(new StringReader(body)));
         }
         Map<String, ProductStats> products = new HashMap<>();
-        java.util.Set<String> customers = new java.util.HashSet<>();
+        Set<String> customers = new HashSet<>();
         long[] lines = new long[1];
         try (DocumentLoader bulk = new DocumentLoader(client, interactionsIndex)) {
             RetailCsv.read(csvGz, line -> {

@@ -4,7 +4,6 @@ import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.evaluation.RetailCsv;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.factorization.FactorModel;
-import dev.mfrecs.factorization.Gram;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.ImplicitItemSide;
@@ -119,7 +118,12 @@ public final class FreshnessReplay {
         return lines;
     }
 
-    private record Trained(IdDictionary users, IdDictionary items, FactorModel factors, CsrMatrix matrix, float[] gram, float[] userGram) {}
+    /**
+     * The model trained on the purchases before the cut-off, with its id dictionaries, matrix and both Gram matrices, which every
+     * arm folds in, refreshes and ranks against.
+     */
+    private record Trained(IdDictionary users, IdDictionary items, FactorModel factors, CsrMatrix matrix, float[] gram,
+                           float[] userGram) {}
 
     private Trained train(List<Event> events, long cutoff, Set<String> heldOut) {
         InteractionMatrix.Accumulator acc = new InteractionMatrix.Accumulator(DuplicatePolicy.SUM);

@@ -25,8 +25,8 @@ class SearchReplayTests {
 
     @Test
     void meanPairwiseCosineOfDocValueVectors() throws Exception {
-        JsonNode r = RestJson.JSON.readTree("{\"hits\": {\"hits\": [{\"fields\": {\"vector\": [1, 0]}}, {\"fields\": {\"vector\": [0, 2]}}, "
-            + "{\"fields\": {\"vector\": [3, 3]}}]}}");
+        JsonNode r = RestJson.JSON.readTree("{\"hits\": {\"hits\": [{\"fields\": {\"vector\": [1, 0]}}, "
+            + "{\"fields\": {\"vector\": [0, 2]}}, {\"fields\": {\"vector\": [3, 3]}}]}}");
         double c = Math.sqrt(0.5);
         assertEquals((0 + c + c) / 3, SearchReplay.meanPairwiseCosine(r), 1e-6);
     }

@@ -12,14 +12,17 @@ import dev.mfrecs.evaluation.Protocol;
 import dev.mfrecs.evaluation.Tuner;
 import dev.mfrecs.factorization.BiasedModel;
 import dev.mfrecs.factorization.FactorModel;
+import dev.mfrecs.factorization.TopK;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Computes and writes the offline evaluation report, one self-contained HTML page with inline SVG charts: the leave-one-out
@@ -103,8 +106,8 @@ public final class ReportBuilder {
         axes.put("factors", config.factorsGrid());
         Grid grid = Grid.ofNumbers(axes);
         log.accept("tuning ials on a " + config.regGrid().length + " x " + config.factorsGrid().length + " grid");
-        Tuner.Outcome outcome = Tuner.tune("ials", Map.of("iterations", Integer.toString(config.gridIterations())), grid, data, loo, "ndcg@10",
-            row -> log.accept("  " + row.spec().label(grid.names()) + ": " + Html.num(row.validation().metric("ndcg@10"), 4)));
+        Tuner.Outcome outcome = Tuner.tune("ials", Map.of("iterations", Integer.toString(config.gridIterations())), grid, data, loo,
+            "ndcg@10", row -> log.accept("  " + row.spec().label(grid.names()) + ": " + Html.num(row.validation().metric("ndcg@10"), 4)));
         double[][] values = new double[config.regGrid().length][config.factorsGrid().length];
         int j = 0;
         for (int y = 0; y < config.regGrid().length; y++) {
@@ -134,7 +137,7 @@ public final class ReportBuilder {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, Comparator.comparingInt((Integer i) -> -popularity[i]).thenComparingInt(i -> i));
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -popularity[i]).thenComparingInt(i -> i));
         int n = Math.min(config.pcaItems(), order.length);
         int[] rows = new int[n];
         String[] category = new String[n];
@@ -237,7 +240,7 @@ public final class ReportBuilder {
         int casual = closest(count, 5, heavy, -1);
         int fresh = closest(count, 3, heavy, casual);
         // the new user is genuinely new: the persona model is trained without their pairs
-        int[] keep = java.util.stream.IntStream.range(0, data.size()).filter(p -> data.user()[p] != fresh).toArray();
+        int[] keep = IntStream.range(0, data.size()).filter(p -> data.user()[p] != fresh).toArray();
         IalsRecommender model = (IalsRecommender) spec.create(config.seed(), config.threads());
         log.accept("personas: training " + spec.label(List.of("factors", "regularization")) + " without the new user");
         model.fit(data.subset(keep).toMatrix());
@@ -273,7 +276,7 @@ public final class ReportBuilder {
         }
         float[] scores = new float[data.itemCount()];
         model.scoreHistory(items, values, n, scores);
-        int[] top = dev.mfrecs.factorization.TopK.topK(scores, scores.length, 10, i -> seen[i]);
+        int[] top = TopK.topK(scores, scores.length, 10, i -> seen[i]);
         String userId = data.users().id(user);
         body.append("<section class=\"persona\" id=\"persona-").append(Html.escape(title.split(" ")[0].toLowerCase(Locale.ROOT)))
             .append("\"><h3>").append(Html.escape(title)).append(": ").append(Html.escape(userId)).append("</h3><p class=\"who\">")
@@ -294,7 +297,7 @@ public final class ReportBuilder {
             for (int j = 0; j < n; j++) {
                 order[j] = j;
             }
-            java.util.Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -contributions[j]).thenComparingInt(j -> j));
+            Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -contributions[j]).thenComparingInt(j -> j));
             body.append("<tr class=\"rec-row\"><td>").append(r + 1).append("</td><td>").append(Html.escape(label(data, top[r])))
                 .append("</td><td>").append(Html.num(score, 3)).append("</td><td class=\"because\">");
             for (int j = 0; j < Math.min(3, n); j++) {

@@ -3,6 +3,7 @@ package dev.mfrecs.evaluation.report;
 import dev.mfrecs.evaluation.Interactions;
 import dev.mfrecs.trainer.data.IdDictionary;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /** Small seeded synthetic inputs for the report test: clustered implicit data and ratings on the same pairs. */
@@ -45,8 +46,7 @@ final class ReportFixtures {
                 p++;
             }
         }
-        return new Interactions(userIds, itemIds, java.util.Arrays.copyOf(u, p), java.util.Arrays.copyOf(it, p),
-            java.util.Arrays.copyOf(v, p), java.util.Arrays.copyOf(t, p));
+        return new Interactions(userIds, itemIds, Arrays.copyOf(u, p), Arrays.copyOf(it, p), Arrays.copyOf(v, p), Arrays.copyOf(t, p));
     }
 
     /** 1-5 ratings on the pairs of {@code data}: a per-item quality plus noise. */

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Training speed of issue 17 in one command: Java and numpy/OpenBLAS side by side, alternating, on the same data.
+
+For each point (shape, d) it writes the seeded matrix once with DumpData, then runs, round after round and alternating:
+
+  java   TrainTimer DIR d 2 ITERATIONS   a whole training run in a fresh JVM (default heap settings unless --java-opts),
+                                         timed like model.json's seconds_per_iteration: the first (JIT) epoch, the warm
+                                         epochs, the final exact user sweep; and its peak RSS
+  numpy  ials_numpy.py DIR -d d --workers 2   the reference epoch (1 warm-up epoch, then --epochs timed ones)
+
+and, with --one-thread, EpochTimer (CPU time of one thread, warm epochs) against ials_numpy.py --workers 1 (process CPU),
+which other tenants of the machine disturb much less. The load average (1 min) is printed next to every figure.
+
+  mvn -B -ntp -q package -DskipTests -pl trainer/benchmarks -am
+  python3 trainer/benchmarks/python/train_speed.py                      # the issue's points, 2 rounds
+  python3 trainer/benchmarks/python/train_speed.py --rounds 3 --one-thread --points ml1m-pos:128 ml20m:128
+  python3 trainer/benchmarks/python/train_speed.py --baseline /tmp/main-benchmarks.jar   # before/after in the same run
+
+Run from the repository root (or pass --jar). JAVA (default $JAVA_HOME/bin/java, else java) and PYTHON (python3).
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_POINTS = ["ml1m-pos:128", "ml1m-pos:64", "ml20m:128"]
+# iterations of the Java run and timed numpy epochs per shape (ml20m epochs take seconds)
+ITERATIONS = {"ml1m-pos": 15, "ml1m": 15, "ml20m": 6}
+NUMPY_EPOCHS = {"ml1m-pos": 5, "ml1m": 5, "ml20m": 3}
+
+
+def load():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout + p.stderr)
+        raise SystemExit("failed: " + " ".join(cmd))
+    return p.stdout
+
+
+def java_train(args, data, d, threads, iterations, jar=None):
+    before = load()
+    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", jar or args.jar,
+               "dev.mfrecs.benchmarks.TrainTimer", data, str(d), str(threads), str(iterations)])
+    it = [float(x) for x in re.search(r"iteration ms: ([\d ]+)", out).group(1).split()]
+    spi = float(re.search(r"seconds_per_iteration ([\d.]+)", out).group(1))
+    final = float(re.search(r"final exact user sweep (\d+) ms", out).group(1))
+    rss = float(re.search(r"peak rss ([\d.]+) MB", out).group(1))
+    ratio = re.search(r"peak / \(csr \+ factors\) = ([\d.]+), peak / \(csr \+ transpose \+ factors\) = ([\d.]+)", out)
+    loss = re.search(r"loss ([\d.e+-]+)", out).group(1)
+    return {"first": it[0], "warm": it[1:], "spi": spi, "final": final, "rss": rss, "ratio1": float(ratio.group(1)),
+            "ratio2": float(ratio.group(2)), "loss": loss, "load": before}
+
+
+def numpy_epochs(args, data, d, workers, epochs):
+    before = load()
+    out = run([args.python, os.path.join(HERE, "ials_numpy.py"), data, "--factors", str(d), "--workers", str(workers),
+               "--epochs", str(epochs)])
+    walls, cpus, first = [], [], None
+    for m in re.finditer(r"epoch \d+( \(warm-up\))?: wall (\d+) ms, process cpu (\d+) ms", out):
+        if m.group(1):
+            first = float(m.group(2))
+        else:
+            walls.append(float(m.group(2)))
+            cpus.append(float(m.group(3)))
+    loss = re.search(r"loss ([\d.e+-]+)", out)
+    return {"first": first, "warm": walls, "cpu": cpus, "loss": loss.group(1) if loss else "?", "load": before}
+
+
+def java_cpu(args, shape, d, epochs, jar=None):
+    before = load()
+    out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", jar or args.jar,
+               "dev.mfrecs.benchmarks.EpochTimer", shape, str(d), "CG", "1", str(epochs)])
+    m = re.search(r"main-thread cpu ms min (\d+) median (\d+)", out)
+    return {"min": float(m.group(1)), "median": float(m.group(2)), "load": before}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="/tmp/mfnp", help="directory for the DumpData matrices (one subdirectory per shape)")
+    ap.add_argument("--jar", default="trainer/benchmarks/target/mfrecs-benchmarks.jar")
+    ap.add_argument("--points", nargs="+", default=DEFAULT_POINTS, help="SHAPE:D, e.g. ml1m-pos:128 ml20m:128")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating Java/numpy rounds per point")
+    ap.add_argument("--one-thread", action="store_true", help="also EpochTimer (1 thread, CPU) against numpy --workers 1")
+    ap.add_argument("--baseline", help="another build of the benchmarks jar (e.g. of main) to run alternately with --jar, "
+                                       "for before/after columns in the same run")
+    ap.add_argument("--java-opts", default="", help="extra JVM options for the Java runs, e.g. '-Xmx400m' (space-separated)")
+    args = ap.parse_args()
+    java_home = os.environ.get("JAVA_HOME")
+    args.java = os.environ.get("JAVA", os.path.join(java_home, "bin", "java") if java_home else "java")
+    args.python = os.environ.get("PYTHON", sys.executable)
+    if not os.path.exists(args.jar):
+        raise SystemExit("no %s: build it with mvn -B -ntp -q package -DskipTests -pl trainer/benchmarks -am" % args.jar)
+    rows = []
+    for point in args.points:
+        shape, d = point.split(":")
+        d = int(d)
+        data = os.path.join(args.data, shape)
+        if not os.path.exists(os.path.join(data, "users_init_d%d.f32" % d)):
+            run([args.java, "-Xmx8g", "-cp", args.jar, "dev.mfrecs.benchmarks.DumpData", shape, data, str(d)])
+        for r in range(args.rounds):
+            row = {"shape": shape, "d": d, "round": r + 1}
+            # the baseline first in odd rounds, second in even ones
+            if args.baseline and r % 2 == 0:
+                row["base"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15), args.baseline)
+            row["java"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15))
+            if args.baseline and r % 2 == 1:
+                row["base"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15), args.baseline)
+            row["numpy"] = numpy_epochs(args, data, d, 2, NUMPY_EPOCHS.get(shape, 3))
+            if args.one_thread:
+                if args.baseline:
+                    row["base1"] = java_cpu(args, shape, d, 5, args.baseline)
+                row["java1"] = java_cpu(args, shape, d, 5)
+                row["numpy1"] = numpy_epochs(args, data, d, 1, NUMPY_EPOCHS.get(shape, 3))
+            rows.append(row)
+            print_row(row, args.one_thread, flush=True)
+    print()
+    print_summary(rows, args.one_thread)
+
+
+def fmt_ms(x):
+    return "%.0f" % x
+
+
+def print_row(row, one, flush=False):
+    j, n = row["java"], row["numpy"]
+    jw, nw = statistics.median(j["warm"]), statistics.median(n["warm"])
+    line = ("%s d=%d round %d: java [load %.1f] first %s ms, warm median %s min %s ms, final sweep %s ms, seconds_per_iteration "
+            "%.3f, peak rss %.0f MB (%.2fx csr+factors, %.2fx with transpose), loss %s | numpy 2 workers [load %.1f] first %s ms, "
+            "warm median %s min %s ms, loss %s | java/numpy warm %.3f"
+            % (row["shape"], row["d"], row["round"], j["load"], fmt_ms(j["first"]), fmt_ms(jw), fmt_ms(min(j["warm"])),
+               fmt_ms(j["final"]), j["spi"], j["rss"], j["ratio1"], j["ratio2"], j["loss"], n["load"], fmt_ms(n["first"]),
+               fmt_ms(nw), fmt_ms(min(n["warm"])), n["loss"], jw / nw))
+    if "base" in row:
+        b = row["base"]
+        line += (" | baseline java [load %.1f] first %s ms, warm median %s ms, final sweep %s ms, seconds_per_iteration %.3f, "
+                 "peak rss %.0f MB, loss %s" % (b["load"], fmt_ms(b["first"]), fmt_ms(statistics.median(b["warm"])),
+                                               fmt_ms(b["final"]), b["spi"], b["rss"], b["loss"]))
+    if one:
+        j1, n1 = row["java1"], row["numpy1"]
+        line += (" | 1 thread cpu: java [load %.1f] min %s median %s ms, numpy [load %.1f] min %s median %s ms, java/numpy %.3f"
+                 % (j1["load"], fmt_ms(j1["min"]), fmt_ms(j1["median"]), n1["load"], fmt_ms(min(n1["cpu"])),
+                    fmt_ms(statistics.median(n1["cpu"])), j1["median"] / statistics.median(n1["cpu"])))
+        if "base1" in row:
+            line += " | baseline 1 thread cpu [load %.1f] min %s median %s ms" % (row["base1"]["load"], fmt_ms(row["base1"]["min"]),
+                                                                                 fmt_ms(row["base1"]["median"]))
+    print(line, flush=flush)
+
+
+def print_summary(rows, one):
+    base = any("base" in row for row in rows)
+    head = ["point", "round", "load", "Java first epoch", "Java warm epoch (median)", "Java final exact sweep",
+            "Java seconds_per_iteration", "numpy warm epoch (median)", "Java / numpy (warm)", "Java peak RSS"]
+    if base:
+        head += ["baseline first epoch", "baseline warm epoch (median)", "baseline final exact sweep", "baseline seconds_per_iteration",
+                 "baseline peak RSS"]
+    if one:
+        head += ["Java 1-thread CPU (median)", "numpy 1-worker CPU (median)", "Java / numpy (CPU)"]
+        if base:
+            head += ["baseline 1-thread CPU (median)"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + " --- |" * len(head))
+    for row in rows:
+        j, n = row["java"], row["numpy"]
+        jw, nw = statistics.median(j["warm"]), statistics.median(n["warm"])
+        loads = [j["load"], n["load"]] + ([row["base"]["load"]] if "base" in row else [])
+        cells = ["%s d=%d" % (row["shape"], row["d"]), str(row["round"]), " / ".join("%.1f" % x for x in loads),
+                 "%s ms" % fmt_ms(j["first"]), "%s ms" % fmt_ms(jw), "%s ms" % fmt_ms(j["final"]), "%.3f s" % j["spi"],
+                 "%s ms" % fmt_ms(nw), "%.3f" % (jw / nw), "%.0f MB (%.2fx)" % (j["rss"], j["ratio2"])]
+        if base:
+            b = row["base"]
+            cells += ["%s ms" % fmt_ms(b["first"]), "%s ms" % fmt_ms(statistics.median(b["warm"])), "%s ms" % fmt_ms(b["final"]),
+                      "%.3f s" % b["spi"], "%.0f MB (%.2fx)" % (b["rss"], b["ratio2"])]
+        if one:
+            j1, n1 = row["java1"], row["numpy1"]
+            n1m = statistics.median(n1["cpu"])
+            cells += ["%s ms" % fmt_ms(j1["median"]), "%s ms" % fmt_ms(n1m), "%.3f" % (j1["median"] / n1m)]
+            if base:
+                cells += ["%s ms" % fmt_ms(row["base1"]["median"])]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
