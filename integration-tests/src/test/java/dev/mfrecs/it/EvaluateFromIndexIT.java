@@ -88,7 +88,8 @@ class EvaluateFromIndexIT {
         Path windowed = dir.resolve("windowed.json");
         Instant to = Instant.parse("2026-01-16T00:00:00Z");
         assertEquals(0, run("evaluate", "--es", url, "--index", SyntheticShop.INDEX, "--weight", "view=1", "--weight", "purchase=3",
-            "--to", to.toString(), "--binarize-at", "2", "--algorithm", "popularity", "--protocol", "holdout", "--json", windowed.toString()),
+            "--to", to.toString(), "--binarize-at", "2", "--algorithm", "popularity", "--protocol", "holdout", "--json",
+            windowed.toString()),
             err.toString());
         long[] inWindow = trainerRead(InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("view", 1f, "purchase", 3f)),
             new ReadPlan.Window(null, to, null, 2f));
