@@ -105,9 +105,15 @@ public final class ModelLock implements AutoCloseable {
         return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     }
 
-    /** Takes the lease on {@code model} for {@code purpose}, or throws {@link HeldException} naming the holder. */
+    /**
+     * Takes the lease on {@code model} for {@code purpose}, or throws {@link HeldException} naming the holder. The metadata index
+     * is created with the contract's mapping first: the lock may be the first document a cluster ever gets (a {@code models}
+     * command, a benchmark), and a lock document indexed into a missing index would create it with dynamic mappings
+     * ({@code owner} as text) that the contract's mapping can never replace, failing every later run.
+     */
     public static ModelLock acquire(ElasticsearchClient client, String model, String purpose, Lease lease, ProgressLog log)
         throws IOException {
+        new VersionManager(client, log).ensureIndices();
         ModelLock lock = new ModelLock(client, model, lease, log);
         lock.take(purpose);
         lock.heartbeat.scheduleWithFixedDelay(lock::renewQuietly, lease.renewEvery().toMillis(), lease.renewEvery().toMillis(),

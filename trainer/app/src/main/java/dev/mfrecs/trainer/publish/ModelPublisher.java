@@ -53,7 +53,7 @@ public final class ModelPublisher {
     public Published publish(ModelArtifacts a, CatalogSource catalog, AttributeModelDocument attributes, int keep, ModelLock lock)
         throws IOException {
         String model = a.model();
-        versions.ensureIndices();
+        // The metadata indices exist with the contract's mappings: acquiring the lock made sure of it.
         versions.cleanOrphans(model, lock);
         int previousLive = versions.liveVersion(model);
         int version = versions.reserveVersion(model, lock);
