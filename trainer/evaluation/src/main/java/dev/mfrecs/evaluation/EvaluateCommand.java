@@ -55,13 +55,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (String model : models) {
             ModelSpec.of(model, ProtocolOptions.applicable(model, params));
         }
+        ItemAttributes attributes = data.itemAttributes();
         List<EvalResult> results = new ArrayList<>();
         Map<DuplicatePolicy, Prepared> prepared = new EnumMap<>(DuplicatePolicy.class);
         for (String model : models) {
             ModelSpec spec = ModelSpec.of(model, ProtocolOptions.applicable(model, params));
             DuplicatePolicy policy = data.duplicatePolicy(model);
             if (prepared.containsKey(policy) == false) {
-                prepared.put(policy, prepare(policy, options, err));
+                prepared.put(policy, prepare(policy, attributes, options, err));
             }
             Prepared p = prepared.get(policy);
             EvalResult r = p.split() == null ? Evaluator.evaluate(spec, p.interactions(), options)
@@ -85,7 +86,8 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Loads (and, unless the data comes split or the protocol is ratings, splits) the data with repeated pairs combined by
      * {@code policy}: the algorithms that read the data alike are judged on the same split.
      */
-    private Prepared prepare(DuplicatePolicy policy, EvalOptions options, PrintWriter err) throws IOException {
+    private Prepared prepare(DuplicatePolicy policy, ItemAttributes attributes, EvalOptions options, PrintWriter err)
+        throws IOException {
         Interactions interactions;
         PairSplit split = null;
         if (data.splitFiles()) {
@@ -104,7 +106,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                 split = Splitter.split(interactions, options);
             }
         }
-        ItemAttributes attributes = data.itemAttributes();
         int[][] categories = attributes == null ? null : attributes.categoryIds(interactions.items());
         if (attributes != null) {
             err.printf(Locale.ROOT, "items: %d of %d described by [%s]%n", attributes.covered(interactions.items()),

@@ -192,6 +192,9 @@ public record TrainJob(
         checkFields(client);
         ModelPublisher publisher = new ModelPublisher(client, log, hook, forceMerge);
         VersionManager versions = publisher.versions();
+        // Before anything can write a run record: the record (written even when the run fails) must never be the first document
+        // of mf-training-runs, which would create it with dynamic mappings. Acquiring the lock checks the indices again (cheap,
+        // and needed by lock-only callers such as the models commands).
         versions.ensureIndices();
         RunRecorder record = new RunRecorder(model);
         TrainingRun.Outcome outcome = TrainingRun.Outcome.FAILED;
