@@ -3,6 +3,7 @@ package dev.mfrecs.trainer.cli;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.contract.VectorIndexOptions;
 import dev.mfrecs.trainer.data.InteractionFileOptions;
 import dev.mfrecs.trainer.data.InteractionFileReader;
 import dev.mfrecs.trainer.data.InteractionMatrix;
@@ -125,6 +126,12 @@ final class TrainCommand implements Callable<Integer> {
         + "kNN, slower publishing, and lower recall at the same num_candidates (README, serving benchmark).")
     boolean forceMerge;
 
+    @Option(names = "--index-options", paramLabel = "SPEC", description = "With --es: the item vectors' kNN index for this version, "
+        + "type[:m=N][:ef_construction=N][:oversample=X], type hnsw, int8_hnsw, int4_hnsw or bbq_hnsw (oversample: rescore that many "
+        + "times k quantized candidates with the float vectors), e.g. int8_hnsw:m=16:ef_construction=200:oversample=3. Default: "
+        + "mappings/templates/item-vectors.json's (README, Query).")
+    String indexOptions;
+
     @Option(names = "--gate", paramLabel = "CONDITION", description = "With --es: publish only if the new model scores at least a "
         + "fraction of the live one on held-out recent interactions, e.g. \"ndcg@10>=0.95*live\" (metrics ndcg, hr). Default: no "
         + "metric gate.")
@@ -200,8 +207,9 @@ final class TrainCommand implements Callable<Integer> {
         PublishGate gate = parse(() -> new PublishGate(minEvents, PublishGate.parseDrop(maxDrop), gateCondition == null ? null
             : PublishGate.Condition.parse(gateCondition)));
         TrainJob.Safeguards safeguards = parse(() -> new TrainJob.Safeguards(ModelLock.Lease.configured(), maxInvalidFraction, gate));
+        VectorIndexOptions knnIndex = indexOptions == null ? null : parse(() -> parseIndexOptions(indexOptions));
         TrainJob job = new TrainJob(model, settings, recipe.fields(), minUser, minItem,
-            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge, safeguards);
+            catalog == null ? null : new CatalogSource(catalog, catalogFields), keep, window, forceMerge, safeguards, knnIndex);
         try (ElasticsearchClient client = connection.connection().client()) {
             if (schedule != null) {
                 if (provider != null) {
@@ -223,6 +231,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (forceMerge) {
             throw new ParameterException(spec.commandLine(), "[--force-merge] applies to publishing with --es, not to --input");
+        }
+        if (indexOptions != null) {
+            throw new ParameterException(spec.commandLine(), "[--index-options] applies to publishing with --es, not to --input");
         }
         DuplicatePolicy policy = duplicates != null ? parse(() -> enumValue(DuplicatePolicy.class, "--duplicates", duplicates))
             : InteractionFileOptions.defaultDuplicates(settings.algorithm().biased());
@@ -249,6 +260,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Turns a bad option value into a usage error (exit code 2) that names the option, as picocli does for its own checks. */
+    /** {@link VectorIndexOptions#parse}, its message prefixed with the option. */
+    static VectorIndexOptions parseIndexOptions(String spec) {
+        try {
+            return VectorIndexOptions.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[--index-options] " + e.getMessage(), e);
+        }
+    }
+
     private <T> T parse(Supplier<T> parser) {
         try {
             return parser.get();

@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.VectorIndexOptions;
 
 import dev.mfrecs.trainer.log.ProgressLog;
 
@@ -28,8 +29,14 @@ public final class ModelPublisher {
     private final VersionManager versions;
 
     public ModelPublisher(ElasticsearchClient client, ProgressLog log, VersionWriter.BulkHook hook, boolean forceMerge) {
+        this(client, log, hook, forceMerge, null);
+    }
+
+    /** Publishing the item vectors with {@code indexOptions} as their kNN index (null: {@code item-vectors.json}'s). */
+    public ModelPublisher(ElasticsearchClient client, ProgressLog log, VersionWriter.BulkHook hook, boolean forceMerge,
+                          VectorIndexOptions indexOptions) {
         this.log = log;
-        this.writer = new VersionWriter(client, log, hook, forceMerge);
+        this.writer = new VersionWriter(client, log, hook, forceMerge, indexOptions);
         this.versions = new VersionManager(client, log);
     }
 

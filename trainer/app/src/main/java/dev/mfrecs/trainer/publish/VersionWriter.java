@@ -19,6 +19,7 @@ import dev.mfrecs.contract.AttributeModelDocument;
 import dev.mfrecs.contract.CatalogSource;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.VectorIndexOptions;
 import dev.mfrecs.factorization.CsrMatrix;
 import dev.mfrecs.trainer.FailurePoints;
 import dev.mfrecs.trainer.es.EsConnection;
@@ -71,14 +72,22 @@ public final class VersionWriter {
     private final ProgressLog log;
     private final BulkHook hook;
     private final boolean forceMerge;
+    /** The item vectors' kNN index, or null for {@code item-vectors.json}'s. */
+    private final VectorIndexOptions indexOptions;
     /** Bulk requests of this writer answered so far: where the test-only {@link FailurePoints#BULK} pause applies. */
     private final AtomicLong bulksAnswered = new AtomicLong();
 
     public VersionWriter(ElasticsearchClient client, ProgressLog log, BulkHook hook, boolean forceMerge) {
+        this(client, log, hook, forceMerge, null);
+    }
+
+    /** With the item vectors indexed with {@code indexOptions} (null: the template's). */
+    public VersionWriter(ElasticsearchClient client, ProgressLog log, BulkHook hook, boolean forceMerge, VectorIndexOptions indexOptions) {
         this.client = client;
         this.log = log;
         this.hook = hook;
         this.forceMerge = forceMerge;
+        this.indexOptions = indexOptions;
     }
 
     /**
@@ -93,8 +102,8 @@ public final class VersionWriter {
         long start = System.nanoTime();
         String items = metadata.itemsIndex();
         String users = metadata.usersIndex();
-        createVectorIndex(items, "item-vectors.json", a.vectorDims());
-        createVectorIndex(users, "user-vectors.json", a.vectorDims());
+        createVectorIndex(items, "item-vectors.json", a.vectorDims(), indexOptions);
+        createVectorIndex(users, "user-vectors.json", a.vectorDims(), null);
         FailurePoints.reached(FailurePoints.CREATED);
         long skipped = writeItems(a, metadata.version(), items, catalog);
         writeUsers(a, metadata.version(), users);
@@ -119,12 +128,19 @@ public final class VersionWriter {
         return new Written(skipped, seconds);
     }
 
-    /** Creates a vector index from its template, with the vectors' dims, refreshes off and no replicas while it loads. */
-    private void createVectorIndex(String index, String template, int dims) throws IOException {
+    /**
+     * Creates a vector index from its template, with the vectors' dims and, unless null, {@code options} as the indexed vector
+     * fields' {@code index_options}; refreshes off and no replicas while it loads.
+     */
+    private void createVectorIndex(String index, String template, int dims, VectorIndexOptions options) throws IOException {
         ObjectNode body = (ObjectNode) JSON.readTree(ModelIndices.template(template));
         for (String field : List.of(ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE)) {
             if (body.path("mappings").path("properties").has(field)) {
-                ((ObjectNode) body.path("mappings").path("properties").path(field)).put("dims", dims);
+                ObjectNode mapping = (ObjectNode) body.path("mappings").path("properties").path(field);
+                mapping.put("dims", dims);
+                if (options != null && mapping.has("index_options")) {
+                    mapping.set("index_options", JSON.valueToTree(options.toMapping()));
+                }
             }
         }
         ObjectNode settings = (ObjectNode) body.path("settings").path("index");

@@ -9,6 +9,7 @@ import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.TrainingRun;
+import dev.mfrecs.contract.VectorIndexOptions;
 import dev.mfrecs.factorization.AttributeRegression;
 import dev.mfrecs.factorization.ImplicitAlsParams;
 import dev.mfrecs.trainer.FailurePoints;
@@ -42,6 +43,7 @@ import java.util.Map;
  * @param keep       versions to keep besides the live one and the one before it
  * @param forceMerge merge the new version's indices to one segment before the swap
  * @param safeguards the lease, the invalid-event limit and the publish gate
+ * @param indexOptions the item vectors' kNN index options, or null for {@code item-vectors.json}'s
  */
 public record TrainJob(
     String model,
@@ -53,7 +55,8 @@ public record TrainJob(
     int keep,
     Window window,
     boolean forceMerge,
-    Safeguards safeguards
+    Safeguards safeguards,
+    VectorIndexOptions indexOptions
 ) {
 
     /**
@@ -89,8 +92,19 @@ public record TrainJob(
         this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, Safeguards.DEFAULT);
     }
 
+    /** With the template's kNN index options. */
+    public TrainJob(String model, AlgorithmSettings settings, InteractionFields fields, int minPerUser, int minPerItem,
+                    CatalogSource catalog, int keep, Window window, boolean forceMerge, Safeguards safeguards) {
+        this(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, safeguards, null);
+    }
+
     public TrainJob withSafeguards(Safeguards s) {
-        return new TrainJob(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, s);
+        return new TrainJob(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, s, indexOptions);
+    }
+
+    /** The same job publishing its item vectors with {@code options} as their kNN index (null: the template's). */
+    public TrainJob withIndexOptions(VectorIndexOptions options) {
+        return new TrainJob(model, settings, fields, minPerUser, minPerItem, catalog, keep, window, forceMerge, safeguards, options);
     }
 
     /** The algorithm the settings are for. */
@@ -190,7 +204,7 @@ public record TrainJob(
     public int run(ElasticsearchClient client, ProgressLog log, VersionWriter.BulkHook hook, Engine engine) throws IOException {
         validate();
         checkFields(client);
-        ModelPublisher publisher = new ModelPublisher(client, log, hook, forceMerge);
+        ModelPublisher publisher = new ModelPublisher(client, log, hook, forceMerge, indexOptions);
         VersionManager versions = publisher.versions();
         // Before anything can write a run record: the record (written even when the run fails) must never be the first document
         // of mf-training-runs, which would create it with dynamic mappings. Acquiring the lock checks the indices again (cheap,

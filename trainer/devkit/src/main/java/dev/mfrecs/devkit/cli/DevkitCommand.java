@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "mfrecs dev kit: demo, serving benchmark, load driver and replays against a real Elasticsearch node; synthetic "
         + "rating logs.",
-    subcommands = { DemoCommand.class, BenchServingCommand.class, LoadCommand.class, ReplayCommand.class, ReplaySearchCommand.class,
-        SynthRatingsCommand.class }
+    subcommands = { DemoCommand.class, BenchServingCommand.class, BenchSweepCommand.class, LoadCommand.class, ReplayCommand.class,
+        ReplaySearchCommand.class, SynthRatingsCommand.class }
 )
 public final class DevkitCommand implements Runnable {
 
