@@ -10,6 +10,7 @@ import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.factorization.Solver;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
+import dev.mfrecs.contract.VectorIndexOptions;
 import dev.mfrecs.trainer.log.ProgressLog;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.VersionManager;
@@ -138,6 +139,32 @@ class TrainerPublishIT {
         assertEquals(SyntheticShop.FACTORS, vector.path("dims").asInt());
         assertEquals("max_inner_product", vector.path("similarity").asText());
         assertEquals("hnsw", vector.path("index_options").path("type").asText());
+    }
+
+    @Test
+    void indexOptionsOfARunBecomeTheVersionsItemVectorMappingAndItServes() throws IOException {
+        InteractionFields fields = InteractionFields.defaults(SyntheticShop.INDEX).withWeights(Map.of("purchase", 1f));
+        ImplicitAlsParams params = new ImplicitAlsParams(8, 3, 0.1f, Confidence.linear(1f), Solver.CG, 3, 1L, 2);
+        VectorIndexOptions options = VectorIndexOptions.parse("int8_hnsw:m=24:ef_construction=150:oversample=2");
+        int version = new TrainJob("quantized", AlgorithmSettings.of(params), fields, 1, 1, null, 2, ReadPlan.Window.ALL, false)
+            .withIndexOptions(options).run(SharedNode.client(), ProgressLog.stderr());
+        String items = ModelIndices.itemsIndex("quantized", version);
+        var properties = SharedNode.rest().get("/" + items + "/_mapping").body().path(items).path("mappings").path("properties");
+        for (String field : new String[] { ModelIndices.VECTOR, ModelIndices.VECTOR_COSINE }) {
+            var indexOptions = properties.path(field).path("index_options");
+            assertEquals("int8_hnsw", indexOptions.path("type").asText(), field + " " + indexOptions);
+            assertEquals(24, indexOptions.path("m").asInt(), field + " " + indexOptions);
+            assertEquals(150, indexOptions.path("ef_construction").asInt(), field + " " + indexOptions);
+            assertEquals(2.0, indexOptions.path("rescore_vector").path("oversample").asDouble(), 1e-6, field + " " + indexOptions);
+            assertEquals(8, properties.path(field).path("dims").asInt(), field);
+        }
+        String users = ModelIndices.usersIndex("quantized", version);
+        var userVector = SharedNode.rest().get("/" + users + "/_mapping").body().path(users).path("mappings").path("properties")
+            .path(ModelIndices.VECTOR);
+        assertFalse(userVector.path("index").asBoolean(true), "user vectors stay unindexed: " + userVector);
+        var hits = SharedNode.rest().postOk("/quantized-items/_search", "{\"query\": {\"mf_recommend\": {\"model\": \"quantized\", "
+            + "\"user\": \"u3\", \"k\": 5}}, \"size\": 5}").path("hits").path("hits");
+        assertEquals(5, hits.size());
     }
 
     @Test

@@ -284,9 +284,25 @@ class TrainCommandOfflineTest {
         assertEquals(2, run("train", "--input", in, "--output", out, "--solver", "lu"), "unknown solver");
         assertEquals(2, run("train", "--input", in, "--output", out, "--duplicates", "max"), "unknown duplicates policy");
         assertEquals(2, run("train", "--input", in, "--output", out, "--force-merge"), "--force-merge is a publishing option");
+        assertEquals(2, run("train", "--input", in, "--output", out, "--index-options", "hnsw"), "--index-options is a publishing option");
         assertEquals(2, run("train"), "no source");
         assertFalse(Files.exists(dir.resolve("unused")), "nothing may be written on a usage error");
         assertNotEquals(0, run("train", "--input", dir.resolve("missing.csv").toString(), "--output", out), "missing input");
+    }
+
+    @Test
+    void badIndexOptionsAreUsageErrorsNamingTheOptionBeforeAnyConnection() {
+        // Port 9 answers nothing: a usage error must come before the trainer tries to connect.
+        for (String[] bad : new String[][] { {"ivf", "index type [ivf]"}, {"hnsw:m=1", "[m]"}, {"hnsw:m=16:ef_construction=8",
+            "[ef_construction]"}, {"hnsw:oversample=3", "[oversample]"}, {"int8_hnsw:oversample=11", "[oversample]"},
+            {"int8_hnsw:m=x", "[m]"}, {"hnsw:efc=100", "unknown key [efc]"}, {"hnsw:m", "[m]"} }) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new MfrecsCommand());
+            cli.setErr(new PrintWriter(err));
+            cli.setOut(new PrintWriter(new StringWriter()));
+            assertEquals(2, cli.execute("train", "--es", "http://localhost:9", "--model", "m", "--index-options", bad[0]), bad[0]);
+            assertTrue(err.toString().contains("[--index-options]") && err.toString().contains(bad[1]), bad[0] + ": " + err);
+        }
     }
 
     private static double dot(float[] a, float[] b) {
