@@ -36,7 +36,8 @@ final class BenchServingCommand implements Callable<Integer> {
     @Option(names = "--force-merge", description = "Publish with train's --force-merge (each version merged to one segment).")
     boolean forceMerge;
 
-    @Option(names = "--num-candidates", defaultValue = "100", description = "num_candidates of every measured kNN search.")
+    @Option(names = "--num-candidates", defaultValue = "200", description = "num_candidates of every measured kNN search (the plugin's "
+        + "default).")
     int numCandidates;
 
     @Option(names = "--personalize", description = "Also measure an mf_personalize rescore of a 100-hit window against the query alone.")
