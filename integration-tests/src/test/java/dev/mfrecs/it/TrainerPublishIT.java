@@ -139,6 +139,9 @@ class TrainerPublishIT {
         assertEquals(SyntheticShop.FACTORS, vector.path("dims").asInt());
         assertEquals("max_inner_product", vector.path("similarity").asText());
         assertEquals("hnsw", vector.path("index_options").path("type").asText());
+        // the template's graph, chosen from the kNN sweep (docs/serving-benchmark.md)
+        assertEquals(16, vector.path("index_options").path("m").asInt());
+        assertEquals(100, vector.path("index_options").path("ef_construction").asInt());
     }
 
     @Test

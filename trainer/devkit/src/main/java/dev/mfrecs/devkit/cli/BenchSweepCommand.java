@@ -32,19 +32,19 @@ final class BenchSweepCommand implements Callable<Integer> {
     @Option(names = "--dims", defaultValue = "64,128", split = ",", description = "Vector dimensions to measure, one model each.")
     int[] dims;
 
-    @Option(names = "--index-options", split = ",", defaultValue = "hnsw:m=16:ef_construction=200,hnsw:m=16:ef_construction=100,"
+    @Option(names = "--index-options", split = ",", defaultValue = "hnsw:m=16:ef_construction=100,hnsw:m=16:ef_construction=200,"
         + "hnsw:m=32:ef_construction=100,hnsw:m=32:ef_construction=200,int8_hnsw:m=16:ef_construction=200:oversample=3,"
         + "bbq_hnsw:m=16:ef_construction=200:oversample=3",
         description = "Index configurations, comma-separated, each type[:m=N][:ef_construction=N][:oversample=X] (as train "
-            + "--index-options); one published version each; the first is the baseline.")
+            + "--index-options); one published version each; the first (item-vectors.json's) is the baseline.")
     String[] indexOptions;
 
     @Option(names = "--num-candidates", defaultValue = "50,100,200,400", split = ",", description = "num_candidates values each "
         + "configuration is searched at.")
     int[] numCandidates;
 
-    @Option(names = "--baseline-num-candidates", defaultValue = "100", description = "The first configuration's num_candidates every "
-        + "p50 is divided by (today's default); one of --num-candidates.")
+    @Option(names = "--baseline-num-candidates", defaultValue = "200", description = "The first configuration's num_candidates every "
+        + "p50 is divided by (the plugin's default); one of --num-candidates.")
     int baseline;
 
     @Option(names = "--queries", defaultValue = "400", description = "Measured requests per point (configuration, num_candidates).")
