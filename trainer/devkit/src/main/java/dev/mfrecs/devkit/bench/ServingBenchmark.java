@@ -1,5 +1,6 @@
 package dev.mfrecs.devkit.bench;
 
+import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,9 +43,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The serving benchmark: publishes a synthetic model of {@code items} items at each requested dimension through the
@@ -326,11 +324,6 @@ public final class ServingBenchmark implements Callable<Integer> {
             + "\", \"k\": 10, \"num_candidates\": " + numCandidates + options + "}}}";
     }
 
-    /** One request body per call, numbered. */
-    private interface Request {
-        Object send(int n) throws Exception;
-    }
-
     /** Latency percentiles and throughput of one measured run. */
     private record Stats(double p50, double p99, double mean, double throughput) {
         @Override
@@ -339,29 +332,11 @@ public final class ServingBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Rounds of interleaved measurement: kinds take turns, each round a share of the queries, the order rotated per round. */
-    static final int ROUNDS = 5;
-
     private Stats[] measureInterleaved(List<Request> kinds) throws Exception {
-        for (Request kind : kinds) {
-            for (int n = 0; n < Math.min(200, queries); n++) {
-                kind.send(n); // warm up
-            }
-        }
-        int k = kinds.size();
-        double[][] millis = new double[k][queries];
-        double[] seconds = new double[k];
-        for (int round = 0; round < ROUNDS; round++) {
-            int from = (int) ((long) queries * round / ROUNDS);
-            int to = (int) ((long) queries * (round + 1) / ROUNDS);
-            for (int turn = 0; turn < k; turn++) {
-                int kind = (round + turn) % k;
-                seconds[kind] += run(kinds.get(kind), from, to, millis[kind]);
-            }
-        }
-        Stats[] out = new Stats[k];
-        for (int kind = 0; kind < k; kind++) {
-            out[kind] = stats(millis[kind], seconds[kind]);
+        InterleavedTimer.Timings t = InterleavedTimer.measure(kinds, queries, threads, 200);
+        Stats[] out = new Stats[kinds.size()];
+        for (int kind = 0; kind < out.length; kind++) {
+            out[kind] = stats(t.millis()[kind], t.seconds()[kind]);
         }
         return out;
     }
@@ -371,33 +346,7 @@ public final class ServingBenchmark implements Callable<Integer> {
             request.send(n); // warm up
         }
         double[] millis = new double[queries];
-        return stats(millis, run(request, 0, queries, millis));
-    }
-
-    /** Sends requests {@code [from, to)} from {@code threads} clients, records each latency, returns the wall seconds. */
-    private double run(Request request, int from, int to, double[] millis) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                final int first = from + t;
-                futures.add(pool.submit(() -> {
-                    for (int n = first; n < to; n += threads) {
-                        long s = System.nanoTime();
-                        request.send(n);
-                        millis[n] = (System.nanoTime() - s) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return (System.nanoTime() - start) / 1e9;
+        return stats(millis, InterleavedTimer.run(request, 0, queries, millis, threads));
     }
 
     private Stats stats(double[] millis, double seconds) {

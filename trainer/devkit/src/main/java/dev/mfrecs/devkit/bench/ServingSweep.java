@@ -1,5 +1,6 @@
 package dev.mfrecs.devkit.bench;
 
+import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,9 +39,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The serving sweep behind the kNN defaults: for each dimension, one synthetic model of {@link SweepGrid#items} items
@@ -54,8 +52,6 @@ import java.util.concurrent.Future;
  */
 public final class ServingSweep implements Callable<Integer> {
 
-    /** Rounds of the interleaved latency measurement. */
-    static final int ROUNDS = 5;
     static final int SEEN_PER_USER = 20;
 
     private final String url;
@@ -195,7 +191,7 @@ public final class ServingSweep implements Callable<Integer> {
         for (Point p : points) {
             kinds.add(n -> rest.postOk("/" + p.model() + "-items/_search", body(p.model(), n % SweepGrid.USERS, p.numCandidates())));
         }
-        double[][] millis = measureInterleaved(kinds);
+        double[][] millis = InterleavedTimer.measure(kinds, grid.queries(), grid.clients(), 100).millis();
         int baseline = Arrays.binarySearch(grid.numCandidates(), grid.baseline());
         double baseP50 = percentile(millis[baseline], 0.50);
         Point best = null;
@@ -226,57 +222,6 @@ public final class ServingSweep implements Callable<Integer> {
     private static String body(String model, int u, int numCandidates) {
         return "{\"size\": " + SweepGrid.K + ", \"_source\": false, \"query\": {\"mf_recommend\": {\"model\": \"" + model + "\", \"user\": "
             + "\"u" + u + "\", \"k\": " + SweepGrid.K + ", \"num_candidates\": " + numCandidates + ", \"fresh\": false}}}";
-    }
-
-    /** One request per call, numbered. */
-    private interface Request {
-        Object send(int n) throws Exception;
-    }
-
-    /** Each kind's latencies in ms: a warm-up, then {@link #ROUNDS} rounds, each a share of the queries, the order rotated. */
-    private double[][] measureInterleaved(List<Request> kinds) throws Exception {
-        int queries = grid.queries();
-        for (Request kind : kinds) {
-            for (int n = 0; n < Math.min(100, queries); n++) {
-                kind.send(n);
-            }
-        }
-        int k = kinds.size();
-        double[][] millis = new double[k][queries];
-        for (int round = 0; round < ROUNDS; round++) {
-            int from = (int) ((long) queries * round / ROUNDS);
-            int to = (int) ((long) queries * (round + 1) / ROUNDS);
-            for (int turn = 0; turn < k; turn++) {
-                int kind = (round + turn) % k;
-                run(kinds.get(kind), from, to, millis[kind]);
-            }
-        }
-        return millis;
-    }
-
-    /** Sends requests {@code [from, to)} from the grid's clients, each waiting for its answer, recording each latency. */
-    private void run(Request request, int from, int to, double[] millis) throws Exception {
-        int clients = grid.clients();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < clients; t++) {
-                final int first = from + t;
-                futures.add(pool.submit(() -> {
-                    for (int n = first; n < to; n += clients) {
-                        long s = System.nanoTime();
-                        request.send(n);
-                        millis[n] = (System.nanoTime() - s) / 1e6;
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
     }
 
     /** The q-quantile (nearest rank below) of the values. */
