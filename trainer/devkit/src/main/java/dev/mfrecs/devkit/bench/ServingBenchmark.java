@@ -1,11 +1,11 @@
 package dev.mfrecs.devkit.bench;
 
-import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.mfrecs.contract.DuplicatePolicy;
+import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;

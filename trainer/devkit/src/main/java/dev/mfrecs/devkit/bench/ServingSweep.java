@@ -1,6 +1,5 @@
 package dev.mfrecs.devkit.bench;
 
-import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.TrainingSummary;
 import dev.mfrecs.contract.VectorIndexOptions;
+import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.CsrMatrix;
