@@ -1,5 +1,6 @@
 package dev.mfrecs.plugin.user;
 
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.UserHistory;
@@ -220,7 +221,7 @@ public final class UserResolver {
                 } else if (freshness == Freshness.SEEN) {
                     l.onResponse(stored.withMoreSeen(recent.history().pairs().keySet()));
                 } else {
-                    wholeHistory(client, model, user, stored, true, prefetched(recent, stored), l);
+                    wholeHistory(client, model, user, stored, true, recent, maxEvents, prefetched(recent, stored), l);
                 }
             });
             if (recentEvents != null) {
@@ -230,7 +231,7 @@ public final class UserResolver {
             }
             return;
         }
-        wholeHistory(client, model, user, stored, freshness == Freshness.FULL && cutoff != null, List.of(), orStored);
+        wholeHistory(client, model, user, stored, freshness == Freshness.FULL && cutoff != null, null, maxEvents, List.of(), orStored);
     }
 
     private int maxEvents() {
@@ -282,7 +283,8 @@ public final class UserResolver {
      * cut-off; otherwise the stored vector with the whole history as seen items and explanation history.
      */
     private void wholeHistory(Client client, ModelMetadata model, String user, ResolvedUser stored, boolean refold,
-                              List<String> prefetch, ActionListener<ResolvedUser> listener) {
+                              @Nullable InteractionHistoryReader.Read recent, int max, List<String> prefetch,
+                              ActionListener<ResolvedUser> listener) {
         Long cutoff = model.interactions().cutoffMillis();
         // The vectors the refold will most likely need are read together with the history, not after it.
         SubscribableListener<ItemVectorReads.Found> prefetched = null;
@@ -291,20 +293,33 @@ public final class UserResolver {
             ItemVectorReads.read(client, model.itemsIndex(), prefetch, prefetched);
         }
         SubscribableListener<ItemVectorReads.Found> vectors = prefetched;
-        InteractionHistoryReader.read(client, model.interactions(), user, maxEvents(), listener
-            .delegateFailureAndWrap((l, whole) -> {
-                Map<String, Float> pairs = capped(whole.history().pairs());
-                if (refold && cutoff != null && whole.history().newestMillis() != null && whole.history().newestMillis() >= cutoff) {
-                    if (vectors == null || pairs.isEmpty()) {
-                        foldIn(client, model, pairs, "stored+events", l);
-                    } else {
-                        vectors.addListener(ActionListener.wrap(found -> foldIn(client, model, pairs, "stored+events", prefetch, found, l),
-                            e -> foldIn(client, model, pairs, "stored+events", l)));
-                    }
+        ActionListener<InteractionHistoryReader.Read> onWhole = listener.delegateFailureAndWrap((l, whole) -> {
+            Map<String, Float> pairs = capped(whole.history().pairs());
+            if (refold && cutoff != null && whole.history().newestMillis() != null && whole.history().newestMillis() >= cutoff) {
+                if (vectors == null || pairs.isEmpty()) {
+                    foldIn(client, model, pairs, "stored+events", l);
                 } else {
-                    l.onResponse(stored.withHistory(pairs));
+                    vectors.addListener(ActionListener.wrap(found -> foldIn(client, model, pairs, "stored+events", prefetch, found, l),
+                        e -> foldIn(client, model, pairs, "stored+events", l)));
                 }
-            }));
+            } else {
+                l.onResponse(stored.withHistory(pairs));
+            }
+        });
+        InteractionRecipe recipe = model.interactions();
+        if (recent != null && cutoff != null && recipe.fields().timestampField() != null && (recipe.fromMillis() == null
+            || recipe.fromMillis() <= cutoff)) {
+            // The events since the cut-off are read already: the whole window's newest events are those, and (if they were fewer
+            // than the limit) the newest of the rest before the cut-off.
+            if (recent.events() >= max) {
+                onWhole.onResponse(recent);
+            } else {
+                InteractionHistoryReader.readBefore(client, recipe, user, cutoff, max - recent.events(), onWhole.map(
+                    older -> older.after(recipe, recent)));
+            }
+        } else {
+            InteractionHistoryReader.read(client, recipe, user, max, onWhole);
+        }
     }
 
     private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
