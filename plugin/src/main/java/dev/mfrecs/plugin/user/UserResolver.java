@@ -61,7 +61,9 @@ public final class UserResolver {
      * query waits for one lookup chain, not two. The aliases move together, but a swap can land between the two reads:
      * the stored document's {@code model_version} must match the resolved version, otherwise the user is read again from
      * the resolved version's index. Inside a search over {@code searched} indices the alias resolution may be spared
-     * (see {@code ModelResolver#resolve}).
+     * (see {@code ModelResolver#resolve}). When {@code freshness} asks for the user's events since the cut-off and this node has
+     * the model's metadata cached, that search is sent in the same round too ({@link RecentEvents}), so a fresh query of a user
+     * without new events also waits for one round of reads.
      */
     public void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
                                     Freshness freshness, ActionListener<ModelAndUser> listener) {
@@ -179,7 +181,7 @@ public final class UserResolver {
      * A trained user as stored, brought up to date as {@code freshness} asks: the events since the model's cut-off (one search,
      * usually empty) add their items to the seen ones, and with {@link Freshness#FULL} fold the user in again from their whole
      * history. A user whose stored history was capped ({@code seen_count} above what is stored) has their whole history read for
-     * exclusion and explanation.
+     * exclusion and explanation. {@code recentEvents}, when not null, is that search already sent for this very version.
      */
     private void stored(Client client, ModelMetadata model, String user, Map<String, Object> src, Freshness freshness,
                         @Nullable SubscribableListener<InteractionHistoryReader.Read> recentEvents, ActionListener<ResolvedUser> listener) {
@@ -280,7 +282,9 @@ public final class UserResolver {
 
     /**
      * Reads the user's whole history: folded in again ({@code stored+events}) when {@code refold} and some event is at or after the
-     * cut-off; otherwise the stored vector with the whole history as seen items and explanation history.
+     * cut-off; otherwise the stored vector with the whole history as seen items and explanation history. With the events since the
+     * cut-off already read ({@code recent}, limited to {@code max}), only the events before it are read; the vectors of the
+     * {@code prefetch} items are read at the same time.
      */
     private void wholeHistory(Client client, ModelMetadata model, String user, ResolvedUser stored, boolean refold,
                               @Nullable InteractionHistoryReader.Read recent, int max, List<String> prefetch,
