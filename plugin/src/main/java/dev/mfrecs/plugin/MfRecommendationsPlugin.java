@@ -1,5 +1,6 @@
 package dev.mfrecs.plugin;
 
+import dev.mfrecs.factorization.ImplicitAls;
 import dev.mfrecs.plugin.action.ExplainAction;
 import dev.mfrecs.plugin.action.FoldInAction;
 import dev.mfrecs.plugin.action.GetModelAction;
@@ -62,6 +63,7 @@ import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
 import org.elasticsearch.search.fetch.FetchSubPhase;
 import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.logging.LogManager;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 
 import java.util.Collection;
@@ -117,6 +119,8 @@ public final class MfRecommendationsPlugin extends Plugin implements ActionPlugi
             node.threadPool().executor(MfServices.FOLD_IN_POOL), node.indicesService().getCircuitBreakerService()
                 .getBreaker(CircuitBreaker.REQUEST));
         services.set(created);
+        // Which dense kernels fold-in and explain solve with on this node: SIMD needs jdk.incubator.vector in the boot layer.
+        LogManager.getLogger(MfRecommendationsPlugin.class).info("fold-in kernels: {}", ImplicitAls.kernels());
         return List.of(created);
     }
 

@@ -4,6 +4,8 @@ import dev.mfrecs.factorization.Confidence;
 import dev.mfrecs.factorization.Gram;
 import dev.mfrecs.factorization.ImplicitFoldIn;
 import dev.mfrecs.factorization.TopK;
+import dev.mfrecs.contract.InteractionFields;
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.plugin.action.FoldInAction;
 import dev.mfrecs.plugin.action.FoldInRequest;
@@ -91,7 +93,7 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             user[j] = (float) random.nextGaussian();
         }
         bulk.add(client().prepareIndex(usersIndex).setId("alice").setSource(Map.of("user_id", "alice", "vector", user, "seen_items",
-            List.of("i1", "i2", "i3"), "seen_values", List.of(1f, 1f, 1f))));
+            List.of("i1", "i2", "i3"), "seen_values", List.of(1f, 1f, 1f), ModelIndices.MODEL_VERSION, 1)));
         // bob has seen exactly his five best items, so excluding them changes his top k.
         float[] bob = new float[D];
         for (int j = 0; j < D; j++) {
@@ -350,6 +352,65 @@ public class MfQueriesClusterTests extends ESIntegTestCase {
             .decRef());
         assertNotNull(ExceptionsHelper.unwrap(unknown, ResourceNotFoundException.class));
         assertTrue(unknown.getMessage(), unknown.getMessage().contains("[nope]"));
+    }
+
+    /**
+     * A fresh fold-in of a trained user, asked of one node several times. Version 1's metadata first reads an events index where
+     * the user has done nothing: served as stored, the first time reading one thing after the other (the node knows nothing of the
+     * model yet), then searching the events while the model resolves, for the version the node cached. The metadata document is
+     * then rewritten to read an index where the user has events since the cut-off: the empty search sent for the cached document
+     * must not be used, so the user is folded in again from the new recipe's whole history. Asked once more, the node searches
+     * the new events while the model resolves and reads the likely items' vectors (the new events' and the stored history's)
+     * while it reads the whole history, then only the item it lacks. Both refolds equal the library kernel on the whole history.
+     */
+    public void testFreshFoldInSpeculatesOnlyForTheVersionItResolves() throws Exception {
+        String model = model();
+        float[] items = publish(model, 2);
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        String events = model + "-events";
+        String empty = model + "-events-empty";
+        for (String index : List.of(events, empty)) {
+            prepareCreate(index).setMapping("user_id", "type=keyword", "item_id", "type=keyword", "event_type", "type=keyword",
+                "timestamp", "type=date").get();
+        }
+        // alice's stored history is i1, i2, i3; her events: i1, i2 and i9 before the cut-off, i5 after it.
+        BulkRequestBuilder bulk = client().prepareBulk().setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE);
+        String[][] aliceEvents = { { "i1", "-7200000" }, { "i2", "-7100000" }, { "i9", "-7000000" }, { "i5", "60000" } };
+        for (String[] e : aliceEvents) {
+            bulk.add(client().prepareIndex(events).setSource(Map.of("user_id", "alice", "item_id", e[0], "event_type", "view", "timestamp",
+                cutoff + Long.parseLong(e[1]))));
+        }
+        assertFalse(bulk.get().hasFailures());
+        String node = internalCluster().getRandomNodeName();
+        FoldInRequest fresh = new FoldInRequest("mf_fold_in", model, new UserSpec("alice", null, null, true), null);
+        publishMetadata(model, items, empty, cutoff);
+        for (int i = 0; i < 2; i++) {
+            assertEquals("stored", internalCluster().client(node).execute(FoldInAction.INSTANCE, fresh).get().source());
+        }
+        publishMetadata(model, items, events, cutoff);
+        FoldInResponse rewritten = internalCluster().client(node).execute(FoldInAction.INSTANCE, fresh).get();
+        FoldInResponse warm = internalCluster().client(node).execute(FoldInAction.INSTANCE, fresh).get();
+        int[] ids = { 1, 2, 9, 5 };
+        float[] hv = new float[ids.length * D];
+        for (int h = 0; h < ids.length; h++) {
+            System.arraycopy(items, ids[h] * D, hv, h * D, D);
+        }
+        float[] x = new float[D];
+        new ImplicitFoldIn(D).foldIn(Gram.compute(items, ITEMS, D), 0.1f, Confidence.linear(2f), hv, new float[] { 1, 1, 1, 1 }, 4, x);
+        for (FoldInResponse r : List.of(rewritten, warm)) {
+            assertEquals("the events searched for the document the node had cached were used", "stored+events", r.source());
+            for (int j = 0; j < D; j++) {
+                assertEquals("dim " + j, x[j], r.vector()[j], 1e-5f * Math.max(1f, Math.abs(x[j])));
+            }
+        }
+    }
+
+    /** (Re)writes version 1's metadata document with a recipe reading {@code events}, cut off at {@code cutoff}. */
+    private void publishMetadata(String model, float[] items, String events, long cutoff) {
+        Map<String, Object> meta = TestModels.implicit(model, 1, Gram.compute(items, ITEMS, D), ITEMS, 0.1f, Confidence.linear(2f),
+            InteractionRecipe.implicitEvents(InteractionFields.defaults(events)).withCutoff(cutoff)).toMap();
+        client().prepareIndex(ModelIndices.METADATA_INDEX).setId(ModelIndices.metadataId(model, 1)).setSource(meta)
+            .setRefreshPolicy(WriteRequest.RefreshPolicy.IMMEDIATE).get();
     }
 
     public void testValidationNamesTheField() {

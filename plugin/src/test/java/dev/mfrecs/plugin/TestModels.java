@@ -23,12 +23,18 @@ public final class TestModels {
 
     /** An implicit model of {@code factors = sqrt(gram.length)} over {@code items} items, reading the default interactions index. */
     public static ModelMetadata implicit(String model, int version, float[] gram, int items, float regularization, Confidence confidence) {
+        return implicit(model, version, gram, items, regularization, confidence, InteractionRecipe.implicitEvents(InteractionFields
+            .defaults("interactions")));
+    }
+
+    /** As {@link #implicit(String, int, float[], int, float, Confidence)}, reading events as {@code recipe} says. */
+    public static ModelMetadata implicit(String model, int version, float[] gram, int items, float regularization, Confidence confidence,
+                                         InteractionRecipe recipe) {
         int factors = (int) Math.round(Math.sqrt(gram.length));
         TrainingSummary training = new TrainingSummary("test", "test", Instant.parse("2026-11-30T00:00:00Z"), 1, "cholesky", 1L, 0L, 0L, 0,
             0, Map.of());
         return new ModelMetadata(model, version, ModelAlgorithm.IALS, factors, regularization, 0, items, new ImplicitTerms(confidence,
-            ImplicitAlsParams.Rendle.NONE, gram, gram), null, InteractionRecipe.implicitEvents(InteractionFields.defaults("interactions")),
-            null, List.of(), training);
+            ImplicitAlsParams.Rendle.NONE, gram, gram), null, recipe, null, List.of(), training);
     }
 
     /** An identity-Gram implicit model, for tests that only need a valid document. */

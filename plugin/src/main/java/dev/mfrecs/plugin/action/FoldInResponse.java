@@ -54,6 +54,11 @@ public final class FoldInResponse extends ActionResponse implements ToXContentOb
         return vector;
     }
 
+    /** Where the vector came from: {@code stored}, {@code history}, {@code interactions} or {@code stored+events}. */
+    public String source() {
+        return source;
+    }
+
     public List<String> ignoredItems() {
         return ignoredItems;
     }

@@ -53,6 +53,15 @@ public final class ItemVectorReads {
         public boolean allFrom(String index) {
             return indices.isEmpty() || (indices.size() == 1 && indices.contains(index));
         }
+
+        /** What this read and {@code other} found together. */
+        public Found with(Found other) {
+            Map<String, float[]> all = new HashMap<>(vectors);
+            all.putAll(other.vectors);
+            Set<String> from = new HashSet<>(indices);
+            from.addAll(other.indices);
+            return new Found(all, from);
+        }
     }
 
     private ItemVectorReads() {}

@@ -133,6 +133,24 @@ public final class ModelResolver {
         );
     }
 
+    /**
+     * The metadata {@link #resolve} will most likely answer with, known without any read: the cached document of the version the
+     * search targets ({@link #liveItemsIndex}) or, outside a search, of the version this node saw live last. Null when nothing is
+     * cached. Not an authorization and not an answer: a caller may only shape reads that run with its own privileges by it
+     * (e.g. start a user's events search while the model resolves), and must use what they found only if {@link #resolve} then
+     * answers with this very instance ({@code ==}): the same version, parsed from the same document.
+     */
+    @Nullable
+    public ModelMetadata speculate(String model, @Nullable ResolvedIndices searched) {
+        if (ModelIndices.validateModelName(model) != null) {
+            return null;
+        }
+        String live = liveItemsIndex(searched, model);
+        String index = live != null ? live : lastLive.get(model);
+        Cached cached = index == null ? null : cache.get(index);
+        return cached == null ? null : cached.metadata();
+    }
+
     private static GetRequest authorizationRead(String id) {
         GetRequest get = new GetRequest(ModelIndices.METADATA_INDEX, id).realtime(false);
         get.fetchSourceContext(FetchSourceContext.DO_NOT_FETCH_SOURCE);

@@ -34,18 +34,44 @@ public final class InteractionHistoryReader {
 
     private InteractionHistoryReader() {}
 
-    /** What a read found: the events aggregated by the recipe, and how many events were read. */
-    public record Read(UserHistory history, int events) {}
+    /** One event as read: item, event type, value and time (either may be null). */
+    record Event(String item, String type, Number value, Long millis) {}
+
+    /**
+     * What a read found: the events aggregated by the recipe, how many events were read, and the events themselves, oldest first
+     * (so that two reads of adjacent time ranges can be aggregated as one, see {@link #after}).
+     */
+    public record Read(UserHistory history, int events, List<Event> read) {
+
+        /** This read's events (all older) followed by {@code newer}'s, aggregated by {@code recipe} as one read of both. */
+        Read after(InteractionRecipe recipe, Read newer) {
+            List<Event> all = new ArrayList<>(read.size() + newer.read.size());
+            all.addAll(read);
+            all.addAll(newer.read);
+            return aggregate(recipe, all);
+        }
+    }
 
     static SearchRequest request(InteractionRecipe recipe, String user, Long sinceMillis, int maxEvents) {
+        return request(recipe, user, sinceMillis, null, maxEvents);
+    }
+
+    static SearchRequest request(InteractionRecipe recipe, String user, Long sinceMillis, Long beforeMillis, int maxEvents) {
         InteractionFields f = recipe.fields();
         BoolQueryBuilder query = QueryBuilders.boolQuery().filter(QueryBuilders.termQuery(f.userField(), user));
         if (recipe.query() != null) {
             query.filter(QueryBuilders.wrapperQuery(recipe.query()));
         }
         Long from = sinceMillis != null ? sinceMillis : recipe.fromMillis();
-        if (f.timestampField() != null && from != null) {
-            query.filter(new RangeQueryBuilder(f.timestampField()).gte(from).format(EventTime.DOCVALUE_FORMAT));
+        if (f.timestampField() != null && (from != null || beforeMillis != null)) {
+            RangeQueryBuilder range = new RangeQueryBuilder(f.timestampField()).format(EventTime.DOCVALUE_FORMAT);
+            if (from != null) {
+                range.gte(from);
+            }
+            if (beforeMillis != null) {
+                range.lt(beforeMillis);
+            }
+            query.filter(range);
         }
         List<String> fields = new ArrayList<>(List.of(f.itemField(), f.eventField()));
         if (f.valueField() != null) {
@@ -72,10 +98,24 @@ public final class InteractionHistoryReader {
      */
     public static void read(Client client, InteractionRecipe recipe, String user, Long sinceMillis, int maxEvents,
                             ActionListener<Read> listener) {
+        read(client, recipe, user, sinceMillis, null, maxEvents, listener);
+    }
+
+    /**
+     * Reads the newest {@code maxEvents} of the user's events in the recipe's window that happened before {@code beforeMillis}:
+     * with the model's cut-off, what a read of the whole window adds to a read since the cut-off that found fewer than its limit.
+     */
+    public static void readBefore(Client client, InteractionRecipe recipe, String user, long beforeMillis, int maxEvents,
+                                  ActionListener<Read> listener) {
+        read(client, recipe, user, null, beforeMillis, maxEvents, listener);
+    }
+
+    private static void read(Client client, InteractionRecipe recipe, String user, Long sinceMillis, Long beforeMillis, int maxEvents,
+                             ActionListener<Read> listener) {
         InteractionFields f = recipe.fields();
-        client.search(request(recipe, user, sinceMillis, maxEvents), listener.delegateFailureAndWrap((l, response) -> {
+        client.search(request(recipe, user, sinceMillis, beforeMillis, maxEvents), listener.delegateFailureAndWrap((l, response) -> {
             SearchHit[] hits = response.getHits().getHits();
-            UserHistory history = recipe.newHistory();
+            List<Event> events = new ArrayList<>(hits.length);
             // Oldest first, as the trainer's aggregation sees them in time.
             for (int i = hits.length - 1; i >= 0; i--) {
                 Map<String, Object> doc = hits[i].getSourceAsMap();
@@ -90,9 +130,19 @@ public final class InteractionHistoryReader {
                     DocumentField ts = hits[i].field(f.timestampField());
                     time = ts == null ? null : EventTime.millis(ts.getValue());
                 }
-                history.addEvent(item.toString(), event == null ? null : event.toString(), value instanceof Number n ? n : null, time);
+                events.add(new Event(item.toString(), event == null ? null : event.toString(), value instanceof Number n ? n : null, time));
             }
-            l.onResponse(new Read(history, hits.length));
+            Read read = aggregate(recipe, events);
+            l.onResponse(new Read(read.history(), hits.length, read.read()));
         }));
+    }
+
+    /** The events (oldest first) aggregated by the recipe. */
+    private static Read aggregate(InteractionRecipe recipe, List<Event> events) {
+        UserHistory history = recipe.newHistory();
+        for (Event e : events) {
+            history.addEvent(e.item(), e.type(), e.value(), e.millis());
+        }
+        return new Read(history, events.size(), List.copyOf(events));
     }
 }

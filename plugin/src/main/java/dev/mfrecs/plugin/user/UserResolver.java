@@ -1,11 +1,13 @@
 package dev.mfrecs.plugin.user;
 
+import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelIndices;
 import dev.mfrecs.contract.ModelMetadata;
 import dev.mfrecs.contract.UserHistory;
 import dev.mfrecs.plugin.MfServices;
 import dev.mfrecs.plugin.model.BothAnswered;
 import dev.mfrecs.plugin.model.ItemVectorReads;
+import dev.mfrecs.plugin.model.ModelResolver;
 import dev.mfrecs.plugin.model.SourceValues;
 
 import org.elasticsearch.ElasticsearchSecurityException;
@@ -16,6 +18,7 @@ import org.elasticsearch.action.ActionRunnable;
 import org.elasticsearch.action.ResolvedIndices;
 import org.elasticsearch.action.get.GetRequest;
 import org.elasticsearch.action.get.GetResponse;
+import org.elasticsearch.action.support.SubscribableListener;
 import org.elasticsearch.action.search.SearchPhaseExecutionException;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.common.logging.HeaderWarning;
@@ -24,9 +27,13 @@ import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a {@link UserSpec} into a query vector with asynchronous reads only, so it can run inside a coordinating rewrite or a
@@ -54,7 +61,9 @@ public final class UserResolver {
      * query waits for one lookup chain, not two. The aliases move together, but a swap can land between the two reads:
      * the stored document's {@code model_version} must match the resolved version, otherwise the user is read again from
      * the resolved version's index. Inside a search over {@code searched} indices the alias resolution may be spared
-     * (see {@code ModelResolver#resolve}).
+     * (see {@code ModelResolver#resolve}). When {@code freshness} asks for the user's events since the cut-off and this node has
+     * the model's metadata cached, that search is sent in the same round too ({@link RecentEvents}), so a fresh query of a user
+     * without new events also waits for one round of reads.
      */
     public void resolveModelAndUser(Client client, String modelName, UserSpec spec, @Nullable ResolvedIndices searched,
                                     Freshness freshness, ActionListener<ModelAndUser> listener) {
@@ -67,6 +76,8 @@ public final class UserResolver {
                 spec.user(), l.map(u -> new ModelAndUser(m, u)))));
             return;
         }
+        RecentEvents recent = RecentEvents.start(client, services.models().speculate(modelName, searched), spec.user(), freshness,
+            services.settings().maxEvents());
         BothAnswered.<ModelMetadata, GetResponse, ModelAndUser>run(
             l -> services.models().resolve(client, modelName, searched, l),
             l -> client.get(storedUser(ModelIndices.usersAlias(modelName), spec.user()), l),
@@ -84,7 +95,7 @@ public final class UserResolver {
                 } else if (get.isExists() == false) {
                     notStored(client, m, spec, done);
                 } else if (get.getSourceAsMap().get(ModelIndices.MODEL_VERSION) instanceof Number v && v.intValue() == m.version()) {
-                    stored(client, m, spec.user(), get.getSourceAsMap(), freshness, done);
+                    stored(client, m, spec.user(), get.getSourceAsMap(), freshness, RecentEvents.of(recent, m, maxEvents()), done);
                 } else {
                     resolve(client, m, spec, freshness, done);
                 }
@@ -139,7 +150,7 @@ public final class UserResolver {
         }
         client.get(storedUser(model.usersIndex(), spec.user()), listener.delegateFailureAndWrap((l, response) -> {
             if (response.isExists()) {
-                stored(client, model, spec.user(), response.getSourceAsMap(), freshness, l);
+                stored(client, model, spec.user(), response.getSourceAsMap(), freshness, null, l);
             } else {
                 notStored(client, model, spec, l);
             }
@@ -170,10 +181,10 @@ public final class UserResolver {
      * A trained user as stored, brought up to date as {@code freshness} asks: the events since the model's cut-off (one search,
      * usually empty) add their items to the seen ones, and with {@link Freshness#FULL} fold the user in again from their whole
      * history. A user whose stored history was capped ({@code seen_count} above what is stored) has their whole history read for
-     * exclusion and explanation.
+     * exclusion and explanation. {@code recentEvents}, when not null, is that search already sent for this very version.
      */
     private void stored(Client client, ModelMetadata model, String user, Map<String, Object> src, Freshness freshness,
-                        ActionListener<ResolvedUser> listener) {
+                        @Nullable SubscribableListener<InteractionHistoryReader.Read> recentEvents, ActionListener<ResolvedUser> listener) {
         ResolvedUser stored;
         try {
             stored = stored(model, user, src);
@@ -187,7 +198,7 @@ public final class UserResolver {
             listener.onResponse(stored);
             return;
         }
-        int maxEvents = services.settings().maxEvents();
+        int maxEvents = maxEvents();
         // A caller who may not read the interactions index, an index that is gone, one with a shard missing (the reader refuses
         // partial histories: 503), or a read whose shards failed under it (a node restarting mid-search answers, e.g., 404
         // search_context_missing) still gets the stored user, with a warning: fresh is an improvement on the stored vector, and a
@@ -206,37 +217,113 @@ public final class UserResolver {
             }
         });
         if (truncated == false) {
-            InteractionHistoryReader.read(client, model.interactions(), user, cutoff, maxEvents, orStored.delegateFailureAndWrap(
-                (l, recent) -> {
-                    if (recent.events() == 0) {
-                        l.onResponse(stored);
-                    } else if (freshness == Freshness.SEEN) {
-                        l.onResponse(stored.withMoreSeen(recent.history().pairs().keySet()));
-                    } else {
-                        wholeHistory(client, model, user, stored, true, l);
-                    }
-                }));
+            ActionListener<InteractionHistoryReader.Read> onRecent = orStored.delegateFailureAndWrap((l, recent) -> {
+                if (recent.events() == 0) {
+                    l.onResponse(stored);
+                } else if (freshness == Freshness.SEEN) {
+                    l.onResponse(stored.withMoreSeen(recent.history().pairs().keySet()));
+                } else {
+                    wholeHistory(client, model, user, stored, true, recent, maxEvents, prefetched(recent, stored), l);
+                }
+            });
+            if (recentEvents != null) {
+                recentEvents.addListener(onRecent);
+            } else {
+                InteractionHistoryReader.read(client, model.interactions(), user, cutoff, maxEvents, onRecent);
+            }
             return;
         }
-        wholeHistory(client, model, user, stored, freshness == Freshness.FULL && cutoff != null, orStored);
+        wholeHistory(client, model, user, stored, freshness == Freshness.FULL && cutoff != null, null, maxEvents, List.of(), orStored);
+    }
+
+    private int maxEvents() {
+        return services.settings().maxEvents();
+    }
+
+    /**
+     * The items whose vectors a refold will most likely need, known before the whole history is read: the new events' items, then
+     * the stored history's, at most {@code mf.fold_in.max_history} of them. A guess only: the refold reads whatever it lacks.
+     */
+    private List<String> prefetched(InteractionHistoryReader.Read recent, ResolvedUser stored) {
+        Set<String> items = new LinkedHashSet<>(recent.history().pairs().keySet());
+        List<String> seen = stored.seenItems();
+        for (int i = seen.size() - 1; i >= 0; i--) {
+            items.add(seen.get(i));
+        }
+        int max = services.settings().maxHistory();
+        return items.size() <= max ? List.copyOf(items) : items.stream().limit(max).toList();
+    }
+
+    /**
+     * A trained user's events since the model's cut-off, searched while the model and the stored user are still being read, for the
+     * version the model most likely resolves to ({@link ModelResolver#speculate}): a fresh query then waits for one round of reads
+     * instead of two. The search runs with the caller's privileges like every other read; what it found is used only for the
+     * version it was sent for ({@link #of}), otherwise it is dropped (and the events are searched again for the resolved version).
+     */
+    private record RecentEvents(ModelMetadata model, int maxEvents, SubscribableListener<InteractionHistoryReader.Read> read) {
+
+        @Nullable
+        static RecentEvents start(Client client, @Nullable ModelMetadata guess, String user, Freshness freshness, int maxEvents) {
+            if (guess == null || freshness == Freshness.NONE || guess.interactions().cutoffMillis() == null) {
+                return null;
+            }
+            SubscribableListener<InteractionHistoryReader.Read> read = new SubscribableListener<>();
+            InteractionHistoryReader.read(client, guess.interactions(), user, guess.interactions().cutoffMillis(), maxEvents, read);
+            return new RecentEvents(guess, maxEvents, read);
+        }
+
+        /** The speculative search if it was sent for {@code resolved} with the same event limit, else null. */
+        @Nullable
+        static SubscribableListener<InteractionHistoryReader.Read> of(@Nullable RecentEvents recent, ModelMetadata resolved,
+                                                                      int maxEvents) {
+            return recent != null && recent.model() == resolved && recent.maxEvents() == maxEvents ? recent.read() : null;
+        }
     }
 
     /**
      * Reads the user's whole history: folded in again ({@code stored+events}) when {@code refold} and some event is at or after the
-     * cut-off; otherwise the stored vector with the whole history as seen items and explanation history.
+     * cut-off; otherwise the stored vector with the whole history as seen items and explanation history. With the events since the
+     * cut-off already read ({@code recent}, limited to {@code max}), only the events before it are read; the vectors of the
+     * {@code prefetch} items are read at the same time.
      */
     private void wholeHistory(Client client, ModelMetadata model, String user, ResolvedUser stored, boolean refold,
+                              @Nullable InteractionHistoryReader.Read recent, int max, List<String> prefetch,
                               ActionListener<ResolvedUser> listener) {
         Long cutoff = model.interactions().cutoffMillis();
-        InteractionHistoryReader.read(client, model.interactions(), user, services.settings().maxEvents(), listener
-            .delegateFailureAndWrap((l, whole) -> {
-                Map<String, Float> pairs = capped(whole.history().pairs());
-                if (refold && cutoff != null && whole.history().newestMillis() != null && whole.history().newestMillis() >= cutoff) {
+        // The vectors the refold will most likely need are read together with the history, not after it.
+        SubscribableListener<ItemVectorReads.Found> prefetched = null;
+        if (refold && prefetch.isEmpty() == false) {
+            prefetched = new SubscribableListener<>();
+            ItemVectorReads.read(client, model.itemsIndex(), prefetch, prefetched);
+        }
+        SubscribableListener<ItemVectorReads.Found> vectors = prefetched;
+        ActionListener<InteractionHistoryReader.Read> onWhole = listener.delegateFailureAndWrap((l, whole) -> {
+            Map<String, Float> pairs = capped(whole.history().pairs());
+            if (refold && cutoff != null && whole.history().newestMillis() != null && whole.history().newestMillis() >= cutoff) {
+                if (vectors == null || pairs.isEmpty()) {
                     foldIn(client, model, pairs, "stored+events", l);
                 } else {
-                    l.onResponse(stored.withHistory(pairs));
+                    vectors.addListener(ActionListener.wrap(found -> foldIn(client, model, pairs, "stored+events", prefetch, found, l),
+                        e -> foldIn(client, model, pairs, "stored+events", l)));
                 }
-            }));
+            } else {
+                l.onResponse(stored.withHistory(pairs));
+            }
+        });
+        InteractionRecipe recipe = model.interactions();
+        if (recent != null && cutoff != null && recipe.fields().timestampField() != null && (recipe.fromMillis() == null
+            || recipe.fromMillis() <= cutoff)) {
+            // The events since the cut-off are read already: the whole window's newest events are those, and (if they were fewer
+            // than the limit) the newest of the rest before the cut-off.
+            if (recent.events() >= max) {
+                onWhole.onResponse(recent);
+            } else {
+                InteractionHistoryReader.readBefore(client, recipe, user, cutoff, max - recent.events(), onWhole.map(
+                    older -> older.after(recipe, recent)));
+            }
+        } else {
+            InteractionHistoryReader.read(client, recipe, user, max, onWhole);
+        }
     }
 
     private static ResolvedUser stored(ModelMetadata model, String user, Map<String, Object> src) {
@@ -286,6 +373,22 @@ public final class UserResolver {
         }
         ItemVectorReads.read(client, model.itemsIndex(), history.keySet(), listener.delegateFailureAndWrap(
             (l, found) -> solve(model, history, source, found, l)));
+    }
+
+    /**
+     * As {@link #foldIn(Client, ModelMetadata, Map, String, ActionListener)} with the vectors of the {@code requested} items already
+     * read ({@code found}) from the model's version: only the history's other items are read before the solve.
+     */
+    private void foldIn(Client client, ModelMetadata model, Map<String, Float> history, String source, Collection<String> requested,
+                        ItemVectorReads.Found found, ActionListener<ResolvedUser> listener) {
+        Set<String> have = new HashSet<>(requested);
+        List<String> missing = history.keySet().stream().filter(item -> have.contains(item) == false).toList();
+        if (missing.isEmpty()) {
+            solve(model, history, source, found, listener);
+            return;
+        }
+        ItemVectorReads.read(client, model.itemsIndex(), missing, listener.delegateFailureAndWrap(
+            (l, more) -> solve(model, history, source, found.with(more), l)));
     }
 
     /** The solve itself, forked to the plugin's executor: never on the network thread that delivered the last read. */
