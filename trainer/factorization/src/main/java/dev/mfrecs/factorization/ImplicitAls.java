@@ -30,7 +30,7 @@ public final class ImplicitAls {
         CsrMatrix itemUsers = userItems.transpose();
         FactorModel model = initialize(userItems, itemUsers, params);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        // one set of per-thread solvers (and their packing buffers, up to 16 MB each) for the whole run: allocating them per
+        // one set of per-thread solvers (and their packing buffers, up to 2 MB each) for the whole run: allocating them per
         // half-sweep was most of the run's garbage, which the JVM's heap grew to hold
         ImplicitRowSolver[] solvers = new ImplicitRowSolver[params.threads()];
         for (int it = 1; it <= params.iterations(); it++) {
