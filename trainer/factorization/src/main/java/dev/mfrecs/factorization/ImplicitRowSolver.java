@@ -250,6 +250,18 @@ final class ImplicitRowSolver {
      */
     void solveConjugateGradientRows(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
                                     float[] y, int[] indptr, int[] indices, float[] values, int from, int to, float[] xs, int steps) {
+        solveConjugateGradientRows(gram, reg, rendle, fixedCount, confidence, y, indptr, indices, values, null, 0, from, to, xs, steps);
+    }
+
+    /**
+     * As {@link #solveConjugateGradientRows(float[], float, ImplicitAlsParams.Rendle, int, Confidence, float[], int[], int[], float[],
+     * int, int, float[], int)}; with a {@code dictionary}, {@code indices} are a {@link PackedTranspose}'s entries (column in the
+     * bits above {@code codeBits}, the number of the value in {@code dictionary} below) and {@code values} is not read. The same
+     * arithmetic on the same values: the same result.
+     */
+    void solveConjugateGradientRows(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
+                                    float[] y, int[] indptr, int[] indices, float[] values, float[] dictionary, int codeBits, int from,
+                                    int to, float[] xs, int steps) {
         int u = from;
         while (u < to) {
             int n = 0;
@@ -259,7 +271,8 @@ final class ImplicitRowSolver {
                 if (n > 0 && (long) (entries + len) * dp > maxPacked) {
                     break;
                 }
-                int m = prepareCg(rendle.alpha0(), confidence, indices, values, indptr[u], indptr[u + 1], entries);
+                int m = dictionary == null ? prepareCg(rendle.alpha0(), confidence, indices, values, indptr[u], indptr[u + 1], entries)
+                    : prepareCgPacked(rendle.alpha0(), confidence, indices, dictionary, codeBits, indptr[u], indptr[u + 1], entries);
                 if (m == 0) {
                     Arrays.fill(xs, u * d, u * d + d, 0f);
                     u++;
@@ -373,6 +386,27 @@ final class ImplicitRowSolver {
             if (v > 0) {
                 double c = confidence.of(v);
                 offsets[m] = indices[q] * d;
+                fconf[m] = (float) c;
+                fweight[m] = (float) (c - alpha0);
+                fminusWeight[m] = (float) (alpha0 - c);
+                m++;
+            }
+        }
+        return m - base;
+    }
+
+    /** As {@link #prepareCg} on {@link PackedTranspose} entries: column {@code e >>> codeBits}, value {@code dictionary[low bits]}. */
+    private int prepareCgPacked(float alpha0, Confidence confidence, int[] entries, float[] dictionary, int codeBits, int from, int to,
+                                int base) {
+        ensureCgEntries(base + (to - from));
+        int mask = (1 << codeBits) - 1;
+        int m = base;
+        for (int q = from; q < to; q++) {
+            int e = entries[q];
+            float v = dictionary[e & mask];
+            if (v > 0) {
+                double c = confidence.of(v);
+                offsets[m] = (e >>> codeBits) * d;
                 fconf[m] = (float) c;
                 fweight[m] = (float) (c - alpha0);
                 fminusWeight[m] = (float) (alpha0 - c);
