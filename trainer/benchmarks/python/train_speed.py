@@ -8,6 +8,10 @@ For each point (shape, d) it writes the seeded matrix once with DumpData, then r
                                          epochs, the final exact user sweep; and its peak RSS
   numpy  ials_numpy.py DIR -d d --workers 2   the reference epoch (1 warm-up epoch, then --epochs timed ones)
 
+  cli    mfrecs train --input DIR/interactions.csv   the user's whole path (trainer/app's jar with bin/mfrecs's JVM options):
+                                         reading the text log, training, writing the model; its peak RSS (the kernel's
+                                         maximum resident set of the process) against the bytes of the CSR and the factors
+
 and, with --one-thread, EpochTimer (CPU time of one thread, warm epochs) against ials_numpy.py --workers 1 (process CPU),
 which other tenants of the machine disturb much less. The load average (1 min) is printed next to every figure.
 
@@ -15,18 +19,24 @@ which other tenants of the machine disturb much less. The load average (1 min) i
   python3 trainer/benchmarks/python/train_speed.py                      # the issue's points, 2 rounds
   python3 trainer/benchmarks/python/train_speed.py --rounds 3 --one-thread --points ml1m-pos:128 ml20m:128
   python3 trainer/benchmarks/python/train_speed.py --baseline /tmp/main-benchmarks.jar   # before/after in the same run
+  python3 trainer/benchmarks/python/train_speed.py --points ml20m:128 --baseline-trainer /tmp/main/trainer/app/target/mfrecs-trainer.jar
 
 Run from the repository root (or pass --jar). JAVA (default $JAVA_HOME/bin/java, else java) and PYTHON (python3).
 """
 
 import argparse
+import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# bin/mfrecs's heap options (trainer/app/src/main/dist/bin/mfrecs, and ./recsys for the trainer): the cli run uses them
+TRAINER_OPTS = "-XX:+UseSerialGC -Xmn16m"
 DEFAULT_POINTS = ["ml1m-pos:128", "ml1m-pos:64", "ml20m:128"]
 # iterations of the Java run and timed numpy epochs per shape (ml20m epochs take seconds)
 ITERATIONS = {"ml1m-pos": 15, "ml1m": 15, "ml20m": 6}
@@ -58,6 +68,40 @@ def java_train(args, data, d, threads, iterations, jar=None):
     loss = re.search(r"loss ([\d.e+-]+)", out).group(1)
     return {"first": it[0], "warm": it[1:], "spi": spi, "final": final, "rss": rss, "ratio1": float(ratio.group(1)),
             "ratio2": float(ratio.group(2)), "loss": loss, "load": before}
+
+
+def cli_train(args, data, d, threads, iterations, jar, opts):
+    """mfrecs train --input on the text log, as a user runs it; peak RSS from the kernel (wait4's ru_maxrss, i.e. VmHWM)."""
+    before = load()
+    out_dir = tempfile.mkdtemp(prefix="mfrecs-cli-")
+    try:
+        cmd = [args.java, *opts.split(), "--add-modules=jdk.incubator.vector", "-jar", jar, "train", "--input",
+               os.path.join(data, "interactions.csv"), "--output", out_dir, "--factors", str(d), "--iterations", str(iterations),
+               "--threads", str(threads), "--seed", "42"]
+        log = os.path.join(out_dir, "log.txt")
+        with open(log, "w") as f:
+            p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT)
+            _, status, rusage = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+        with open(log) as f:
+            out = f.read()
+        if p.returncode != 0 or not os.path.exists(os.path.join(out_dir, "model.json")):
+            sys.stderr.write(out)
+            raise SystemExit("failed: " + " ".join(cmd))
+        with open(os.path.join(out_dir, "model.json")) as f:
+            model = json.load(f)
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    it = [float(x) * 1e3 for x in re.findall(r"iteration \d+/\d+ \(([\d.]+)s\)", out)]
+    read = re.search(r"elapsed_s=([\d.]+) msg=\"read \d+ rows", out)
+    with open(os.path.join(data, "header.json")) as f:
+        h = json.load(f)
+    csr = 4 * (h["rows"] + 1) + 8 * h["nnz"]
+    factors = 4 * d * (h["rows"] + h["cols"])
+    rss = rusage.ru_maxrss * 1024 / 1e6
+    spi = model.get("seconds_per_iteration") or model.get("training", {}).get("seconds_per_iteration")
+    return {"first": it[0], "warm": it[1:], "read": float(read.group(1)) if read else float("nan"), "rss": rss,
+            "ratio1": rss * 1e6 / (csr + factors), "spi": spi, "load": before}
 
 
 def numpy_epochs(args, data, d, workers, epochs):
@@ -92,6 +136,11 @@ def main():
     ap.add_argument("--one-thread", action="store_true", help="also EpochTimer (1 thread, CPU) against numpy --workers 1")
     ap.add_argument("--baseline", help="another build of the benchmarks jar (e.g. of main) to run alternately with --jar, "
                                        "for before/after columns in the same run")
+    ap.add_argument("--trainer", default="trainer/app/target/mfrecs-trainer.jar",
+                    help="trainer/app's jar (with its lib/ beside it) for the cli run, mfrecs train --input; 'none' skips it")
+    ap.add_argument("--baseline-trainer", help="another build of the trainer jar (e.g. of main), run alternately with --trainer")
+    ap.add_argument("--baseline-trainer-opts", default="", help="JVM options of the baseline trainer (its launcher's; none on main)")
+    ap.add_argument("--cli-iterations", type=int, default=6, help="iterations of the cli runs")
     ap.add_argument("--java-opts", default="", help="extra JVM options for the Java runs, e.g. '-Xmx400m' (space-separated)")
     args = ap.parse_args()
     java_home = os.environ.get("JAVA_HOME")
@@ -104,7 +153,8 @@ def main():
         shape, d = point.split(":")
         d = int(d)
         data = os.path.join(args.data, shape)
-        if not os.path.exists(os.path.join(data, "users_init_d%d.f32" % d)):
+        if not os.path.exists(os.path.join(data, "users_init_d%d.f32" % d)) or not os.path.exists(
+                os.path.join(data, "interactions.csv")):
             run([args.java, "-Xmx8g", "-cp", args.jar, "dev.mfrecs.benchmarks.DumpData", shape, data, str(d)])
         for r in range(args.rounds):
             row = {"shape": shape, "d": d, "round": r + 1}
@@ -115,6 +165,12 @@ def main():
             if args.baseline and r % 2 == 1:
                 row["base"] = java_train(args, data, d, 2, ITERATIONS.get(shape, 15), args.baseline)
             row["numpy"] = numpy_epochs(args, data, d, 2, NUMPY_EPOCHS.get(shape, 3))
+            if args.trainer != "none":
+                if args.baseline_trainer and r % 2 == 0:
+                    row["clibase"] = cli_train(args, data, d, 2, args.cli_iterations, args.baseline_trainer, args.baseline_trainer_opts)
+                row["cli"] = cli_train(args, data, d, 2, args.cli_iterations, args.trainer, TRAINER_OPTS + " " + args.java_opts)
+                if args.baseline_trainer and r % 2 == 1:
+                    row["clibase"] = cli_train(args, data, d, 2, args.cli_iterations, args.baseline_trainer, args.baseline_trainer_opts)
             if args.one_thread:
                 if args.baseline:
                     row["base1"] = java_cpu(args, shape, d, 5, args.baseline)
@@ -144,6 +200,12 @@ def print_row(row, one, flush=False):
         line += (" | baseline java [load %.1f] first %s ms, warm median %s ms, final sweep %s ms, seconds_per_iteration %.3f, "
                  "peak rss %.0f MB, loss %s" % (b["load"], fmt_ms(b["first"]), fmt_ms(statistics.median(b["warm"])),
                                                fmt_ms(b["final"]), b["spi"], b["rss"], b["loss"]))
+    for key, name in (("cli", "train --input"), ("clibase", "baseline train --input")):
+        if key in row:
+            c = row[key]
+            line += (" | %s [load %.1f] read %.1f s, first %s ms, warm median %s min %s ms, seconds_per_iteration %s, peak rss %.0f MB "
+                     "(%.2fx csr+factors)" % (name, c["load"], c["read"], fmt_ms(c["first"]), fmt_ms(statistics.median(c["warm"])),
+                                              fmt_ms(min(c["warm"])), c["spi"], c["rss"], c["ratio1"]))
     if one:
         j1, n1 = row["java1"], row["numpy1"]
         line += (" | 1 thread cpu: java [load %.1f] min %s median %s ms, numpy [load %.1f] min %s median %s ms, java/numpy %.3f"
@@ -166,6 +228,12 @@ def print_summary(rows, one):
         head += ["Java 1-thread CPU (median)", "numpy 1-worker CPU (median)", "Java / numpy (CPU)"]
         if base:
             head += ["baseline 1-thread CPU (median)"]
+    cli = any("cli" in row for row in rows)
+    clibase = any("clibase" in row for row in rows)
+    if cli:
+        head += ["train --input: read", "warm epoch (median)", "peak RSS (x CSR + factors)"]
+    if clibase:
+        head += ["baseline train --input: read", "warm epoch (median)", "peak RSS (x CSR + factors)"]
     print("| " + " | ".join(head) + " |")
     print("|" + " --- |" * len(head))
     for row in rows:
@@ -185,6 +253,11 @@ def print_summary(rows, one):
             cells += ["%s ms" % fmt_ms(j1["median"]), "%s ms" % fmt_ms(n1m), "%.3f" % (j1["median"] / n1m)]
             if base:
                 cells += ["%s ms" % fmt_ms(row["base1"]["median"])]
+        for key, wanted in (("cli", cli), ("clibase", clibase)):
+            if wanted:
+                c = row.get(key)
+                cells += ["?"] * 3 if c is None else ["%.1f s" % c["read"], "%s ms" % fmt_ms(statistics.median(c["warm"])),
+                                                      "%.0f MB (%.2fx)" % (c["rss"], c["ratio1"])]
         print("| " + " | ".join(cells) + " |")
 
 

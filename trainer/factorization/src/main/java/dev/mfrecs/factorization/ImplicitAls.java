@@ -27,16 +27,23 @@ public final class ImplicitAls {
 
     /** Trains a model from a users x items matrix of raw interaction values. */
     public static FactorModel train(CsrMatrix userItems, ImplicitAlsParams params, TrainingListener listener) {
-        CsrMatrix itemUsers = userItems.transpose();
-        FactorModel model = initialize(userItems, itemUsers, params);
+        FactorModel model = initialize(userItems, params);
+        // the item side's rows: conjugate gradient reads them packed (4 bytes an entry instead of 8) when the values allow
+        PackedTranspose packed = params.solver() == Solver.CG ? PackedTranspose.of(userItems) : null;
+        CsrMatrix itemUsers = packed == null ? userItems.transpose() : null;
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
-        // one set of per-thread solvers (and their packing buffers, up to 16 MB each) for the whole run: allocating them per
+        // one set of per-thread solvers (and their packing buffers, up to 2 MB each) for the whole run: allocating them per
         // half-sweep was most of the run's garbage, which the JVM's heap grew to hold
         ImplicitRowSolver[] solvers = new ImplicitRowSolver[params.threads()];
         for (int it = 1; it <= params.iterations(); it++) {
             long start = System.nanoTime();
             halfSweep(userItems, model.itemFactors(), model.items(), model.userFactors(), params, solvers);
-            halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params, solvers);
+            if (packed != null) {
+                halfSweep(packed.rows(), packed.cols(), packed.indptr(), packed.entries(), null, packed.dictionary(), packed.codeBits(),
+                    model.userFactors(), model.users(), model.itemFactors(), params, solvers);
+            } else {
+                halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params, solvers);
+            }
             l.iteration(it, params.iterations(), (System.nanoTime() - start) / 1e9);
         }
         return model;
@@ -52,16 +59,21 @@ public final class ImplicitAls {
 
     /** The seeded random starting point of {@link #train}: Gaussian rows of scale 0.01, zero for rows without observed entries. */
     public static FactorModel initialize(CsrMatrix userItems, ImplicitAlsParams params) {
-        return initialize(userItems, userItems.transpose(), params);
-    }
-
-    private static FactorModel initialize(CsrMatrix userItems, CsrMatrix itemUsers, ImplicitAlsParams params) {
         int d = params.factors();
         SplittableRandom root = new SplittableRandom(params.seed());
         SplittableRandom userRandom = root.split();
         SplittableRandom itemRandom = root.split();
         float[] users = RandomInit.gaussian(userRandom, userItems.rows(), d, INIT_SCALE, userItems, true);
-        float[] items = RandomInit.gaussian(itemRandom, userItems.cols(), d, INIT_SCALE, itemUsers, true);
+        // items with a positive entry, from the columns (no transpose needed)
+        boolean[] observed = new boolean[userItems.cols()];
+        int[] indices = userItems.indices();
+        float[] values = userItems.values();
+        for (int p = 0; p < userItems.nnz(); p++) {
+            if (values[p] > 0) {
+                observed[indices[p]] = true;
+            }
+        }
+        float[] items = RandomInit.gaussian(itemRandom, userItems.cols(), d, INIT_SCALE, observed);
         return new FactorModel(d, userItems.rows(), userItems.cols(), users, items);
     }
 
@@ -86,15 +98,29 @@ public final class ImplicitAls {
     /** As the public {@code halfSweep}, with worker {@code w}'s solver kept in {@code solvers[w]} (created when missing). */
     private static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
                                   ImplicitRowSolver[] solvers) {
+        halfSweep(rows.rows(), rows.cols(), rows.indptr(), rows.indices(), rows.values(), null, 0, fixed, fixedCount, solved, params,
+            solvers);
+    }
+
+    /**
+     * The half-sweep on rows given as arrays: CSR ({@code dictionary} null) or a {@link PackedTranspose}'s entries ({@code values}
+     * null; conjugate gradient only).
+     */
+    private static void halfSweep(int rowCount, int colCount, int[] indptr, int[] indices, float[] values, float[] dictionary,
+                                  int codeBits, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
+                                  ImplicitRowSolver[] solvers) {
         int d = params.factors();
-        if (rows.cols() != fixedCount) {
-            throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + rows.cols() + "] columns but there are ["
+        if (colCount != fixedCount) {
+            throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + colCount + "] columns but there are ["
                 + fixedCount + "] fixed factor rows");
         }
         CsrMatrix.requireLength("ImplicitAls.halfSweep", "fixed", fixed.length, (long) fixedCount * d);
-        CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rows.rows() * d);
+        CsrMatrix.requireLength("ImplicitAls.halfSweep", "solved", solved.length, (long) rowCount * d);
         int threads = params.threads();
         boolean exact = params.solver() == Solver.CHOLESKY;
+        if (exact && dictionary != null) {
+            throw new IllegalStateException("ImplicitAls.halfSweep: packed rows are solved by conjugate gradient only");
+        }
         // compiles the SIMD kernels (once per JVM) before they are needed, instead of running them cold for the first epoch
         if (exact) {
             KernelWarmup.exactSolve();
@@ -104,14 +130,11 @@ public final class ImplicitAls {
         float[] gram = Gram.compute(fixed, fixedCount, d, threads);
         // conjugate gradient reads YtY with the padded row stride of its kernels
         float[] cgGram = exact ? null : padded(gram, d);
-        int[] indptr = rows.indptr();
-        int[] indices = rows.indices();
-        float[] values = rows.values();
         float reg = params.regularization();
         Confidence confidence = params.confidence();
         ImplicitAlsParams.Rendle rendle = params.rendle();
         int steps = params.cgSteps();
-        ParallelRows.run("mfrecs-ials", rows.rows(), threads, (worker, from, to) -> {
+        ParallelRows.run("mfrecs-ials", rowCount, threads, (worker, from, to) -> {
             ImplicitRowSolver solver = solvers[worker];
             if (solver == null) {
                 solver = new ImplicitRowSolver(d);
@@ -123,8 +146,8 @@ public final class ImplicitAls {
                         solved, u * d, u);
                 }
             } else {
-                solver.solveConjugateGradientRows(cgGram, reg, rendle, fixedCount, confidence, fixed, indptr, indices, values, from, to,
-                    solved, steps);
+                solver.solveConjugateGradientRows(cgGram, reg, rendle, fixedCount, confidence, fixed, indptr, indices, values, dictionary,
+                    codeBits, from, to, solved, steps);
             }
         });
     }

@@ -78,10 +78,13 @@ final class ImplicitRowSolver {
     static final int GROUP = 4;
 
     /**
-     * Floats of packed entry vectors per group at most (16 MB): a longer group is cut, and a row longer than this alone is not packed
-     * once but gathered again, chunk by chunk, in every pass.
+     * Floats of packed entry vectors per group at most (2 MB): a longer group is cut, and a row longer than this alone is not packed
+     * once but gathered again, chunk by chunk, in every pass. Packing pays while the group stays in a core's cache (1 to 2 MB of L2);
+     * beyond that every pass streams it from memory like the gather does: on the ML-20M-shaped log at d = 128 (one thread's CPU
+     * time per epoch, same factors) caps of 1, 4 and 16 MB measured within 3 % of each other, and the 16 MB it was cost 32 MB of
+     * heap at two threads.
      */
-    static final int MAX_PACKED = 1 << 22;
+    static final int MAX_PACKED = 1 << 19;
 
     ImplicitRowSolver(int d) {
         this(d, MAX_PACKED);
@@ -131,7 +134,7 @@ final class ImplicitRowSolver {
 
     /** Caches offset, confidence and confidence minus alpha0 of each observed entry of the row; returns their number. */
     private int prepare(float alpha0, Confidence confidence, int[] indices, float[] values, int from, int to) {
-        ensureEntries(to - from);
+        ensureExactEntries(to - from);
         int m = 0;
         for (int q = from; q < to; q++) {
             float v = values[q];
@@ -146,13 +149,28 @@ final class ImplicitRowSolver {
         return m;
     }
 
-    /** Grows the per-entry caches to hold at least {@code n} entries, keeping their contents. */
-    private void ensureEntries(int n) {
+    /**
+     * Grows the exact solve's per-entry caches to hold at least {@code n} entries. Each solver grows only its own caches: the
+     * longest rows (a popular item's users) make them megabytes per thread, which the other solver does not need.
+     */
+    private void ensureExactEntries(int n) {
         if (offsets.length < n) {
-            int size = Math.max(n, offsets.length * 2);
-            offsets = Arrays.copyOf(offsets, size);
-            conf = Arrays.copyOf(conf, size);
-            weight = Arrays.copyOf(weight, size);
+            offsets = new int[Math.max(n, offsets.length * 2)];
+        }
+        if (conf.length < n) {
+            int size = Math.max(n, conf.length * 2);
+            conf = new double[size];
+            weight = new double[size];
+        }
+    }
+
+    /** Grows conjugate gradient's per-entry caches to hold at least {@code n} entries, keeping their contents. */
+    private void ensureCgEntries(int n) {
+        if (offsets.length < n) {
+            offsets = Arrays.copyOf(offsets, Math.max(n, offsets.length * 2));
+        }
+        if (fconf.length < n) {
+            int size = Math.max(n, fconf.length * 2);
             fconf = Arrays.copyOf(fconf, size);
             fweight = Arrays.copyOf(fweight, size);
             fminusWeight = Arrays.copyOf(fminusWeight, size);
@@ -232,6 +250,18 @@ final class ImplicitRowSolver {
      */
     void solveConjugateGradientRows(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
                                     float[] y, int[] indptr, int[] indices, float[] values, int from, int to, float[] xs, int steps) {
+        solveConjugateGradientRows(gram, reg, rendle, fixedCount, confidence, y, indptr, indices, values, null, 0, from, to, xs, steps);
+    }
+
+    /**
+     * As {@link #solveConjugateGradientRows(float[], float, ImplicitAlsParams.Rendle, int, Confidence, float[], int[], int[], float[],
+     * int, int, float[], int)}; with a {@code dictionary}, {@code indices} are a {@link PackedTranspose}'s entries (column in the
+     * bits above {@code codeBits}, the number of the value in {@code dictionary} below) and {@code values} is not read. The same
+     * arithmetic on the same values: the same result.
+     */
+    void solveConjugateGradientRows(float[] gram, float reg, ImplicitAlsParams.Rendle rendle, int fixedCount, Confidence confidence,
+                                    float[] y, int[] indptr, int[] indices, float[] values, float[] dictionary, int codeBits, int from,
+                                    int to, float[] xs, int steps) {
         int u = from;
         while (u < to) {
             int n = 0;
@@ -241,7 +271,8 @@ final class ImplicitRowSolver {
                 if (n > 0 && (long) (entries + len) * dp > maxPacked) {
                     break;
                 }
-                int m = prepareCg(rendle.alpha0(), confidence, indices, values, indptr[u], indptr[u + 1], entries);
+                int m = dictionary == null ? prepareCg(rendle.alpha0(), confidence, indices, values, indptr[u], indptr[u + 1], entries)
+                    : prepareCgPacked(rendle.alpha0(), confidence, indices, dictionary, codeBits, indptr[u], indptr[u + 1], entries);
                 if (m == 0) {
                     Arrays.fill(xs, u * d, u * d + d, 0f);
                     u++;
@@ -348,13 +379,34 @@ final class ImplicitRowSolver {
      * entry index {@code base} (growing the arrays as needed); returns their number.
      */
     private int prepareCg(float alpha0, Confidence confidence, int[] indices, float[] values, int from, int to, int base) {
-        ensureEntries(base + (to - from));
+        ensureCgEntries(base + (to - from));
         int m = base;
         for (int q = from; q < to; q++) {
             float v = values[q];
             if (v > 0) {
                 double c = confidence.of(v);
                 offsets[m] = indices[q] * d;
+                fconf[m] = (float) c;
+                fweight[m] = (float) (c - alpha0);
+                fminusWeight[m] = (float) (alpha0 - c);
+                m++;
+            }
+        }
+        return m - base;
+    }
+
+    /** As {@link #prepareCg} on {@link PackedTranspose} entries: column {@code e >>> codeBits}, value {@code dictionary[low bits]}. */
+    private int prepareCgPacked(float alpha0, Confidence confidence, int[] entries, float[] dictionary, int codeBits, int from, int to,
+                                int base) {
+        ensureCgEntries(base + (to - from));
+        int mask = (1 << codeBits) - 1;
+        int m = base;
+        for (int q = from; q < to; q++) {
+            int e = entries[q];
+            float v = dictionary[e & mask];
+            if (v > 0) {
+                double c = confidence.of(v);
+                offsets[m] = (e >>> codeBits) * d;
                 fconf[m] = (float) c;
                 fweight[m] = (float) (c - alpha0);
                 fminusWeight[m] = (float) (alpha0 - c);

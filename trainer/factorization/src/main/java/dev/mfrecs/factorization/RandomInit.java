@@ -26,6 +26,19 @@ final class RandomInit {
         return out;
     }
 
+    /** As the {@code CsrMatrix} variant, with row {@code row} empty unless {@code observed[row]}. */
+    static float[] gaussian(SplittableRandom random, int n, int d, double scale, boolean[] observed) {
+        float[] out = new float[n * d];
+        for (int row = 0; row < n; row++) {
+            boolean empty = observed[row] == false;
+            for (int j = 0; j < d; j++) {
+                double g = random.nextGaussian() * scale;
+                out[row * d + j] = empty ? 0f : (float) g;
+            }
+        }
+        return out;
+    }
+
     static boolean hasEntries(CsrMatrix m, int row, boolean positiveOnly) {
         int[] indptr = m.indptr();
         if (positiveOnly == false) {

@@ -242,6 +242,9 @@ final class TrainCommand implements Callable<Integer> {
         ProgressLog log = ProgressLog.stderr();
         log.step("reading [" + source.input + "]");
         InteractionMatrix data = new InteractionFileReader(options).read(source.input);
+        // the reader's event chunks (as large as the matrix) are garbage now: collect them before training allocates the transpose
+        // and the factors, which then reuse that memory instead of growing the heap (the peak RSS of a large run)
+        System.gc();
         log.step("read " + data.events() + " rows: " + data.users().size() + " users, " + data.items().size() + " items, "
             + data.userItems().nnz() + " pairs");
         TrainedModel trained = OfflineTrainer.train(data, settings, log);

@@ -165,6 +165,9 @@ public record TrainJob(
             counts.add(acc.events() + reader.invalidEvents(), reader.invalidEvents());
             job.checkInvalid(counts);
             InteractionMatrix data = acc.build(job.minPerUser(), job.minPerItem(), plan.recipe().binarizeThreshold());
+            // the accumulator's event chunks (as large as the matrix) are garbage now: collect them before training allocates the
+            // transpose and the factors, which then reuse that memory instead of growing the heap (the peak RSS of a large run)
+            System.gc();
             if (data.userItems().nnz() == 0) {
                 throw new IllegalStateException("no positive interactions in [" + job.fields().index()
                     + "] after filtering; nothing to train");
