@@ -40,7 +40,7 @@ public final class ImplicitAls {
             halfSweep(userItems, model.itemFactors(), model.items(), model.userFactors(), params, solvers);
             if (packed != null) {
                 halfSweep(packed.rows(), packed.cols(), packed.indptr(), packed.entries(), null, packed.dictionary(), packed.codeBits(),
-                    model.userFactors(), model.users(), model.itemFactors(), params, solvers);
+                    model.userFactors(), model.users(), model.itemFactors(), params, null, solvers);
             } else {
                 halfSweep(itemUsers, model.userFactors(), model.users(), model.itemFactors(), params, solvers);
             }
@@ -95,20 +95,38 @@ public final class ImplicitAls {
         halfSweep(rows, fixed, fixedCount, solved, params, new ImplicitRowSolver[params.threads()]);
     }
 
+    /**
+     * As {@link #halfSweep(CsrMatrix, float[], int, float[], ImplicitAlsParams)} with the fixed side's Gram matrix {@code gram}
+     * ({@code d x d}, as {@link Gram#compute} returns it for {@code fixed}) computed by the caller, so a distributed engine computes it
+     * once and every partition solves a block of rows against it. {@code rows} may hold any subset of the rows (a block, with global
+     * column numbers: {@code rows.cols() == fixedCount}); each row's result is bit-identical to the one the other overload computes,
+     * since a row's solve reads only the fixed side, the Gram matrix (bit-identical for any thread count) and its own entries.
+     */
+    public static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params, float[] gram) {
+        CsrMatrix.requireLength("ImplicitAls.halfSweep", "gram", gram.length, (long) params.factors() * params.factors());
+        halfSweep(rows, fixed, fixedCount, solved, params, gram, new ImplicitRowSolver[params.threads()]);
+    }
+
     /** As the public {@code halfSweep}, with worker {@code w}'s solver kept in {@code solvers[w]} (created when missing). */
     private static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
                                   ImplicitRowSolver[] solvers) {
+        halfSweep(rows, fixed, fixedCount, solved, params, null, solvers);
+    }
+
+    /** As above; {@code precomputedGram} is the fixed side's Gram matrix, or null to compute it here. */
+    private static void halfSweep(CsrMatrix rows, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
+                                  float[] precomputedGram, ImplicitRowSolver[] solvers) {
         halfSweep(rows.rows(), rows.cols(), rows.indptr(), rows.indices(), rows.values(), null, 0, fixed, fixedCount, solved, params,
-            solvers);
+            precomputedGram, solvers);
     }
 
     /**
      * The half-sweep on rows given as arrays: CSR ({@code dictionary} null) or a {@link PackedTranspose}'s entries ({@code values}
-     * null; conjugate gradient only).
+     * null; conjugate gradient only); {@code precomputedGram} is the fixed side's Gram matrix, or null to compute it here.
      */
     private static void halfSweep(int rowCount, int colCount, int[] indptr, int[] indices, float[] values, float[] dictionary,
                                   int codeBits, float[] fixed, int fixedCount, float[] solved, ImplicitAlsParams params,
-                                  ImplicitRowSolver[] solvers) {
+                                  float[] precomputedGram, ImplicitRowSolver[] solvers) {
         int d = params.factors();
         if (colCount != fixedCount) {
             throw new IllegalArgumentException("ImplicitAls.halfSweep: matrix has [" + colCount + "] columns but there are ["
@@ -127,7 +145,7 @@ public final class ImplicitAls {
         } else {
             KernelWarmup.conjugateGradient(d);
         }
-        float[] gram = Gram.compute(fixed, fixedCount, d, threads);
+        float[] gram = precomputedGram != null ? precomputedGram : Gram.compute(fixed, fixedCount, d, threads);
         // conjugate gradient reads YtY with the padded row stride of its kernels
         float[] cgGram = exact ? null : padded(gram, d);
         float reg = params.regularization();

@@ -95,6 +95,46 @@ class ImplicitAlsTest {
     }
 
     @Test
+    void halfSweepOfRowBlocksWithAPrecomputedGramIsBitIdenticalToTheWholeSweep() {
+        // what a distributed engine does: the driver computes the fixed side's Gram once, each partition solves a block of rows
+        SyntheticData.ImplicitSplit data = SyntheticData.implicitLowRank(300, 260, 6, 0.15, 0.2, 77);
+        CsrMatrix ui = data.train();
+        for (int d : new int[] {8, 40}) {
+            for (Solver solver : Solver.values()) {
+                for (ImplicitAlsParams.Rendle rendle : List.of(ImplicitAlsParams.Rendle.NONE, new ImplicitAlsParams.Rendle(0.3f, 1f))) {
+                    ImplicitAlsParams p = new ImplicitAlsParams(d, 0, 0.1f, Confidence.log(3f, 0.5f), solver, 3, 5L, 2, rendle);
+                    FactorModel start = ImplicitAls.initialize(ui, p);
+                    float[] whole = start.userFactors().clone();
+                    ImplicitAls.halfSweep(ui, start.itemFactors(), ui.cols(), whole, p);
+                    float[] gram = Gram.compute(start.itemFactors(), ui.cols(), d);
+                    float[] blocks = start.userFactors().clone();
+                    int[] cuts = {0, 37, 38, 200, ui.rows()};
+                    for (int b = 0; b + 1 < cuts.length; b++) {
+                        int from = cuts[b];
+                        int to = cuts[b + 1];
+                        int[] indptr = new int[to - from + 1];
+                        for (int r = from; r <= to; r++) {
+                            indptr[r - from] = ui.indptr()[r] - ui.indptr()[from];
+                        }
+                        CsrMatrix block = CsrMatrix.of(to - from, ui.cols(), indptr,
+                            Arrays.copyOfRange(ui.indices(), ui.indptr()[from], ui.indptr()[to]),
+                            Arrays.copyOfRange(ui.values(), ui.indptr()[from], ui.indptr()[to]));
+                        float[] solved = Arrays.copyOfRange(blocks, from * d, to * d);
+                        ImplicitAls.halfSweep(block, start.itemFactors(), ui.cols(), solved, p.withThreads(1), gram);
+                        System.arraycopy(solved, 0, blocks, from * d, solved.length);
+                    }
+                    assertTrue(Arrays.equals(whole, start.userFactors()) == false, "the sweep changes the rows");
+                    assertArrayEquals(whole, blocks, solver + " d=" + d + " " + rendle);
+                }
+            }
+        }
+        ImplicitAlsParams p = params(Solver.CG, 0, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> ImplicitAls.halfSweep(ui, new float[ui.cols() * 8], ui.cols(), new float[ui.rows() * 8], p, new float[63]));
+        assertEquals("ImplicitAls.halfSweep: [gram] has length [63] but at least [64] is required", e.getMessage());
+    }
+
+    @Test
     void conjugateGradientRowsDoNotDependOnTheirGroupOrOnPacking() {
         CsrMatrix ui = DATA.train();
         int d = 24;
