@@ -28,29 +28,45 @@ import java.util.stream.IntStream;
 /**
  * The Spark training engine behind {@code recsys train --engine spark}: the driver gets the job's {@link ReadPlan} (the same
  * as the local engine's: query, window, cut-off, decay reference) and opens a point-in-time; every Spark partition reads one
- * slice of it with its own client ({@link SliceReader}); {@link SparkImplicitTrainer} aggregates and trains with MLlib ALS;
- * {@link TrainJob} publishes through the same path as the local engine. Implicit ALS only.
+ * slice of it with its own client ({@link SliceReader}); {@link SparkImplicitTrainer} aggregates and trains with our row solver in
+ * the executors ({@code --engine spark}) or with MLlib's ALS ({@code --engine spark-mllib}); {@link TrainJob} publishes through
+ * the same path as the local engine. Implicit ALS only.
  */
 public final class SparkEngine implements TrainJob.Engine {
 
     /** Spark property: slices of the point-in-time search, one Spark partition each (default: the default parallelism). */
     public static final String SLICES = "spark.mfrecs.slices";
-    /** Spark property: MLlib ALS user and item blocks (default: the default parallelism). */
+    /** Spark property: user and item blocks, one Spark partition each (default: the default parallelism). */
     public static final String BLOCKS = "spark.mfrecs.blocks";
     static final int PAGE_SIZE = 5_000;
     static final String KEEP_ALIVE = "10m";
 
+    /** Spark's own property: cores per task, which our backend solves each block with (default 1). */
+    public static final String TASK_CPUS = "spark.task.cpus";
+
     private final SparkSession spark;
     private final EsConnectionSpec connection;
+    private final SparkImplicitTrainer.Backend backend;
 
+    /** The engine of {@code --engine spark}: our row solver in the executors. */
     public SparkEngine(SparkSession spark, EsConnectionSpec connection) {
+        this(spark, connection, SparkImplicitTrainer.Backend.MFRECS);
+    }
+
+    public SparkEngine(SparkSession spark, EsConnectionSpec connection, SparkImplicitTrainer.Backend backend) {
         this.spark = spark;
         this.connection = connection;
+        this.backend = backend;
+    }
+
+    /** The {@code --engine} value of {@code backend}: {@code spark} for ours, {@code spark-mllib} for MLlib's ALS. */
+    public static String engineName(SparkImplicitTrainer.Backend backend) {
+        return backend == SparkImplicitTrainer.Backend.MLLIB ? "spark-mllib" : "spark";
     }
 
     @Override
     public String name() {
-        return "spark";
+        return engineName(backend);
     }
 
     @Override
@@ -58,7 +74,7 @@ public final class SparkEngine implements TrainJob.Engine {
         throws IOException {
         if (job.settings() instanceof AlgorithmSettings.Ials == false) {
             throw new IllegalArgumentException("[--algorithm] [" + job.algorithm().cliName()
-                + "] is not supported by [--engine] [spark]; use [ials] or [--engine] [local]");
+                + "] is not supported by [--engine] [" + name() + "]; use [ials] or [--engine] [local]");
         }
         ImplicitAlsParams params = ((AlgorithmSettings.Ials) job.settings()).params();
         InteractionRecipe recipe = plan.recipe();
@@ -66,6 +82,7 @@ public final class SparkEngine implements TrainJob.Engine {
         int parallelism = spark.sparkContext().defaultParallelism();
         int slices = positiveSetting(SLICES, parallelism);
         int blocks = positiveSetting(BLOCKS, parallelism);
+        int taskThreads = positiveSetting(TASK_CPUS, 1);
         String queryJson = JsonpUtils.toJsonString(plan.query(), client._jsonpMapper());
         String pit = client.openPointInTime(p -> p.index(fields.index()).keepAlive(k -> k.time(KEEP_ALIVE))).id();
         try {
@@ -94,7 +111,7 @@ public final class SparkEngine implements TrainJob.Engine {
             job.checkInvalid(counts);
             try {
                 return SparkImplicitTrainer.train(spark, job.model(), weighted, events.value(), params, job.minPerUser(),
-                    job.minPerItem(), recipe, new SparkImplicitTrainer.Options(blocks), log);
+                    job.minPerItem(), recipe, new SparkImplicitTrainer.Options(blocks, backend, taskThreads), log);
             } finally {
                 weighted.unpersist();
             }

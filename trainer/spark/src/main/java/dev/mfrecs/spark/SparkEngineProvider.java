@@ -17,15 +17,26 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Registers {@code --engine spark} with the trainer CLI through {@link java.util.ServiceLoader}: the trainer finds this
- * class only when this module's jar is on the class path, so it never depends on Spark. Each run gets its own
+ * Registers {@code --engine spark} (our row solver on Spark) with the trainer CLI through {@link java.util.ServiceLoader}: the
+ * trainer finds this class only when this module's jar is on the class path, so it never depends on Spark. Each run gets its own
  * {@link SparkSession} (spark-submit's master and settings when launched by it), stopped when the run ends.
+ * {@link SparkMllibEngineProvider} registers {@code --engine spark-mllib} the same way.
  */
 public final class SparkEngineProvider implements EngineProvider {
 
+    private final SparkImplicitTrainer.Backend backend;
+
+    public SparkEngineProvider() {
+        this(SparkImplicitTrainer.Backend.MFRECS);
+    }
+
+    SparkEngineProvider(SparkImplicitTrainer.Backend backend) {
+        this.backend = backend;
+    }
+
     @Override
     public String name() {
-        return "spark";
+        return SparkEngine.engineName(backend);
     }
 
     @Override
@@ -34,7 +45,7 @@ public final class SparkEngineProvider implements EngineProvider {
         return new TrainJob.Engine() {
             @Override
             public String name() {
-                return "spark";
+                return SparkEngine.engineName(backend);
             }
 
             @Override
@@ -42,7 +53,7 @@ public final class SparkEngineProvider implements EngineProvider {
                 throws IOException {
                 SparkSession spark = session(master, "mfrecs train " + job.model());
                 try {
-                    return new SparkEngine(spark, spec).train(job, plan, client, counts, log);
+                    return new SparkEngine(spark, spec, backend).train(job, plan, client, counts, log);
                 } finally {
                     spark.stop();
                 }
@@ -50,10 +61,10 @@ public final class SparkEngineProvider implements EngineProvider {
         };
     }
 
-    /** MLlib solves every row exactly: the row solver and its conjugate-gradient steps do not apply. */
+    /** MLlib solves every row exactly: the row solver and its conjugate-gradient steps do not apply; ours uses them all. */
     @Override
     public Set<String> unusedParameters(Algorithm algorithm) {
-        return Set.of("solver", "cg-steps");
+        return backend == SparkImplicitTrainer.Backend.MLLIB ? Set.of("solver", "cg-steps") : Set.of();
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.mfrecs.trainer.train.ImplicitTrainer;
 import dev.mfrecs.trainer.train.TrainingRecord;
 
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Column;
@@ -43,17 +44,21 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Implicit ALS on Spark MLlib, packaged exactly like the single-machine {@link ImplicitTrainer} so the publisher and the
- * plugin cannot tell the engines apart: the same pair aggregation and filtering as {@code InteractionMatrix.Accumulator}
- * (sum per pair, optional binarization, positive pairs only, one-pass minimum counts), MLlib's ALS with its
- * regularization mapped onto ours, then on the driver the item Gram matrix Y^T Y and a last exact user half-sweep with our
- * own solver and regularization, so stored user vectors equal what the plugin's query-time fold-in computes.
+ * Implicit ALS on Spark, packaged exactly like the single-machine {@link ImplicitTrainer} so the publisher and the plugin cannot
+ * tell the engines apart: the same pair aggregation and filtering as {@code InteractionMatrix.Accumulator} (sum per pair, optional
+ * binarization, positive pairs only, one-pass minimum counts), the pairs collected as CSR on the driver (the publisher stores
+ * them), then training by one of two {@link Backend}s, then on the driver the item Gram matrix Y^T Y and a last exact user
+ * half-sweep with our own solver and regularization, so stored user vectors equal what the plugin's query-time fold-in computes.
  * <p>
- * MLlib's implicit objective differs from ours in one term: it penalizes {@code regParam * n_u * |x_u|^2} for a user with
- * {@code n_u} positive pairs (and likewise per item; "ALS-WR"), where ours uses a constant {@code lambda}. We set
- * {@code regParam = lambda * (users + items) / (2 * pairs)}, which makes the total regularization weight
- * ({@code regParam * 2 * pairs}) equal ours ({@code lambda * (users + items)}). Confidence {@code 1 + alpha * r} is the
- * same; logarithmic confidence is reproduced by training on {@code ln(1 + r / epsilon)}.
+ * {@link Backend#MFRECS} ({@code --engine spark}) runs our row solver in the executors ({@link SparkIals}): the local engine's
+ * objective, solvers and options exactly, with the same result for any number of blocks.
+ * <p>
+ * {@link Backend#MLLIB} ({@code --engine spark-mllib}) runs MLlib's ALS, whose implicit objective differs from ours in one term:
+ * it penalizes {@code regParam * n_u * |x_u|^2} for a user with {@code n_u} positive pairs (and likewise per item; "ALS-WR"),
+ * where ours uses a constant {@code lambda}. We set {@code regParam = lambda * (users + items) / (2 * pairs)}, which makes the total
+ * regularization weight ({@code regParam * 2 * pairs}) equal ours ({@code lambda * (users + items)}). Confidence
+ * {@code 1 + alpha * r} is the same; logarithmic confidence is reproduced by training on {@code ln(1 + r / epsilon)}; the Rendle
+ * options apply only to the last user half-sweep.
  */
 public final class SparkImplicitTrainer {
 
@@ -64,12 +69,48 @@ public final class SparkImplicitTrainer {
 
     private SparkImplicitTrainer() {}
 
-    /** Options of the Spark side that do not change the objective. */
-    public record Options(int blocks) {
+    /** Which solver trains on Spark: this project's row solver in the executors, or MLlib's ALS. */
+    public enum Backend {
+        /** {@link SparkIals}: our objective, solvers and options exactly ({@code --engine spark}). */
+        MFRECS("mfrecs"),
+        /** MLlib ALS with the regularization mapping of the class doc ({@code --engine spark-mllib}). */
+        MLLIB("mllib");
+
+        private final String cliName;
+
+        Backend(String cliName) {
+            this.cliName = cliName;
+        }
+
+        /** The name recorded in the training details ({@code backend}). */
+        public String cliName() {
+            return cliName;
+        }
+    }
+
+    /**
+     * Options of the Spark side that do not change the objective.
+     *
+     * @param blocks      user and item blocks (at least; our backend adds blocks when one would be too large for a task)
+     * @param backend     who solves the rows
+     * @param taskThreads threads each task solves its block with (our backend; {@code spark.task.cpus})
+     */
+    public record Options(int blocks, Backend backend, int taskThreads) {
         public Options {
             if (blocks <= 0) {
                 throw new IllegalArgumentException("[spark.mfrecs.blocks] must be > 0, got [" + blocks + "]");
             }
+            if (backend == null) {
+                throw new IllegalArgumentException("[backend] must not be null");
+            }
+            if (taskThreads <= 0) {
+                throw new IllegalArgumentException("[spark.task.cpus] must be > 0, got [" + taskThreads + "]");
+            }
+        }
+
+        /** Our backend with one thread per task. */
+        public Options(int blocks) {
+            this(blocks, Backend.MFRECS, 1);
         }
     }
 
@@ -130,14 +171,100 @@ public final class SparkImplicitTrainer {
         int users = userIds.length;
         int items = itemIds.length;
         int d = params.factors();
-        double regParam = regParam(params.regularization(), users, items, nnz);
+        // the driver holds the pairs as CSR in any case (the publisher stores user histories); our engine also starts from it
+        long collectStart = System.nanoTime();
+        CsrMatrix m = collect(indexed, users, items, nnz);
+        double collectSeconds = seconds(collectStart);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("spark_version", spark.version());
+        details.put("master", spark.sparkContext().master());
+        details.put("backend", options.backend().cliName());
+        long fitStart = System.nanoTime();
+        float[] itemFactors;
+        float[] userFactors;
+        String solver;
+        if (options.backend() == Backend.MLLIB) {
+            double regParam = regParam(params.regularization(), users, items, nnz);
+            itemFactors = mllib(indexed, params, regParam, items, options, log, users, nnz);
+            release(indexed, pairs, userIndex, itemIndex);
+            userFactors = new float[Math.multiplyExact(users, d)];
+            solver = "mllib";
+            details.put("reg_param", regParam);
+            details.put("blocks", options.blocks());
+        } else {
+            // from here on, the CSR on the driver is all our backend reads
+            release(indexed, pairs, userIndex, itemIndex);
+            log.step(String.format(Locale.ROOT, "training implicit ALS with our solver on Spark: %d users x %d items, %d pairs, d=%d, "
+                + "%d iterations, solver %s, at least %d blocks per side, %d threads per task, %s kernels", users, items, nnz, d,
+                params.iterations(), params.solver(), options.blocks(), options.taskThreads(), ImplicitAls.kernels()));
+            SparkIals.Result fit = SparkIals.train(JavaSparkContext.fromSparkContext(spark.sparkContext()), m, params, options.blocks(),
+                options.taskThreads(), (it, total, s) -> log.step(String.format(Locale.ROOT, "iteration %d/%d (%.2fs)", it, total, s)));
+            itemFactors = fit.model().itemFactors();
+            userFactors = fit.model().userFactors();
+            solver = params.solver().name().toLowerCase(Locale.ROOT);
+            details.put("blocks", fit.blocks());
+            details.put("task_threads", options.taskThreads());
+            details.put("cg_steps", params.cgSteps());
+        }
+        double fitSeconds = seconds(fitStart);
+        // The last user half-sweep with our solver and lambda, as ImplicitTrainer does: stored vectors equal the fold-in.
+        long sweepStart = System.nanoTime();
+        ImplicitAls.halfSweep(m, itemFactors, items, userFactors, params.withSolver(Solver.CHOLESKY));
+        float[] gram = Gram.compute(itemFactors, items, d);
+        float[] userGram = Gram.compute(userFactors, users, d);
+        double sweepSeconds = seconds(sweepStart);
+        double totalSeconds = seconds(start);
+        float[] popularity = TrainingRecord.popularity(m);
+        details.put("prepare_seconds", prepareSeconds);
+        details.put("fit_seconds", fitSeconds);
+        details.put("collect_seconds", collectSeconds);
+        details.put("user_sweep_seconds", sweepSeconds);
+        // Per iteration, only the ALS fit counts: preparing and collecting happen once per run.
+        TrainingSummary summary = TrainingRecord.summary("spark", params.iterations(), solver, params.seed(), m, events, totalSeconds,
+            params.iterations() == 0 ? 0 : fitSeconds / params.iterations(), details);
+        // The settings the stored users were solved with (the last half-sweep above), including the Rendle options.
+        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, userGram, m, recipe,
+            TrainingRecord.popularItems(List.of(itemIds), popularity), summary);
+        log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, collect %.2fs, %s %.2fs, user sweep + Gram %.2fs)",
+            totalSeconds, prepareSeconds, collectSeconds, options.backend().cliName(), fitSeconds, sweepSeconds));
+        return new ModelArtifacts(metadata, List.of(itemIds), itemFactors, null, popularity, List.of(userIds), userFactors, null, m);
+    }
+
+    /** The indexed pairs (uid, iid, value) as a users x items CSR on the driver. */
+    private static CsrMatrix collect(Dataset<Row> indexed, int users, int items, long nnz) {
+        int[] rows = new int[(int) nnz];
+        int[] cols = new int[(int) nnz];
+        float[] vals = new float[(int) nnz];
+        int n = 0;
+        for (Iterator<Row> it = indexed.toLocalIterator(); it.hasNext();) {
+            Row r = it.next();
+            rows[n] = r.getInt(0);
+            cols[n] = r.getInt(1);
+            vals[n] = r.getFloat(2);
+            n++;
+        }
+        CsrMatrix m = CsrMatrix.fromTriplets(users, items, rows, cols, vals, n);
+        return m;
+    }
+
+    private static void release(Dataset<Row> indexed, Dataset<Row> pairs, JavaPairRDD<String, Long> userIndex,
+                                JavaPairRDD<String, Long> itemIndex) {
+        indexed.unpersist();
+        pairs.unpersist();
+        userIndex.unpersist();
+        itemIndex.unpersist();
+    }
+
+    /** MLlib's ALS on the indexed pairs; returns the item factors ({@code items x d}, row-major). */
+    private static float[] mllib(Dataset<Row> indexed, ImplicitAlsParams params, double regParam, int items, Options options,
+                                 ProgressLog log, int users, long nnz) {
+        int d = params.factors();
         Dataset<Row> ratings = params.confidence().kind() == ConfidenceKind.LOG
             ? indexed.withColumn("value", log1p(col("value").divide(params.confidence().epsilon())).cast(DataTypes.FloatType))
             : indexed;
         log.step(String.format(Locale.ROOT, "training Spark MLlib ALS: %d users x %d items, %d pairs, d=%d, %d iterations, regParam %.6g "
             + "(lambda %.4g), alpha %.4g, %d blocks", users, items, nnz, d, params.iterations(), regParam, params.regularization(),
             params.confidence().alpha(), options.blocks()));
-        long fitStart = System.nanoTime();
         ALSModel als = new ALS().setImplicitPrefs(true)
             .setRank(d)
             .setMaxIter(Math.max(1, params.iterations()))
@@ -158,52 +285,7 @@ public final class SparkImplicitTrainer {
                 itemFactors[i * d + k] = f.get(k);
             }
         }
-        double fitSeconds = seconds(fitStart);
-        long collectStart = System.nanoTime();
-        int[] rows = new int[(int) nnz];
-        int[] cols = new int[(int) nnz];
-        float[] vals = new float[(int) nnz];
-        int n = 0;
-        for (Iterator<Row> it = indexed.toLocalIterator(); it.hasNext();) {
-            Row r = it.next();
-            rows[n] = r.getInt(0);
-            cols[n] = r.getInt(1);
-            vals[n] = r.getFloat(2);
-            n++;
-        }
-        CsrMatrix m = CsrMatrix.fromTriplets(users, items, rows, cols, vals, n);
-        indexed.unpersist();
-        pairs.unpersist();
-        userIndex.unpersist();
-        itemIndex.unpersist();
-        double collectSeconds = seconds(collectStart);
-        // The last user half-sweep with our solver and lambda, as ImplicitTrainer does: stored vectors equal the fold-in.
-        long sweepStart = System.nanoTime();
-        float[] userFactors = new float[Math.multiplyExact(users, d)];
-        ImplicitAls.halfSweep(m, itemFactors, items, userFactors, params.withSolver(Solver.CHOLESKY));
-        float[] gram = Gram.compute(itemFactors, items, d);
-        float[] userGram = Gram.compute(userFactors, users, d);
-        double sweepSeconds = seconds(sweepStart);
-        double totalSeconds = seconds(start);
-        float[] popularity = TrainingRecord.popularity(m);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("spark_version", spark.version());
-        details.put("master", spark.sparkContext().master());
-        details.put("reg_param", regParam);
-        details.put("blocks", options.blocks());
-        details.put("prepare_seconds", prepareSeconds);
-        details.put("fit_seconds", fitSeconds);
-        details.put("collect_seconds", collectSeconds);
-        details.put("user_sweep_seconds", sweepSeconds);
-        // Per iteration, only the ALS fit counts: preparing and collecting happen once per run.
-        TrainingSummary summary = TrainingRecord.summary("spark", params.iterations(), "mllib", params.seed(), m, events, totalSeconds,
-            params.iterations() == 0 ? 0 : fitSeconds / params.iterations(), details);
-        // The settings the stored users were solved with (the last half-sweep above), including the Rendle options.
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, gram, userGram, m, recipe,
-            TrainingRecord.popularItems(List.of(itemIds), popularity), summary);
-        log.step(String.format(Locale.ROOT, "trained on Spark in %.2fs (prepare %.2fs, ALS %.2fs, collect %.2fs, user sweep + Gram %.2fs)",
-            totalSeconds, prepareSeconds, fitSeconds, collectSeconds, sweepSeconds));
-        return new ModelArtifacts(metadata, List.of(itemIds), itemFactors, null, popularity, List.of(userIds), userFactors, null, m);
+        return itemFactors;
     }
 
     private static String[] ids(JavaPairRDD<String, Long> index) {

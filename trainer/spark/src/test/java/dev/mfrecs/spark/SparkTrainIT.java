@@ -63,8 +63,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Spark local[2] against a real node with the plugin: reads an interactions index through a sliced point-in-time,
- * trains MLlib ALS, publishes through the trainer's path, and the plugin serves the model. The same index is also
- * trained by the single-machine engine, and the two models must read the same pairs and be equally good on held-out
+ * trains with our row solver in the executors ({@code --engine spark}) and with MLlib's ALS ({@code --engine spark-mllib}),
+ * publishes through the trainer's path, and the plugin serves the models and folds their users in exactly as stored. The same
+ * index is also trained by the single-machine engine, and the models must read the same pairs and be equally good on held-out
  * purchases (recall@10 within {@value #RECALL_TOLERANCE}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -170,10 +171,19 @@ class SparkTrainIT {
         spark.conf().set(SparkEngine.SLICES, "3");
         SparkEngine engine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())));
         int version = job("shop_spark").run(client, ProgressLog.stderr(), VersionWriter.BulkHook.NONE, engine);
+        SparkEngine mllibEngine = new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(SharedNode.node().url())),
+            SparkImplicitTrainer.Backend.MLLIB);
+        int mllibVersion = job("shop_mllib").run(client, ProgressLog.stderr(), VersionWriter.BulkHook.NONE, mllibEngine);
 
         JsonNode sparkMeta = metadata("shop_spark", version);
         JsonNode localMeta = metadata("shop_local", local);
+        JsonNode mllibMeta = metadata("shop_mllib", mllibVersion);
         assertEquals("spark", sparkMeta.path("training").path("engine").asText());
+        assertEquals("cholesky", sparkMeta.path("training").path("solver").asText());
+        assertEquals("mfrecs", sparkMeta.path("training").path("details").path("backend").asText());
+        assertEquals("spark", mllibMeta.path("training").path("engine").asText());
+        assertEquals("mllib", mllibMeta.path("training").path("solver").asText());
+        assertEquals("mllib", mllibMeta.path("training").path("details").path("backend").asText());
         assertEquals("local", localMeta.path("training").path("engine").asText());
         assertEquals("ials", sparkMeta.path("algorithm").asText());
         assertEquals(FACTORS * FACTORS, sparkMeta.path("implicit").path("gram").size());
@@ -182,17 +192,21 @@ class SparkTrainIT {
         assertEquals(events, sparkMeta.path("training").path("event_count").asLong());
         for (String field : List.of("training.event_count", "user_count", "item_count", "training.pair_count")) {
             assertEquals(at(localMeta, field).asLong(), at(sparkMeta, field).asLong(), field);
+            assertEquals(at(localMeta, field).asLong(), at(mllibMeta, field).asLong(), field);
         }
         // The contract's consistency check: the plugin folds Spark-trained users in from their events as Spark solved them.
-        ModelVerifier.Report report = new ModelVerifier(SharedNode.rest()).verify("shop_spark", 50, 3);
-        System.err.println("consistency of [shop_spark]: " + report);
-        assertTrue(report.passes(0.9999, 1e-3), report.toString());
+        for (String model : List.of("shop_spark", "shop_mllib")) {
+            ModelVerifier.Report report = new ModelVerifier(SharedNode.rest()).verify(model, 50, 3);
+            System.err.println("consistency of [" + model + "]: " + report);
+            assertTrue(report.passes(0.9999, 1e-3), model + ": " + report);
+        }
 
         List<String> served = recommend("shop_spark", "u1");
         assertEquals(K, served.size(), "mf_recommend returns k hits: " + served);
 
         int localHits = 0;
         int sparkHits = 0;
+        int mllibHits = 0;
         int overlap = 0;
         int sparkInGroup = 0;
         for (var e : heldOut.entrySet()) {
@@ -200,6 +214,7 @@ class SparkTrainIT {
             List<String> b = recommend("shop_spark", e.getKey());
             localHits += a.contains(e.getValue()) ? 1 : 0;
             sparkHits += b.contains(e.getValue()) ? 1 : 0;
+            mllibHits += recommend("shop_mllib", e.getKey()).contains(e.getValue()) ? 1 : 0;
             Set<String> common = new HashSet<>(a);
             common.retainAll(b);
             overlap += common.size();
@@ -210,14 +225,16 @@ class SparkTrainIT {
         }
         double localRecall = localHits / (double) USERS;
         double sparkRecall = sparkHits / (double) USERS;
+        double mllibRecall = mllibHits / (double) USERS;
         double agreement = overlap / (double) (USERS * K);
         double inGroup = sparkInGroup / (double) (USERS * K);
         System.err.printf(Locale.ROOT,
-            "recall@%d of held-out purchases: local %.3f, spark %.3f; top-%d overlap %.3f; spark in-group %.3f%n", K,
-            localRecall, sparkRecall, K, agreement, inGroup);
+            "recall@%d of held-out purchases: local %.3f, spark %.3f, spark-mllib %.3f; top-%d overlap local/spark %.3f; spark in-group "
+                + "%.3f%n", K, localRecall, sparkRecall, mllibRecall, K, agreement, inGroup);
         // A random ranking of the ~240 unseen items finds the held-out one in 10 with probability ~0.04.
         assertTrue(localRecall > 0.12, "local recall@10 " + localRecall);
         assertTrue(sparkRecall >= localRecall - RECALL_TOLERANCE, "spark recall@10 " + sparkRecall + " vs local " + localRecall);
+        assertTrue(mllibRecall >= localRecall - RECALL_TOLERANCE, "spark-mllib recall@10 " + mllibRecall + " vs local " + localRecall);
         assertTrue(inGroup > 0.8, "spark recommends in-group items: " + inGroup);
         assertTrue(agreement > 0.4, "top-10 overlap between the engines: " + agreement);
     }
@@ -306,16 +323,22 @@ class SparkTrainIT {
             spark.conf().unset(SparkEngine.SLICES);
         }
         var unknown = assertThrows(IllegalArgumentException.class, () -> EngineProvider.load("flink"));
-        assertTrue(unknown.getMessage().startsWith("[--engine] [flink] is not available (engines on the class path: [local, spark])"),
-            unknown.getMessage());
+        assertTrue(unknown.getMessage().startsWith("[--engine] [flink] is not available (engines on the class path: [local, spark, "
+            + "spark-mllib])"), unknown.getMessage());
         assertInstanceOf(SparkEngineProvider.class, EngineProvider.load("spark"));
+        assertInstanceOf(SparkMllibEngineProvider.class, EngineProvider.load("spark-mllib"));
+        var mllibAls = assertThrows(IllegalArgumentException.class, () -> new SparkEngine(spark, EsConnectionSpec.of(EsConnection.of(
+            SharedNode.node().url())), SparkImplicitTrainer.Backend.MLLIB).train(als, plan, SharedNode.client(), new TrainJob.Counts(),
+            ProgressLog.stderr()));
+        assertEquals("[--algorithm] [als] is not supported by [--engine] [spark-mllib]; use [ials] or [--engine] [local]",
+            mllibAls.getMessage());
         // MLlib solves rows exactly: the CG options are rejected like a parameter the algorithm does not use, exit code 2
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new MfrecsCommand());
         cli.setErr(new PrintWriter(err));
         assertEquals(2, cli.execute("train", "--es", SharedNode.node().url(), "--model", "shop_cg", "--index", INDEX, "--cg-steps", "5",
-            "--engine", "spark", "--master", "local[2]"));
-        assertTrue(err.toString().contains("[--cg-steps] is not used by [--engine] [spark]"), err.toString());
+            "--engine", "spark-mllib", "--master", "local[2]"));
+        assertTrue(err.toString().contains("[--cg-steps] is not used by [--engine] [spark-mllib]"), err.toString());
     }
 
     /** Last: the CLI's run stops the Spark session it gets, which is this suite's. */
@@ -323,10 +346,13 @@ class SparkTrainIT {
     @Order(5)
     void cliTrainsWithEngineSpark() throws IOException {
         int code = new CommandLine(new MfrecsCommand()).execute("train", "--es", SharedNode.node().url(), "--model", "shop_cli", "--index",
-            INDEX, "--weight", "purchase=1", "--factors", "8", "--iterations", "3", "--engine", "spark", "--master", "local[2]");
+            INDEX, "--weight", "purchase=1", "--factors", "8", "--iterations", "3", "--solver", "cg", "--cg-steps", "2",
+            "--engine", "spark", "--master", "local[2]");
         assertEquals(0, code);
         JsonNode meta = metadata("shop_cli", 1);
         assertEquals("spark", meta.path("training").path("engine").asText());
+        assertEquals("cg", meta.path("training").path("solver").asText());
+        assertEquals(2, meta.path("training").path("details").path("cg_steps").asInt());
         assertEquals(8 * 8, meta.path("implicit").path("gram").size());
         assertEquals(K, recommend("shop_cli", "u2").size());
     }

@@ -159,10 +159,11 @@ final class TrainCommand implements Callable<Integer> {
         + "parameters apply unless given on the command line.")
     Path paramsFile;
 
-    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM) or spark (trainer/spark on the class path).")
+    @Option(names = "--engine", defaultValue = "local", description = "local (this JVM), spark (our solver in Spark executors) or "
+        + "spark-mllib (Spark MLlib's ALS); both spark engines need trainer/spark on the class path.")
     String engine;
 
-    @Option(names = "--master", description = "Spark master for --engine spark, e.g. local[2] (default: spark-submit's, else local[*]).")
+    @Option(names = "--master", description = "Spark master for the spark engines, e.g. local[2] (default: spark-submit's, else local[*]).")
     String master;
 
     @Override
