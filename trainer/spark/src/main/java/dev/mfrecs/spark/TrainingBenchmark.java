@@ -26,8 +26,9 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Compares single-machine and Spark training time on generated logs of growing size (the same events for both, made in
- * memory, not read from Elasticsearch, so only training is compared), and reports both models' value of our objective.
+ * Compares single-machine and Spark ({@code --engine spark}, our solver) training time on generated logs of growing size
+ * (the same events for both, made in memory, not read from Elasticsearch, so only training is compared), and reports both
+ * models' value of our objective. {@link SparkSolverBenchmark} compares the two Spark engines.
  * Usage: {@code TrainingBenchmark [--master local[2]] [--factors 32] [--iterations 10] [--threads 2] 1000000 10000000}.
  */
 public final class TrainingBenchmark {
@@ -82,8 +83,8 @@ public final class TrainingBenchmark {
         spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(2 * spark.sparkContext().defaultParallelism()));
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "| events | users x items, pairs | local: build + train (s) "
-            + "| spark %s: aggregate + ALS + collect "
-            + "+ sweep (s) | spark ALS only (s) | objective local / spark |", master));
+            + "| spark %s (our solver): aggregate + collect + fit "
+            + "+ sweep (s) | spark fit only (s) | objective local / spark |", master));
         lines.add("| --- | --- | --- | --- | --- | --- |");
         try {
             for (long events : sizes) {
