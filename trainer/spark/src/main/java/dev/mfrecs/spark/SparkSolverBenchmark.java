@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
  * row solver in the executors ({@code --engine spark}, conjugate gradient and Cholesky) against MLlib's ALS
  * ({@code --engine spark-mllib}), at each latent dimension asked for, in one Spark session, with each model's value of our
  * objective. Exists to check the claim that our kernels make the Spark engine faster than MLlib at equal {@code d}.
- * Usage: {@code SparkSolverBenchmark [--master local[2]] [--iterations 5] [--events 1000000] [--factors 64,128]}.
+ * Usage: {@code SparkSolverBenchmark [--master local[2]] [--iterations 5] [--events 1000000] [--factors 64,128]
+ * [--engines spark,spark-mllib]}.
  */
 public final class SparkSolverBenchmark {
 
@@ -37,11 +38,13 @@ public final class SparkSolverBenchmark {
         int iterations = 5;
         long events = 1_000_000L;
         List<Integer> dims = List.of(64, 128);
+        List<String> engines = List.of("spark", "spark-mllib");
         for (int a = 0; a < args.length; a++) {
             switch (args[a]) {
                 case "--master" -> master = args[++a];
                 case "--iterations" -> iterations = Integer.parseInt(args[++a]);
                 case "--events" -> events = Long.parseLong(args[++a]);
+                case "--engines" -> engines = List.of(args[++a].split(","));
                 case "--factors" -> dims = List.of(args[++a].split(",")).stream().map(s -> Integer.parseInt(s.trim())).toList();
                 default -> throw new IllegalArgumentException("unknown argument [" + args[a] + "]");
             }
@@ -71,9 +74,14 @@ public final class SparkSolverBenchmark {
                 ImplicitAlsParams cg = new ImplicitAlsParams(d, iterations, 0.1f, Confidence.linear(2f), Solver.CG, 3, 42L, parallelism);
                 List<Object[]> runs = new ArrayList<>();
                 // MLlib first, so our engine does not profit from a JIT warmed by the other
-                runs.add(run(spark, log, n, cg.withSolver(Solver.CHOLESKY), recipe, SparkImplicitTrainer.Backend.MLLIB, parallelism));
-                runs.add(run(spark, log, n, cg, recipe, SparkImplicitTrainer.Backend.MFRECS, parallelism));
-                runs.add(run(spark, log, n, cg.withSolver(Solver.CHOLESKY), recipe, SparkImplicitTrainer.Backend.MFRECS, parallelism));
+                if (engines.contains("spark-mllib")) {
+                    runs.add(run(spark, log, n, cg.withSolver(Solver.CHOLESKY), recipe, SparkImplicitTrainer.Backend.MLLIB, parallelism));
+                }
+                if (engines.contains("spark")) {
+                    runs.add(run(spark, log, n, cg, recipe, SparkImplicitTrainer.Backend.MFRECS, parallelism));
+                    runs.add(run(spark, log, n, cg.withSolver(Solver.CHOLESKY), recipe, SparkImplicitTrainer.Backend.MFRECS, parallelism));
+                }
+                // without MLlib in the run, the ratio column compares with the first run
                 double mllibPerEpoch = (double) runs.get(0)[3];
                 for (Object[] r : runs) {
                     lines.add(String.format(Locale.ROOT, "| %d | %s | %s | %.1f | %.2f | %.2f | %.4g |", d, r[0], r[1], (double) r[2],
