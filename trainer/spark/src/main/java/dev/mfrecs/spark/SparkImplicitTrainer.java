@@ -149,9 +149,13 @@ public final class SparkImplicitTrainer {
         long start = System.nanoTime();
         Dataset<Row> pairs = aggregate(weightedEvents, minPerUser, minPerItem, recipe.binarizeThreshold())
             .persist(StorageLevel.MEMORY_AND_DISK());
-        JavaPairRDD<String, Long> userIndex = pairs.select("user").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
+        // ids numbered in sorted order: the same log gives the same numbering, hence the same seeded start and model, every run
+        // (the order of distinct() depends on which shuffle blocks arrive first)
+        JavaPairRDD<String, Long> userIndex = pairs.select("user").distinct().orderBy("user").javaRDD().map(r -> r.getString(0))
+            .zipWithIndex()
             .persist(StorageLevel.MEMORY_AND_DISK());
-        JavaPairRDD<String, Long> itemIndex = pairs.select("item").distinct().javaRDD().map(r -> r.getString(0)).zipWithIndex()
+        JavaPairRDD<String, Long> itemIndex = pairs.select("item").distinct().orderBy("item").javaRDD().map(r -> r.getString(0))
+            .zipWithIndex()
             .persist(StorageLevel.MEMORY_AND_DISK());
         String[] userIds = ids(userIndex);
         String[] itemIds = ids(itemIndex);

@@ -226,6 +226,16 @@ class SparkIalsTest {
             ImplicitAls.halfSweep(ours.userItems(), ours.itemVectors(), ours.itemIds().size(), again, p.withSolver(Solver.CHOLESKY));
             assertArrayEquals(again, ours.userVectors());
         }
+        // ids are numbered in sorted order, so the same events give the same model on every run, whatever the blocks
+        ModelArtifacts first = SparkImplicitTrainer.train(spark, "m", spark.createDataFrame(EVENTS, SparkImplicitTrainer.PAIRS),
+            EVENTS.size(), rendleLogCholesky(), 1, 1, recipe, new SparkImplicitTrainer.Options(1), ProgressLog.stderr());
+        ModelArtifacts second = SparkImplicitTrainer.train(spark, "m", spark.createDataFrame(EVENTS, SparkImplicitTrainer.PAIRS),
+            EVENTS.size(), rendleLogCholesky(), 1, 1, recipe, new SparkImplicitTrainer.Options(4), ProgressLog.stderr());
+        assertEquals(first.userIds(), second.userIds());
+        assertEquals(first.itemIds(), second.itemIds());
+        assertTrue(first.userIds().get(0).compareTo(first.userIds().get(1)) < 0, "sorted ids: " + first.userIds().subList(0, 2));
+        assertArrayEquals(first.userVectors(), second.userVectors());
+        assertArrayEquals(first.itemVectors(), second.itemVectors());
         // MLlib's ALS stays selectable (--engine spark-mllib) and records its backend and regParam
         ImplicitAlsParams p = classicLinearCg().withSolver(Solver.CHOLESKY);
         ModelArtifacts mllib = SparkImplicitTrainer.train(spark, "m", spark.createDataFrame(EVENTS, SparkImplicitTrainer.PAIRS),
