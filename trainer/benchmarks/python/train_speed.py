@@ -12,6 +12,10 @@ For each point (shape, d) it writes the seeded matrix once with DumpData, then r
                                          reading the text log, training, writing the model; its peak RSS (the kernel's
                                          maximum resident set of the process) against the bytes of the CSR and the factors
 
+with --spark, the two Spark engines on local[2] on the same data (DumpData's interactions.csv, same lambda, alpha, d and
+iterations): SparkSolverBenchmark with --engine spark (our row solver in the executors, CG) and --engine spark-mllib (MLlib
+ALS), seconds per epoch as the model metadata counts them (the ALS fit over the iterations),
+
 and, with --one-thread, EpochTimer (CPU time of one thread, warm epochs) against ials_numpy.py --workers 1 (process CPU),
 which other tenants of the machine disturb much less. The load average (1 min) is printed next to every figure.
 
@@ -19,6 +23,8 @@ which other tenants of the machine disturb much less. The load average (1 min) i
   python3 trainer/benchmarks/python/train_speed.py                      # the issue's points, 2 rounds
   python3 trainer/benchmarks/python/train_speed.py --rounds 3 --one-thread --points ml1m-pos:128 ml20m:128
   python3 trainer/benchmarks/python/train_speed.py --baseline /tmp/main-benchmarks.jar   # before/after in the same run
+  mvn -B -ntp -q package -DskipTests -Pspark -pl trainer/spark -am                  # for --spark
+  python3 trainer/benchmarks/python/train_speed.py --spark --points ml1m-pos:64 ml1m-pos:128 --rounds 1
   python3 trainer/benchmarks/python/train_speed.py --points ml20m:128 --baseline-trainer /tmp/main/trainer/app/target/mfrecs-trainer.jar
 
 Run from the repository root (or pass --jar). JAVA (default $JAVA_HOME/bin/java, else java) and PYTHON (python3).
@@ -119,6 +125,31 @@ def numpy_epochs(args, data, d, workers, epochs):
     return {"first": first, "warm": walls, "cpu": cpus, "loss": loss.group(1) if loss else "?", "load": before}
 
 
+# what Spark needs on JDK 17+ (the same list as ./recsys's SPARK_JVM_FLAGS)
+SPARK_JVM_FLAGS = ("--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED "
+                   "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "
+                   "--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED "
+                   "--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
+                   "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED "
+                   "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED "
+                   "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false "
+                   "-Dio.netty.tryReflectionSetAccessible=true --enable-native-access=ALL-UNNAMED")
+
+
+def spark_epochs(args, data, d, iterations):
+    """Seconds per epoch of --engine spark (CG) and --engine spark-mllib on local[2], the same data and parameters as TrainTimer's."""
+    before = load()
+    out = run([args.java, "-Xmx8g", "--add-modules=jdk.incubator.vector", *SPARK_JVM_FLAGS.split(), "-cp",
+               os.path.join(args.spark_dir, "mfrecs-spark.jar") + ":" + os.path.join(args.spark_dir, "lib", "*"),
+               "dev.mfrecs.spark.SparkSolverBenchmark", "--master", "local[2]", "--input", os.path.join(data, "interactions.csv"),
+               "--factors", str(d), "--iterations", str(iterations), "--alpha", "10", "--regularization", "0.1"])
+    got = {}
+    for m in re.finditer(r"^\| \d+ \| (spark|spark-mllib) \| (cg|cholesky|mllib) \| [\d.]+ \| ([\d.]+) \| [\d.]+ \| ([\d.e+-]+) \|$", out,
+                         re.M):
+        got[(m.group(1), m.group(2))] = (float(m.group(3)) * 1000, m.group(4))
+    return {"ours": got[("spark", "cg")], "mllib": got[("spark-mllib", "mllib")], "load": before}
+
+
 def java_cpu(args, shape, d, epochs, jar=None):
     before = load()
     out = run([args.java, *args.java_opts.split(), "--add-modules=jdk.incubator.vector", "-cp", jar or args.jar,
@@ -141,6 +172,11 @@ def main():
     ap.add_argument("--baseline-trainer", help="another build of the trainer jar (e.g. of main), run alternately with --trainer")
     ap.add_argument("--baseline-trainer-opts", default="", help="JVM options of the baseline trainer (its launcher's; none on main)")
     ap.add_argument("--cli-iterations", type=int, default=6, help="iterations of the cli runs")
+    ap.add_argument("--spark", action="store_true", help="also both Spark engines on local[2] (needs trainer/spark built, -Pspark)")
+    ap.add_argument("--spark-shapes", nargs="+", default=["ml1m-pos"], help="shapes the Spark engines run on (MLlib takes minutes "
+                    "per epoch on ml20m at d=128)")
+    ap.add_argument("--spark-iterations", type=int, default=5, help="iterations of each Spark run")
+    ap.add_argument("--spark-dir", default="trainer/spark/target", help="where mfrecs-spark.jar and lib/ are")
     ap.add_argument("--java-opts", default="", help="extra JVM options for the Java runs, e.g. '-Xmx400m' (space-separated)")
     args = ap.parse_args()
     java_home = os.environ.get("JAVA_HOME")
@@ -171,6 +207,8 @@ def main():
                 row["cli"] = cli_train(args, data, d, 2, args.cli_iterations, args.trainer, TRAINER_OPTS + " " + args.java_opts)
                 if args.baseline_trainer and r % 2 == 1:
                     row["clibase"] = cli_train(args, data, d, 2, args.cli_iterations, args.baseline_trainer, args.baseline_trainer_opts)
+            if args.spark and shape in args.spark_shapes:
+                row["spark"] = spark_epochs(args, data, d, args.spark_iterations)
             if args.one_thread:
                 if args.baseline:
                     row["base1"] = java_cpu(args, shape, d, 5, args.baseline)
@@ -206,6 +244,11 @@ def print_row(row, one, flush=False):
             line += (" | %s [load %.1f] read %.1f s, first %s ms, warm median %s min %s ms, seconds_per_iteration %s, peak rss %.0f MB "
                      "(%.2fx csr+factors)" % (name, c["load"], c["read"], fmt_ms(c["first"]), fmt_ms(statistics.median(c["warm"])),
                                               fmt_ms(min(c["warm"])), c["spi"], c["rss"], c["ratio1"]))
+    if "spark" in row:
+        sp = row["spark"]
+        line += (" | spark local[2] [load %.1f] ours cg %s ms/epoch (loss %s), mllib %s ms/epoch (loss %s), mllib/ours %.1f"
+                 % (sp["load"], fmt_ms(sp["ours"][0]), sp["ours"][1], fmt_ms(sp["mllib"][0]), sp["mllib"][1],
+                    sp["mllib"][0] / sp["ours"][0]))
     if one:
         j1, n1 = row["java1"], row["numpy1"]
         line += (" | 1 thread cpu: java [load %.1f] min %s median %s ms, numpy [load %.1f] min %s median %s ms, java/numpy %.3f"
@@ -228,6 +271,9 @@ def print_summary(rows, one):
         head += ["Java 1-thread CPU (median)", "numpy 1-worker CPU (median)", "Java / numpy (CPU)"]
         if base:
             head += ["baseline 1-thread CPU (median)"]
+    spark = any("spark" in row for row in rows)
+    if spark:
+        head += ["Spark ours local[2] (epoch)", "Spark MLlib local[2] (epoch)", "MLlib / ours"]
     cli = any("cli" in row for row in rows)
     clibase = any("clibase" in row for row in rows)
     if cli:
@@ -253,6 +299,10 @@ def print_summary(rows, one):
             cells += ["%s ms" % fmt_ms(j1["median"]), "%s ms" % fmt_ms(n1m), "%.3f" % (j1["median"] / n1m)]
             if base:
                 cells += ["%s ms" % fmt_ms(row["base1"]["median"])]
+        if spark:
+            sp = row.get("spark")
+            cells += ["?"] * 3 if sp is None else ["%s ms" % fmt_ms(sp["ours"][0]), "%s ms" % fmt_ms(sp["mllib"][0]),
+                                                   "%.1f" % (sp["mllib"][0] / sp["ours"][0])]
         for key, wanted in (("cli", cli), ("clibase", clibase)):
             if wanted:
                 c = row.get(key)
