@@ -10,20 +10,11 @@ import dev.mfrecs.devkit.load.DocumentLoader;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelMetadata;
-import dev.mfrecs.contract.TrainingSummary;
-import dev.mfrecs.factorization.Confidence;
-import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.Solver;
-import dev.mfrecs.trainer.train.ImplicitTrainer;
-import dev.mfrecs.trainer.train.TrainingRecord;
 import dev.mfrecs.devkit.node.LocalNode;
 import dev.mfrecs.factorization.CsrMatrix;
-import dev.mfrecs.factorization.Gram;
-import dev.mfrecs.factorization.TopK;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.VersionWriter;
@@ -34,7 +25,6 @@ import java.nio.file.Path;
 import java.io.StringReader;
 import java.time.Instant;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -111,42 +101,9 @@ public final class ServingBenchmark implements Callable<Integer> {
         String model = "bench" + d;
         int users = 1_000;
         SplittableRandom random = new SplittableRandom(d);
-        float[] itemVectors = new float[items * d];
-        for (int i = 0; i < items; i++) {
-            // Norms vary like MF item norms do (popular items are longer).
-            double scale = 0.05 + 0.3 * Math.pow(random.nextDouble(), 3);
-            for (int j = 0; j < d; j++) {
-                itemVectors[i * d + j] = (float) (random.nextGaussian() * scale);
-            }
-        }
-        float[] userVectors = new float[users * d];
-        for (int k = 0; k < userVectors.length; k++) {
-            userVectors[k] = (float) random.nextGaussian();
-        }
-        int seenPerUser = 20;
-        int[] rows = new int[users * seenPerUser];
-        int[] cols = new int[users * seenPerUser];
-        float[] vals = new float[users * seenPerUser];
-        for (int u = 0, n = 0; u < users; u++) {
-            for (int s = 0; s < seenPerUser; s++, n++) {
-                rows[n] = u;
-                cols[n] = random.nextInt(items);
-                vals[n] = 1f;
-            }
-        }
-        CsrMatrix seen = CsrMatrix.fromTriplets(users, items, rows, cols, vals, rows.length);
-        List<String> itemIds = new ArrayList<>(items);
-        for (int i = 0; i < items; i++) {
-            itemIds.add("p" + i);
-        }
-        List<String> userIds = new ArrayList<>(users);
-        for (int u = 0; u < users; u++) {
-            userIds.add("u" + u);
-        }
-        float[] popularity = new float[items];
-        Arrays.fill(popularity, 1f);
-        ImplicitAlsParams params = new ImplicitAlsParams(d, 0, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 1, 0L, 1);
-        TrainingSummary summary = TrainingRecord.summary("bench", 0, "none", 0L, seen, seen.nnz(), 0, 0, Map.of());
+        SyntheticServingModel bench = SyntheticServingModel.generate(random, d, items, users, 20);
+        float[] userVectors = bench.userVectors();
+        CsrMatrix seen = bench.seen();
         // An interactions index holding events after the model's cut-off for every tenth user (100 each): the others cost
         // mf_recommend's freshness check one search that finds nothing, the common case; u0 has 100 new events to fold in.
         String events = model + "-events";
@@ -154,13 +111,11 @@ public final class ServingBenchmark implements Callable<Integer> {
         writeRecentEvents(client, events, users, items, random, log);
         InteractionRecipe recipe = new InteractionRecipe(InteractionFields.defaults(events), DuplicatePolicy.SUM, null, null, null, cutoff,
             null);
-        ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), Gram.compute(userVectors,
-            users, d), seen, recipe, TrainingRecord.popularItems(itemIds, popularity), summary);
+        ModelMetadata metadata = bench.metadata(model, recipe);
         log.step("publishing " + items + " items at d=" + d);
         long t0 = System.nanoTime();
         try (ModelLock lock = ModelLock.acquire(client, model, "bench-serving", ModelLock.Lease.DEFAULT, log)) {
-            new ModelPublisher(client, log, VersionWriter.BulkHook.NONE, forceMerge).publish(new ModelArtifacts(metadata, itemIds,
-                itemVectors, null, popularity, userIds, userVectors, null, seen), null, 1, lock);
+            new ModelPublisher(client, log, VersionWriter.BulkHook.NONE, forceMerge).publish(bench.artifacts(metadata), null, 1, lock);
         }
         log.step(String.format(Locale.ROOT, "published in %.1fs", (System.nanoTime() - t0) / 1e9));
 
@@ -168,12 +123,7 @@ public final class ServingBenchmark implements Callable<Integer> {
         int recallUsers = 100;
         double recall = 0;
         for (int u = 0; u < recallUsers; u++) {
-            float[] x = Arrays.copyOfRange(userVectors, u * d, (u + 1) * d);
-            Set<Integer> excluded = new HashSet<>();
-            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
-                excluded.add(seen.indices()[k]);
-            }
-            int[] exact = TopK.recommend(x, itemVectors, items, d, 10, excluded::contains);
+            int[] exact = bench.exactTop(u, 10);
             JsonNode hits = rest.postOk("/" + model + "-items/_search", recommendBody(model, u, ", \"fresh\": false")).path("hits")
                 .path("hits");
             Set<String> got = new HashSet<>();

@@ -8,25 +8,15 @@ import dev.mfrecs.contract.DuplicatePolicy;
 import dev.mfrecs.contract.InteractionFields;
 import dev.mfrecs.contract.InteractionRecipe;
 import dev.mfrecs.contract.ModelMetadata;
-import dev.mfrecs.contract.TrainingSummary;
 import dev.mfrecs.contract.VectorIndexOptions;
 import dev.mfrecs.devkit.bench.InterleavedTimer.Request;
 import dev.mfrecs.devkit.node.LocalNode;
-import dev.mfrecs.factorization.Confidence;
-import dev.mfrecs.factorization.CsrMatrix;
-import dev.mfrecs.factorization.Gram;
-import dev.mfrecs.factorization.ImplicitAlsParams;
-import dev.mfrecs.factorization.Solver;
-import dev.mfrecs.factorization.TopK;
 import dev.mfrecs.trainer.es.EsConnection;
 import dev.mfrecs.trainer.es.RestJson;
 import dev.mfrecs.trainer.log.ProgressLog;
-import dev.mfrecs.trainer.publish.ModelArtifacts;
 import dev.mfrecs.trainer.publish.ModelLock;
 import dev.mfrecs.trainer.publish.ModelPublisher;
 import dev.mfrecs.trainer.publish.VersionWriter;
-import dev.mfrecs.trainer.train.ImplicitTrainer;
-import dev.mfrecs.trainer.train.TrainingRecord;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +25,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -104,51 +93,11 @@ public final class ServingSweep implements Callable<Integer> {
     private void run(ElasticsearchClient client, RestJson rest, int d, ProgressLog log) throws Exception {
         int items = grid.items();
         int users = SweepGrid.USERS;
-        SplittableRandom random = new SplittableRandom(d);
-        float[] itemVectors = new float[items * d];
-        for (int i = 0; i < items; i++) {
-            // Norms vary like MF item norms do (popular items are longer), as in bench-serving.
-            double scale = 0.05 + 0.3 * Math.pow(random.nextDouble(), 3);
-            for (int j = 0; j < d; j++) {
-                itemVectors[i * d + j] = (float) (random.nextGaussian() * scale);
-            }
-        }
-        float[] userVectors = new float[users * d];
-        for (int k = 0; k < userVectors.length; k++) {
-            userVectors[k] = (float) random.nextGaussian();
-        }
-        int[] rows = new int[users * SEEN_PER_USER];
-        int[] cols = new int[rows.length];
-        float[] vals = new float[rows.length];
-        for (int u = 0, n = 0; u < users; u++) {
-            for (int s = 0; s < SEEN_PER_USER; s++, n++) {
-                rows[n] = u;
-                cols[n] = random.nextInt(items);
-                vals[n] = 1f;
-            }
-        }
-        CsrMatrix seen = CsrMatrix.fromTriplets(users, items, rows, cols, vals, rows.length);
+        SyntheticServingModel bench = SyntheticServingModel.generate(new SplittableRandom(d), d, items, users, SEEN_PER_USER);
         int[][] exact = new int[grid.recallUsers()][];
         for (int u = 0; u < exact.length; u++) {
-            Set<Integer> excluded = new HashSet<>();
-            for (int k = seen.indptr()[u]; k < seen.indptr()[u + 1]; k++) {
-                excluded.add(seen.indices()[k]);
-            }
-            exact[u] = TopK.recommend(Arrays.copyOfRange(userVectors, u * d, (u + 1) * d), itemVectors, items, d, SweepGrid.K,
-                excluded::contains);
+            exact[u] = bench.exactTop(u, SweepGrid.K);
         }
-        List<String> itemIds = new ArrayList<>(items);
-        for (int i = 0; i < items; i++) {
-            itemIds.add("p" + i);
-        }
-        List<String> userIds = new ArrayList<>(users);
-        for (int u = 0; u < users; u++) {
-            userIds.add("u" + u);
-        }
-        float[] popularity = new float[items];
-        Arrays.fill(popularity, 1f);
-        ImplicitAlsParams params = new ImplicitAlsParams(d, 0, 0.1f, Confidence.linear(1f), Solver.CHOLESKY, 1, 0L, 1);
-        TrainingSummary summary = TrainingRecord.summary("bench", 0, "none", 0L, seen, seen.nnz(), 0, 0, Map.of());
 
         List<Point> points = new ArrayList<>();
         List<Publish> published = new ArrayList<>();
@@ -159,13 +108,12 @@ public final class ServingSweep implements Callable<Integer> {
             // fresh: false everywhere, so the recipe's interactions index is never read and need not exist
             InteractionRecipe recipe = new InteractionRecipe(InteractionFields.defaults(model + "-events"), DuplicatePolicy.SUM, null,
                 null, null, System.currentTimeMillis(), null);
-            ModelMetadata metadata = ImplicitTrainer.metadata(model, params, Gram.compute(itemVectors, items, d), Gram.compute(userVectors,
-                users, d), seen, recipe, TrainingRecord.popularItems(itemIds, popularity), summary);
+            ModelMetadata metadata = bench.metadata(model, recipe);
             log.step("publishing " + items + " items at d=" + d + " with index options [" + options + "]");
             long t0 = System.nanoTime();
             try (ModelLock lock = ModelLock.acquire(client, model, "bench-sweep", ModelLock.Lease.DEFAULT, log)) {
-                new ModelPublisher(client, log, VersionWriter.BulkHook.NONE, false, options).publish(new ModelArtifacts(metadata, itemIds,
-                    itemVectors, null, popularity, userIds, userVectors, null, seen), null, 1, lock);
+                new ModelPublisher(client, log, VersionWriter.BulkHook.NONE, false, options).publish(bench.artifacts(metadata), null, 1,
+                    lock);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             JsonNode stats = rest.get("/" + model + "-items/_stats/store,segments").body().path("_all").path("primaries");
